@@ -1,0 +1,242 @@
+package io.klite.log;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.ReentrantLock;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The connections to one SQLite file and the only code that opens, locks or closes them.
+ *
+ * <p>Invariants: all writes of this process go through the single writer connection, one caller at a time under
+ * {@link #writeLock}, each unit of work in one {@code BEGIN IMMEDIATE} transaction, so a unit sees no concurrent
+ * writer (in this process or another) between its reads and its writes. Reads use pooled connections of their
+ * own, which WAL lets run beside the writer. Every connection caches its prepared statements. Nothing here knows
+ * about topics.
+ */
+final class Database implements AutoCloseable {
+
+    private static final int MAX_IDLE_READERS = 4;
+    private static final int STATEMENT_CACHE_SIZE = 256;
+
+    /** Work on one connection; SQL errors propagate and are wrapped once, by the caller of {@code read}/{@code write}. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Conn conn) throws SQLException;
+    }
+
+    private final Path path;
+    private final String url;
+    private final LogOptions options;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Conn writer;
+    private final Deque<Conn> idleReaders = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    Database(Path path, LogOptions options) {
+        this.path = path.toAbsolutePath().normalize();
+        this.url = "jdbc:sqlite:" + this.path;
+        this.options = options;
+        if (Files.isDirectory(this.path)) {
+            throw new KliteStorageException("Cannot open Klite database '" + this.path
+                    + "': it is a directory; give the path of a database file", null);
+        }
+        try {
+            Files.createDirectories(this.path.getParent());
+        } catch (Exception e) {
+            throw new KliteStorageException("Cannot open Klite database '" + this.path + "': cannot create folder '"
+                    + this.path.getParent() + "': " + e, e);
+        }
+        this.writer = open(false);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Runs read-only work on a pooled reader connection (each statement sees a consistent snapshot). */
+    <T> T read(Work<T> work) {
+        checkOpen();
+        Conn conn = idleReaders.pollFirst();
+        if (conn == null) {
+            conn = open(true);
+        }
+        try {
+            return work.run(conn);
+        } catch (SQLException e) {
+            throw storageError("read", e);
+        } finally {
+            release(conn);
+        }
+    }
+
+    /** Runs work on the writer connection in one {@code BEGIN IMMEDIATE} transaction: all of it, or none of it. */
+    <T> T write(Work<T> work) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            writer.exec("BEGIN IMMEDIATE");
+            T result;
+            try {
+                result = work.run(writer);
+                writer.exec("COMMIT");
+            } catch (SQLException | RuntimeException | Error e) {
+                rollbackQuietly(e);
+                throw e;
+            }
+            return result;
+        } catch (SQLException e) {
+            throw storageError("write", e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Runs one autocommit statement's worth of work on the writer connection. */
+    <T> T writeAutocommit(Work<T> work) {
+        writeLock.lock();
+        try {
+            checkOpen();
+            return work.run(writer);
+        } catch (SQLException e) {
+            throw storageError("write", e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Conn idle;
+            while ((idle = idleReaders.pollFirst()) != null) {
+                idle.close();
+            }
+            // last, so that as the file's last connection it checkpoints the WAL into the database and removes it
+            writer.close();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private Conn open(boolean readOnly) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout((int) options.busyTimeout().toMillis());
+        config.setSynchronous(options.durability() == Durability.FULL
+                ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        if (readOnly) {
+            config.setReadOnly(true);
+        } else {
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        }
+        try {
+            Connection connection = config.createConnection(url);
+            Conn conn = new Conn(connection);
+            // touches the file header: fails here, before anything is written, when the file is not SQLite
+            conn.exec("SELECT count(*) FROM sqlite_master");
+            return conn;
+        } catch (SQLException e) {
+            throw new KliteStorageException("Cannot open Klite database '" + path + "': " + e.getMessage()
+                    + (e.getMessage() != null && e.getMessage().contains("NOTADB")
+                    ? " (the file exists but is not a SQLite database)" : ""), e);
+        }
+    }
+
+    private void release(Conn conn) {
+        if (!closed && idleReaders.size() < MAX_IDLE_READERS) {
+            idleReaders.offerFirst(conn);
+            if (closed && idleReaders.remove(conn)) {
+                conn.close();
+            }
+        } else {
+            conn.close();
+        }
+    }
+
+    private void rollbackQuietly(Throwable failure) {
+        try {
+            writer.exec("ROLLBACK");
+        } catch (SQLException alreadyRolledBack) {
+            // SQLite rolls back by itself after some errors (disk full, I/O); then there is nothing to undo
+            failure.addSuppressed(alreadyRolledBack);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("The Klite log on '" + path + "' is closed");
+        }
+    }
+
+    private KliteStorageException storageError(String what, SQLException e) {
+        return new KliteStorageException("Cannot " + what + " Klite database '" + path + "': " + e.getMessage(), e);
+    }
+
+    /** One JDBC connection and its prepared statements, reused across calls. Used by one thread at a time. */
+    static final class Conn {
+
+        private final Connection connection;
+        private final Map<String, PreparedStatement> statements =
+                new LinkedHashMap<>(64, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+                        if (size() > STATEMENT_CACHE_SIZE) {
+                            closeQuietly(eldest.getValue());
+                            return true;
+                        }
+                        return false;
+                    }
+                };
+
+        Conn(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** A prepared statement for this SQL, prepared once per connection. Do not close it. */
+        PreparedStatement prepare(String sql) throws SQLException {
+            PreparedStatement statement = statements.get(sql);
+            if (statement == null) {
+                statement = connection.prepareStatement(sql);
+                statements.put(sql, statement);
+            }
+            return statement;
+        }
+
+        void exec(String sql) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+        }
+
+        void close() {
+            statements.values().forEach(Conn::closeQuietly);
+            statements.clear();
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing is best effort: the file is consistent after every committed transaction
+            }
+        }
+
+        private static void closeQuietly(Statement statement) {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // a statement that cannot be finalized holds no data
+            }
+        }
+    }
+}

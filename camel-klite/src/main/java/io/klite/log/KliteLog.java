@@ -1,0 +1,437 @@
+package io.klite.log;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A persistent, Kafka-like message log in one SQLite file: topics split into partitions, messages addressed by
+ * offset, consumer groups with committed offsets. Thread-safe; open one per file and share it.
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>Offsets within a partition are strictly increasing and never reused; a batch gets contiguous offsets,
+ *       in list order, in one transaction (all of it or none of it).</li>
+ *   <li>A send that returned is committed to the file and survives the process being killed.</li>
+ *   <li>A group's committed offset is the offset of the last message it processed. {@link #commit} never moves it
+ *       backwards and never past the partition's end; only {@link #resetOffset} moves it back.</li>
+ *   <li>The file stays in the seed klite's format (one {@code <topic>_<partition>} table per partition, one
+ *       {@code consumer_offsets} table), so other programs may read and write it at the same time.</li>
+ *   <li>Bad input is refused before any SQL runs, with a message naming the value and the rule.</li>
+ * </ul>
+ */
+public final class KliteLog implements AutoCloseable {
+
+    private static final String LAST_ROWID = "SELECT last_insert_rowid()";
+    private static final String COMMITTED = "SELECT commit_offset FROM consumer_offsets"
+            + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
+    private static final String UPSERT_OFFSET = "INSERT INTO consumer_offsets"
+            + " (consumer_group, topic, partition, commit_offset, updated_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)"
+            + " ON CONFLICT (consumer_group, topic, partition) DO UPDATE"
+            + " SET commit_offset = excluded.commit_offset, updated_at = excluded.updated_at";
+    private static final String COMMIT_FORWARD = UPSERT_OFFSET
+            + " WHERE excluded.commit_offset > consumer_offsets.commit_offset";
+    private static final String GROUPS = "SELECT consumer_group, topic, partition, commit_offset"
+            + " FROM consumer_offsets ORDER BY consumer_group, topic, partition";
+
+    private final LogOptions options;
+    private final Database db;
+    private final Catalog catalog;
+    private final Map<String, TableSql> tableSql = new ConcurrentHashMap<>();
+
+    private KliteLog(Path path, LogOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.db = new Database(Objects.requireNonNull(path, "path"), options);
+        this.catalog = new Catalog(db);
+        try {
+            db.write(conn -> {
+                conn.exec(Catalog.CONSUMER_OFFSETS_DDL);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Opens (creating where missing, with its parent folders) the log in the SQLite file at {@code path}. */
+    public static KliteLog open(Path path) {
+        return open(path, LogOptions.DEFAULTS);
+    }
+
+    /** Opens the log with explicit {@link LogOptions}. */
+    public static KliteLog open(Path path, LogOptions options) {
+        return new KliteLog(path, options);
+    }
+
+    /** The absolute path of the SQLite file. */
+    public Path path() {
+        return db.path();
+    }
+
+    public LogOptions options() {
+        return options;
+    }
+
+    // ---------------------------------------------------------------- producing
+
+    /**
+     * Appends one message without a key; see {@link #send(String, int, String, Object)}.
+     */
+    public long send(String topic, int partition, Object payload) {
+        return send(topic, partition, null, payload);
+    }
+
+    /**
+     * Appends one message. A topic that does not exist is created with
+     * {@link LogOptions#defaultPartitionCount()} partitions.
+     *
+     * @param key     the message key, or null
+     * @param payload {@code byte[]} (stored as is) or {@code String} (stored as UTF-8)
+     * @return the message's offset
+     */
+    public long send(String topic, int partition, String key, Object payload) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        byte[] data = Payloads.toBytes(payload, "payload");
+        catalog.prepareForWrite(tp, options.defaultPartitionCount());
+        String insert = sqlFor(tp).insert;
+        return db.writeAutocommit(conn -> {
+            PreparedStatement statement = conn.prepare(insert);
+            statement.setBytes(1, data);
+            statement.setString(2, key);
+            statement.executeUpdate();
+            return lastRowId(conn);
+        });
+    }
+
+    /** Appends a batch without a key; see {@link #sendBatch(String, int, String, List)}. */
+    public BatchResult sendBatch(String topic, int partition, List<?> payloads) {
+        return sendBatch(topic, partition, null, payloads);
+    }
+
+    /**
+     * Appends a batch in one transaction: every message or none. The offsets are contiguous, in list order.
+     *
+     * @param key      the key of every message of the batch, or null
+     * @param payloads at least one; each {@code byte[]} or {@code String}
+     */
+    public BatchResult sendBatch(String topic, int partition, String key, List<?> payloads) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        List<byte[]> data = Payloads.toBytes(payloads);
+        catalog.prepareForWrite(tp, options.defaultPartitionCount());
+        String insert = sqlFor(tp).insert;
+        return db.write(conn -> {
+            PreparedStatement statement = conn.prepare(insert);
+            try {
+                for (byte[] bytes : data) {
+                    statement.setBytes(1, bytes);
+                    statement.setString(2, key);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            } finally {
+                statement.clearBatch();
+            }
+            long last = lastRowId(conn);
+            return new BatchResult(last - data.size() + 1, data.size());
+        });
+    }
+
+    /**
+     * Kafka's default partitioner: {@code toPositive(murmur2(utf8(key))) % partitionCount}, the partition Kafka
+     * would pick for this key.
+     */
+    public static int partitionFor(String key, int partitionCount) {
+        return KafkaPartitioner.partitionFor(key, partitionCount);
+    }
+
+    // ---------------------------------------------------------------- topics
+
+    /**
+     * Creates a topic with {@code partitions} partitions, or adds partitions to an existing one up to that count.
+     * Never removes partitions.
+     *
+     * @return the topic's partition count afterwards
+     */
+    public int createTopic(String topic, int partitions) {
+        TopicPartition.validateTopic(topic);
+        if (partitions < 1) {
+            throw new InvalidPartitionException("Invalid partition count " + partitions + " for topic '" + topic
+                    + "': a topic has at least 1 partition");
+        }
+        return catalog.createTopic(topic, partitions);
+    }
+
+    /** The topic's partition count: its highest partition number + 1, or 0 where the topic does not exist. */
+    public int partitionCount(String topic) {
+        return catalog.partitionCount(TopicPartition.validateTopic(topic));
+    }
+
+    /** The partition's end offset: the highest offset ever written to it, 0 where it is empty or does not exist. */
+    public long endOffset(String topic, int partition) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        return catalog.prepareForRead(tp) ? db.read(conn -> endOffset(conn, tp)) : 0;
+    }
+
+    /** Every topic in the file with its partitions and their end offsets, sorted by topic name. */
+    public List<TopicInfo> topics() {
+        return db.read(conn -> {
+            List<TopicInfo> topics = new ArrayList<>();
+            for (Catalog.TopicTables topic : Catalog.scan(conn).values()) {
+                List<PartitionInfo> partitions = new ArrayList<>();
+                for (int p = 0; p < topic.partitionCount(); p++) {
+                    boolean exists = topic.partitions().contains(p);
+                    partitions.add(new PartitionInfo(p,
+                            exists ? endOffset(conn, new TopicPartition(topic.topic(), p)) : 0));
+                }
+                topics.add(new TopicInfo(topic.topic(), partitions));
+            }
+            topics.sort((a, b) -> a.topic().compareTo(b.topic()));
+            return topics;
+        });
+    }
+
+    // ---------------------------------------------------------------- consuming
+
+    /**
+     * The next messages for a group: those after its committed offset (from the start where it has none), in
+     * offset order. Fetching does not move the committed offset; {@link #commit} does.
+     *
+     * @param maxMessages at least 1
+     */
+    public List<Message> fetch(String group, String topic, int partition, int maxMessages) {
+        validateGroup(group);
+        TopicPartition tp = new TopicPartition(topic, partition);
+        validateMaxMessages(maxMessages);
+        if (!catalog.prepareForRead(tp)) {
+            return List.of();
+        }
+        String fetch = sqlFor(tp).fetch;
+        return db.read(conn -> {
+            PreparedStatement statement = conn.prepare(fetch);
+            statement.setString(1, group);
+            statement.setString(2, topic);
+            statement.setInt(3, partition);
+            statement.setInt(4, maxMessages);
+            return messages(statement, maxMessages);
+        });
+    }
+
+    /**
+     * Messages with an offset above {@code afterOffset}, in offset order, whatever any group committed: for
+     * replay, and for consumers that track their position themselves.
+     */
+    public List<Message> read(String topic, int partition, long afterOffset, int maxMessages) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        validateMaxMessages(maxMessages);
+        if (!catalog.prepareForRead(tp)) {
+            return List.of();
+        }
+        String read = sqlFor(tp).read;
+        return db.read(conn -> {
+            PreparedStatement statement = conn.prepare(read);
+            statement.setLong(1, afterOffset);
+            statement.setInt(2, maxMessages);
+            return messages(statement, maxMessages);
+        });
+    }
+
+    /**
+     * Records that the group has processed every message up to and including {@code offset}. A lower offset than
+     * the one committed is ignored (a late retry never rewinds progress).
+     *
+     * @param offset the offset of the last processed message, {@code 0..endOffset}
+     * @throws InvalidOffsetException where the offset is negative or beyond the partition's end; nothing is written
+     */
+    public void commit(String group, String topic, int partition, long offset) {
+        storeOffset(group, topic, partition, offset, COMMIT_FORWARD);
+    }
+
+    /**
+     * Sets the group's committed offset to exactly {@code offset}, backwards too: the admin's reset. {@code 0}
+     * replays the partition from the start; {@link #endOffset} skips everything written so far.
+     */
+    public void resetOffset(String group, String topic, int partition, long offset) {
+        storeOffset(group, topic, partition, offset, UPSERT_OFFSET);
+    }
+
+    /** The group's committed offset on the partition, or empty where it has never committed there. */
+    public OptionalLong committed(String group, String topic, int partition) {
+        validateGroup(group);
+        new TopicPartition(topic, partition);
+        return db.read(conn -> {
+            PreparedStatement statement = conn.prepare(COMMITTED);
+            statement.setString(1, group);
+            statement.setString(2, topic);
+            statement.setInt(3, partition);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        });
+    }
+
+    /** Every group's committed offset per partition, with the partition's end offset and the lag. */
+    public List<GroupOffset> groups() {
+        return db.read(conn -> {
+            List<GroupOffset> groups = new ArrayList<>();
+            try (ResultSet rs = conn.prepare(GROUPS).executeQuery()) {
+                while (rs.next()) {
+                    groups.add(new GroupOffset(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), 0));
+                }
+            }
+            Map<String, Catalog.TopicTables> topics = Catalog.scan(conn);
+            List<GroupOffset> withEnds = new ArrayList<>(groups.size());
+            for (GroupOffset g : groups) {
+                Catalog.TopicTables tables = topics.get(g.topic().toLowerCase(java.util.Locale.ROOT));
+                boolean exists = tables != null && tables.topic().equals(g.topic())
+                        && tables.partitions().contains(g.partition());
+                long end = exists ? endOffset(conn, new TopicPartition(g.topic(), g.partition())) : 0;
+                withEnds.add(new GroupOffset(g.group(), g.topic(), g.partition(), g.committedOffset(), end));
+            }
+            return withEnds;
+        });
+    }
+
+    /** Closes the file's connections. Committed data is safe whether or not this runs. */
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    @Override
+    public String toString() {
+        return "KliteLog[" + db.path() + "]";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** The connections, for tests in this package that check what the writer connection runs with. */
+    Database database() {
+        return db;
+    }
+
+    private void storeOffset(String group, String topic, int partition, long offset, String upsert) {
+        validateGroup(group);
+        TopicPartition tp = new TopicPartition(topic, partition);
+        boolean exists = catalog.prepareForRead(tp);
+        db.write(conn -> {
+            long end = exists ? endOffset(conn, tp) : 0;
+            if (offset < 0 || offset > end) {
+                throw new InvalidOffsetException("Cannot commit offset " + offset + " for group '" + group + "' on "
+                        + tp + ": an offset is that of the last message processed, 0.." + end
+                        + " (the partition's end offset is " + end + ")");
+            }
+            PreparedStatement statement = conn.prepare(upsert);
+            statement.setString(1, group);
+            statement.setString(2, topic);
+            statement.setInt(3, partition);
+            statement.setLong(4, offset);
+            statement.executeUpdate();
+            return null;
+        });
+    }
+
+    private long endOffset(Database.Conn conn, TopicPartition tp) throws SQLException {
+        PreparedStatement statement = conn.prepare(sqlFor(tp).endOffset);
+        statement.setString(1, tp.tableName());
+        try (ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private static long lastRowId(Database.Conn conn) throws SQLException {
+        try (ResultSet rs = conn.prepare(LAST_ROWID).executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<Message> messages(PreparedStatement statement, int maxMessages) throws SQLException {
+        List<Message> messages = new ArrayList<>(Math.min(maxMessages, 1024));
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                byte[] data = rs.getBytes(2);
+                messages.add(new Message(rs.getLong(1), data == null ? new byte[0] : data, rs.getString(3),
+                        rs.getString(4)));
+            }
+        }
+        return messages;
+    }
+
+    private TableSql sqlFor(TopicPartition tp) {
+        return tableSql.computeIfAbsent(tp.tableName(), name -> new TableSql(tp.table()));
+    }
+
+    private static void validateGroup(String group) {
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("Invalid consumer group " + (group == null ? "null" : "'" + group + "'")
+                    + ": a group name must not be empty");
+        }
+    }
+
+    private static void validateMaxMessages(int maxMessages) {
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("Invalid maxMessages " + maxMessages + ": must be at least 1");
+        }
+    }
+
+    /**
+     * The statements for one partition table, built once, so their SQL strings (the statement cache's keys) are
+     * the same instances on every call.
+     */
+    private static final class TableSql {
+
+        final String insert;
+        final String fetch;
+        final String read;
+        final String endOffset;
+
+        TableSql(String table) {
+            String select = "SELECT id, data, key, created FROM " + table;
+            insert = "INSERT INTO " + table + " (data, key) VALUES (?, ?)";
+            fetch = select + " WHERE id > coalesce((" + COMMITTED + "), 0) ORDER BY id LIMIT ?";
+            read = select + " WHERE id > ? ORDER BY id LIMIT ?";
+            endOffset = "SELECT max(coalesce((SELECT max(id) FROM " + table + "), 0),"
+                    + " coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))";
+        }
+    }
+
+    /** Bytes for payloads: the log stores {@code byte[]} as is and {@code String} as UTF-8. */
+    private static final class Payloads {
+
+        static byte[] toBytes(Object payload, String what) {
+            if (payload instanceof byte[] bytes) {
+                return bytes;
+            }
+            if (payload instanceof String text) {
+                return text.getBytes(StandardCharsets.UTF_8);
+            }
+            if (payload == null) {
+                throw new IllegalArgumentException("Invalid " + what + ": null; a message needs a payload"
+                        + " (byte[] or String)");
+            }
+            throw new IllegalArgumentException("Invalid " + what + " of type " + payload.getClass().getName()
+                    + ": the log stores byte[] or String (the Camel component turns other objects into JSON)");
+        }
+
+        static List<byte[]> toBytes(List<?> payloads) {
+            if (payloads == null || payloads.isEmpty()) {
+                throw new IllegalArgumentException("Invalid batch " + (payloads == null ? "null" : "[]")
+                        + ": a batch holds at least one message");
+            }
+            List<byte[]> data = new ArrayList<>(payloads.size());
+            for (int i = 0; i < payloads.size(); i++) {
+                data.add(toBytes(payloads.get(i), "payload at index " + i + " of the batch"));
+            }
+            return data;
+        }
+    }
+}

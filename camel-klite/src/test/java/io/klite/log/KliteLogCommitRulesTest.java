@@ -1,0 +1,108 @@
+package io.klite.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A plain commit never moves a group backwards and never past the partition's end; a reset may go back; groups
+ * are independent; a fetch starts after the committed offset.
+ */
+class KliteLogCommitRulesTest {
+
+    @TempDir
+    Path dir;
+    KliteLog log;
+
+    @BeforeEach
+    void open() {
+        log = KliteLog.open(dir.resolve("klite.db"));
+        log.sendBatch("orders", 0, List.of("1", "2", "3", "4", "5"));
+    }
+
+    @AfterEach
+    void close() {
+        log.close();
+    }
+
+    @Test
+    void aGroupWithoutCommitsStartsAtTheBeginning() {
+        assertThat(log.committed("billing", "orders", 0)).isEmpty();
+        assertThat(log.fetch("billing", "orders", 0, 2)).extracting(Message::offset).containsExactly(1L, 2L);
+        assertThat(log.fetch("billing", "orders", 0, 2)).extracting(Message::offset).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void fetchResumesAfterTheCommittedOffset() {
+        log.commit("billing", "orders", 0, 3);
+        assertThat(log.committed("billing", "orders", 0)).hasValue(3);
+        assertThat(log.fetch("billing", "orders", 0, 10)).extracting(Message::offset).containsExactly(4L, 5L);
+    }
+
+    @Test
+    void aPlainCommitNeverMovesBackwards() {
+        log.commit("billing", "orders", 0, 4);
+        log.commit("billing", "orders", 0, 2);
+        log.commit("billing", "orders", 0, 4);
+        assertThat(log.committed("billing", "orders", 0)).hasValue(4);
+        assertThat(log.fetch("billing", "orders", 0, 10)).extracting(Message::offset).containsExactly(5L);
+    }
+
+    @Test
+    void aCommitPastTheEndIsRefusedAndWritesNothing() {
+        log.commit("billing", "orders", 0, 2);
+        assertThatThrownBy(() -> log.commit("billing", "orders", 0, 6))
+                .isInstanceOf(InvalidOffsetException.class)
+                .hasMessageContaining("offset 6")
+                .hasMessageContaining("0..5")
+                .hasMessageContaining("billing");
+        assertThatThrownBy(() -> log.commit("billing", "orders", 0, -1))
+                .isInstanceOf(InvalidOffsetException.class)
+                .hasMessageContaining("offset -1");
+        assertThatThrownBy(() -> log.commit("fresh", "orders", 0, 99))
+                .isInstanceOf(InvalidOffsetException.class);
+        assertThat(log.committed("billing", "orders", 0)).hasValue(2);
+        assertThat(log.committed("fresh", "orders", 0)).isEmpty();
+    }
+
+    @Test
+    void committingOnAnEmptyOrMissingPartitionAcceptsOnlyZero() {
+        log.commit("billing", "unknown-topic", 0, 0);
+        assertThat(log.committed("billing", "unknown-topic", 0)).hasValue(0);
+        assertThatThrownBy(() -> log.commit("billing", "unknown-topic", 0, 1))
+                .isInstanceOf(InvalidOffsetException.class)
+                .hasMessageContaining("0..0");
+    }
+
+    @Test
+    void aResetMovesBackwardsAndForwards() {
+        log.commit("billing", "orders", 0, 5);
+        log.resetOffset("billing", "orders", 0, 1);
+        assertThat(log.committed("billing", "orders", 0)).hasValue(1);
+        assertThat(log.fetch("billing", "orders", 0, 10)).extracting(Message::offset).containsExactly(2L, 3L, 4L, 5L);
+        log.resetOffset("billing", "orders", 0, 0);
+        assertThat(log.fetch("billing", "orders", 0, 1)).extracting(Message::offset).containsExactly(1L);
+        log.resetOffset("billing", "orders", 0, log.endOffset("orders", 0));
+        assertThat(log.fetch("billing", "orders", 0, 10)).isEmpty();
+        assertThatThrownBy(() -> log.resetOffset("billing", "orders", 0, 6))
+                .isInstanceOf(InvalidOffsetException.class);
+    }
+
+    @Test
+    void groupsAreIndependent() {
+        log.commit("billing", "orders", 0, 4);
+        log.commit("analytics", "orders", 0, 1);
+        assertThat(log.fetch("billing", "orders", 0, 10)).extracting(Message::offset).containsExactly(5L);
+        assertThat(log.fetch("analytics", "orders", 0, 10)).extracting(Message::offset)
+                .containsExactly(2L, 3L, 4L, 5L);
+        assertThat(log.fetch("audit", "orders", 0, 10)).hasSize(5);
+        log.resetOffset("analytics", "orders", 0, 0);
+        assertThat(log.committed("billing", "orders", 0)).hasValue(4);
+    }
+}

@@ -1,0 +1,73 @@
+package io.klite.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Topics with their partitions and end offsets, and groups with committed offsets and lag, as an admin sees them. */
+class KliteLogListsTopicsAndGroupsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void listsTopicsPartitionsEndOffsetsAndGroupLag() throws Exception {
+        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"), LogOptions.DEFAULTS.withDefaultPartitionCount(3))) {
+            assertThat(log.topics()).isEmpty();
+            assertThat(log.groups()).isEmpty();
+
+            log.send("orders", 2, "auto-created with 3 partitions");
+            log.sendBatch("orders", 0, List.of("a", "b"));
+            assertThat(log.createTopic("payments", 1)).isEqualTo(1);
+            assertThat(log.createTopic("payments", 2)).isEqualTo(2);
+            assertThat(log.createTopic("payments", 1)).as("never shrinks").isEqualTo(2);
+            log.send("audit.v1_x-y", 0, "odd but valid name");
+            log.commit("billing", "orders", 0, 1);
+            log.commit("billing", "orders", 2, 1);
+            log.commit("analytics", "orders", 0, 2);
+
+            assertThat(log.topics()).containsExactly(
+                    new TopicInfo("audit.v1_x-y", List.of(new PartitionInfo(0, 1), new PartitionInfo(1, 0),
+                            new PartitionInfo(2, 0))),
+                    new TopicInfo("orders", List.of(new PartitionInfo(0, 2), new PartitionInfo(1, 0),
+                            new PartitionInfo(2, 1))),
+                    new TopicInfo("payments", List.of(new PartitionInfo(0, 0), new PartitionInfo(1, 0))));
+            assertThat(log.partitionCount("orders")).isEqualTo(3);
+            assertThat(log.partitionCount("nope")).isZero();
+
+            List<GroupOffset> groups = log.groups();
+            assertThat(groups).containsExactly(
+                    new GroupOffset("analytics", "orders", 0, 2, 2),
+                    new GroupOffset("billing", "orders", 0, 1, 2),
+                    new GroupOffset("billing", "orders", 2, 1, 1));
+            assertThat(groups).extracting(GroupOffset::lag).containsExactly(0L, 1L, 0L);
+        }
+    }
+
+    @Test
+    void aGapBetweenPartitionTablesIsAnEmptyPartitionCreatedWhenFirstWritten() throws Exception {
+        Path file = dir.resolve("gap.db");
+        try (Jdbc other = new Jdbc(file)) {
+            other.exec("CREATE TABLE \"clicks_0\" (id INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL,"
+                    + " created DATETIME DEFAULT CURRENT_TIMESTAMP)");
+            other.exec("CREATE TABLE \"clicks_3\" (id INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL,"
+                    + " created DATETIME DEFAULT CURRENT_TIMESTAMP)");
+            other.exec("CREATE TABLE \"clicks_01\" (id INTEGER PRIMARY KEY)");
+            other.exec("CREATE TABLE \"clicks_x\" (id INTEGER PRIMARY KEY)");
+        }
+        try (KliteLog log = KliteLog.open(file)) {
+            assertThat(log.partitionCount("clicks")).isEqualTo(4);
+            assertThat(log.topics()).containsExactly(new TopicInfo("clicks", List.of(new PartitionInfo(0, 0),
+                    new PartitionInfo(1, 0), new PartitionInfo(2, 0), new PartitionInfo(3, 0))));
+            assertThat(log.fetch("g", "clicks", 1, 10)).isEmpty();
+            assertThat(log.send("clicks", 1, "fills the gap")).isEqualTo(1);
+        }
+        try (Jdbc jdbc = new Jdbc(file)) {
+            assertThat(jdbc.strings("SELECT name FROM sqlite_master WHERE name LIKE 'clicks%' ORDER BY name"))
+                    .containsExactly("clicks_0", "clicks_01", "clicks_1", "clicks_3", "clicks_x");
+        }
+    }
+}

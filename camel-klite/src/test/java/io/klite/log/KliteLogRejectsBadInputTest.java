@@ -1,0 +1,179 @@
+package io.klite.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Bad input is refused with a message naming the value and the rule, and leaves no table or row behind. */
+class KliteLogRejectsBadInputTest {
+
+    @TempDir
+    Path dir;
+    KliteLog log;
+
+    @BeforeEach
+    void open() {
+        log = KliteLog.open(dir.resolve("klite.db"));
+        log.createTopic("orders", 2);
+        log.send("orders", 0, "existing");
+    }
+
+    @AfterEach
+    void close() {
+        log.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "a b", "orders;DROP TABLE x", "x\"y", "ünïcode", ".", "..", "orders_0\"; --"})
+    void invalidTopicNamesAreRefusedBeforeAnySql(String topic) throws Exception {
+        assertThatThrownBy(() -> log.send(topic, 0, "x"))
+                .isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("'" + topic + "'")
+                .hasMessageContaining("[A-Za-z0-9._-]");
+        assertThatThrownBy(() -> log.sendBatch(topic, 0, List.of("x"))).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> log.createTopic(topic, 1)).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> log.fetch("g", topic, 0, 1)).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> log.commit("g", topic, 0, 0)).isInstanceOf(InvalidTopicException.class);
+        assertNothingWritten();
+    }
+
+    @Test
+    void aTopicNameLongerThan249CharactersIsRefused() throws Exception {
+        String longest = "t".repeat(249);
+        assertThat(log.send(longest, 0, "fits")).isEqualTo(1);
+        String tooLong = "t".repeat(250);
+        assertThatThrownBy(() -> log.send(tooLong, 0, "x"))
+                .isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("250 characters")
+                .hasMessageContaining("1 to 249");
+        assertThatThrownBy(() -> log.send(null, 0, "x"))
+                .isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("null");
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            assertThat(jdbc.count("SELECT count(*) FROM sqlite_master WHERE length(name) > 251")).isZero();
+        }
+    }
+
+    @Test
+    void topicsSqliteWouldTreatAsTheSameOrAsReservedAreRefused() throws Exception {
+        assertThatThrownBy(() -> log.send("ORDERS", 0, "x"))
+                .isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("'ORDERS' clashes with existing topic 'orders'");
+        assertThatThrownBy(() -> log.fetch("g", "Orders", 0, 1))
+                .isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("'Orders'");
+        assertThatThrownBy(() -> log.send("sqlite_stat", 0, "x"))
+                .isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("sqlite_");
+        assertNothingWritten();
+    }
+
+    @Test
+    void negativeAndOutOfRangePartitionsAreRefused() throws Exception {
+        assertThatThrownBy(() -> log.send("orders", -1, "x"))
+                .isInstanceOf(InvalidPartitionException.class)
+                .hasMessageContaining("-1")
+                .hasMessageContaining("from 0");
+        assertThatThrownBy(() -> log.send("orders", 2, "x"))
+                .isInstanceOf(InvalidPartitionException.class)
+                .hasMessageContaining("Partition 2")
+                .hasMessageContaining("'orders'")
+                .hasMessageContaining("2 partitions (valid: 0..1)");
+        assertThatThrownBy(() -> log.sendBatch("orders", 7, List.of("x", "y")))
+                .isInstanceOf(InvalidPartitionException.class);
+        // a new topic is auto-created with 1 partition: partition 3 is refused and the topic is not created
+        assertThatThrownBy(() -> log.send("payments", 3, "x"))
+                .isInstanceOf(InvalidPartitionException.class)
+                .hasMessageContaining("a new topic gets 1 partition (valid: 0)");
+        assertThatThrownBy(() -> log.createTopic("payments", 0))
+                .isInstanceOf(InvalidPartitionException.class)
+                .hasMessageContaining("partition count 0");
+        assertNothingWritten();
+    }
+
+    @Test
+    void nullOrUnsupportedPayloadsAndEmptyBatchesAreRefused() throws Exception {
+        assertThatThrownBy(() -> log.send("orders", 0, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("payload: null");
+        assertThatThrownBy(() -> log.send("orders", 0, 3.14))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Double")
+                .hasMessageContaining("byte[] or String");
+        assertThatThrownBy(() -> log.sendBatch("orders", 0, List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one message");
+        assertThatThrownBy(() -> log.send("new-topic", 0, null)).isInstanceOf(IllegalArgumentException.class);
+        assertNothingWritten();
+    }
+
+    @Test
+    void maxMessagesOfZeroOrBelowAndEmptyGroupsAreRefused() {
+        for (int max : new int[] {0, -1, Integer.MIN_VALUE}) {
+            assertThatThrownBy(() -> log.fetch("g", "orders", 0, max))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("maxMessages " + max)
+                    .hasMessageContaining("at least 1");
+            assertThatThrownBy(() -> log.read("orders", 0, 0, max)).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> log.fetch("", "orders", 0, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("consumer group ''");
+        assertThatThrownBy(() -> log.commit(null, "orders", 0, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("consumer group null");
+    }
+
+    @Test
+    void aPathThatIsADirectoryIsRefused() {
+        assertThatThrownBy(() -> KliteLog.open(dir))
+                .isInstanceOf(KliteStorageException.class)
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("is a directory");
+    }
+
+    @Test
+    void aFileThatIsNotSqliteIsRefusedAndLeftUntouched() throws Exception {
+        Path notSqlite = dir.resolve("notes.txt");
+        byte[] content = "these are my notes, not a database\n".repeat(200).getBytes(StandardCharsets.UTF_8);
+        Files.write(notSqlite, content);
+
+        assertThatThrownBy(() -> KliteLog.open(notSqlite))
+                .isInstanceOf(KliteStorageException.class)
+                .hasMessageContaining(notSqlite.toString())
+                .hasMessageContaining("not a SQLite database");
+        assertThat(Files.readAllBytes(notSqlite)).isEqualTo(content);
+        assertThat(dir.resolve("notes.txt-wal")).doesNotExist();
+    }
+
+    @Test
+    void aFileThatCannotBeCreatedIsRefusedWithItsPath() throws Exception {
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "a file where a folder should be");
+        Path impossible = blocker.resolve("klite.db");
+        assertThatThrownBy(() -> KliteLog.open(impossible))
+                .isInstanceOf(KliteStorageException.class)
+                .hasMessageContaining(impossible.toString());
+    }
+
+    private void assertNothingWritten() throws Exception {
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            assertThat(jdbc.strings("SELECT name FROM sqlite_master WHERE type = 'table'"
+                    + " AND name NOT LIKE 'sqlite_%' ORDER BY name"))
+                    .containsExactly("consumer_offsets", "orders_0", "orders_1");
+            assertThat(jdbc.count("SELECT count(*) FROM orders_0")).isEqualTo(1);
+            assertThat(jdbc.count("SELECT count(*) FROM orders_1")).isZero();
+            assertThat(jdbc.count("SELECT count(*) FROM consumer_offsets")).isZero();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.klite.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two processes write and read one file at the same time: neither sees "database is locked", and every message
+ * of both is stored once, under its own offset.
+ */
+class KliteLogSharesFileWithAnotherProcessTest {
+
+    private static final int EACH = 1500;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoJvmsSendAndConsumeTheSameTopicConcurrently() throws Exception {
+        Path file = dir.resolve("shared.db");
+        List<String> expected = new ArrayList<>();
+        try (KliteLog log = KliteLog.open(file)) {
+            log.createTopic("shared", 1);
+            Process child = ChildJvm.start(SecondProcessWriter.class, file.toString(), String.valueOf(EACH));
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                assertThat(out.readLine()).isEqualTo("ready");
+                for (int i = 0; i < EACH; i++) {
+                    if (i % 10 == 0) {
+                        log.sendBatch("shared", 0, List.of("parent-" + i + "a", "parent-" + i + "b"));
+                        expected.add("parent-" + i + "a");
+                        expected.add("parent-" + i + "b");
+                    } else {
+                        log.send("shared", 0, "parent-" + i);
+                        expected.add("parent-" + i);
+                    }
+                    if (i % 50 == 0) {
+                        List<Message> next = log.fetch("parent", "shared", 0, 100);
+                        if (!next.isEmpty()) {
+                            log.commit("parent", "shared", 0, next.get(next.size() - 1).offset());
+                        }
+                    }
+                }
+                assertThat(child.waitFor(2, TimeUnit.MINUTES)).isTrue();
+                assertThat(out.readLine()).isEqualTo("done");
+                assertThat(child.exitValue()).isZero();
+            } finally {
+                child.destroyForcibly();
+            }
+            for (int i = 0; i < EACH; i++) {
+                if (i % 10 == 0) {
+                    expected.add("child-" + i + "a");
+                    expected.add("child-" + i + "b");
+                } else {
+                    expected.add("child-" + i);
+                }
+            }
+
+            List<Message> all = log.read("shared", 0, 0, Integer.MAX_VALUE);
+            Set<Long> offsets = new HashSet<>();
+            List<String> payloads = new ArrayList<>();
+            for (Message m : all) {
+                assertThat(offsets.add(m.offset())).isTrue();
+                payloads.add(new String(m.payload(), StandardCharsets.UTF_8));
+            }
+            assertThat(payloads).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(log.endOffset("shared", 0)).isEqualTo(expected.size());
+            int switches = 0;
+            for (int i = 1; i < payloads.size(); i++) {
+                if (payloads.get(i).charAt(0) != payloads.get(i - 1).charAt(0)) {
+                    switches++;
+                }
+            }
+            assertThat(switches).as("the two processes wrote at the same time").isGreaterThanOrEqualTo(10);
+            // each process's batches stayed contiguous although the other wrote in between
+            for (int i = 0; i < payloads.size(); i++) {
+                if (payloads.get(i).endsWith("a")) {
+                    assertThat(payloads.get(i + 1)).isEqualTo(payloads.get(i).replaceAll("a$", "b"));
+                }
+            }
+            assertThat(log.committed("child", "shared", 0)).isPresent();
+            assertThat(log.committed("parent", "shared", 0)).isPresent();
+        }
+    }
+}
