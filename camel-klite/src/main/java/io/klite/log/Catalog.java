@@ -75,6 +75,12 @@ final class Catalog {
         return found;
     }
 
+    /** Whether the scan holds the table of exactly this topic (same case) and partition. */
+    static boolean hasTable(Map<String, TopicTables> scan, String topic, int partition) {
+        TopicTables found = topic == null ? null : scan.get(lower(topic));
+        return found != null && found.topic().equals(topic) && found.partitions().contains(partition);
+    }
+
     /**
      * Makes {@code tp} writable: creates its topic with {@code partitionsIfNew} partitions where there is none,
      * creates the partition's table where it is a gap, adds missing columns to a table another program created.

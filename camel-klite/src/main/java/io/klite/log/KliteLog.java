@@ -39,6 +39,8 @@ public final class KliteLog implements AutoCloseable {
             + " SET commit_offset = excluded.commit_offset, updated_at = excluded.updated_at";
     private static final String COMMIT_FORWARD = UPSERT_OFFSET
             + " WHERE excluded.commit_offset > consumer_offsets.commit_offset";
+    private static final String SEQUENCE_EXISTS =
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'";
     private static final String GROUPS = "SELECT consumer_group, topic, partition, commit_offset"
             + " FROM consumer_offsets ORDER BY consumer_group, topic, partition";
 
@@ -46,6 +48,7 @@ public final class KliteLog implements AutoCloseable {
     private final Database db;
     private final Catalog catalog;
     private final Map<String, TableSql> tableSql = new ConcurrentHashMap<>();
+    private volatile boolean sequenceExists;
 
     private KliteLog(Path path, LogOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -281,22 +284,18 @@ public final class KliteLog implements AutoCloseable {
     /** Every group's committed offset per partition, with the partition's end offset and the lag. */
     public List<GroupOffset> groups() {
         return db.read(conn -> {
+            Map<String, Catalog.TopicTables> topics = Catalog.scan(conn);
             List<GroupOffset> groups = new ArrayList<>();
             try (ResultSet rs = conn.prepare(GROUPS).executeQuery()) {
                 while (rs.next()) {
-                    groups.add(new GroupOffset(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), 0));
+                    String topic = rs.getString(2);
+                    int partition = rs.getInt(3);
+                    long end = Catalog.hasTable(topics, topic, partition)
+                            ? endOffset(conn, new TopicPartition(topic, partition)) : 0;
+                    groups.add(new GroupOffset(rs.getString(1), topic, partition, rs.getLong(4), end));
                 }
             }
-            Map<String, Catalog.TopicTables> topics = Catalog.scan(conn);
-            List<GroupOffset> withEnds = new ArrayList<>(groups.size());
-            for (GroupOffset g : groups) {
-                Catalog.TopicTables tables = topics.get(g.topic().toLowerCase(java.util.Locale.ROOT));
-                boolean exists = tables != null && tables.topic().equals(g.topic())
-                        && tables.partitions().contains(g.partition());
-                long end = exists ? endOffset(conn, new TopicPartition(g.topic(), g.partition())) : 0;
-                withEnds.add(new GroupOffset(g.group(), g.topic(), g.partition(), g.committedOffset(), end));
-            }
-            return withEnds;
+            return groups;
         });
     }
 
@@ -339,12 +338,32 @@ public final class KliteLog implements AutoCloseable {
         });
     }
 
+    /**
+     * The highest offset ever written: {@code sqlite_sequence} remembers it after the newest rows were deleted,
+     * {@code max(id)} covers tables another program created without AUTOINCREMENT.
+     */
     private long endOffset(Database.Conn conn, TopicPartition tp) throws SQLException {
-        PreparedStatement statement = conn.prepare(sqlFor(tp).endOffset);
-        statement.setString(1, tp.tableName());
+        TableSql sql = sqlFor(tp);
+        PreparedStatement statement;
+        if (sequenceExists(conn)) {
+            statement = conn.prepare(sql.endOffset);
+            statement.setString(1, tp.tableName());
+        } else {
+            statement = conn.prepare(sql.maxId);
+        }
         try (ResultSet rs = statement.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
+    }
+
+    /** Whether SQLite's {@code sqlite_sequence} table exists yet: from the first AUTOINCREMENT table on, for good. */
+    private boolean sequenceExists(Database.Conn conn) throws SQLException {
+        if (!sequenceExists) {
+            try (ResultSet rs = conn.prepare(SEQUENCE_EXISTS).executeQuery()) {
+                sequenceExists = rs.next();
+            }
+        }
+        return sequenceExists;
     }
 
     private static long lastRowId(Database.Conn conn) throws SQLException {
@@ -393,14 +412,15 @@ public final class KliteLog implements AutoCloseable {
         final String fetch;
         final String read;
         final String endOffset;
+        final String maxId;
 
         TableSql(String table) {
             String select = "SELECT id, data, key, created FROM " + table;
             insert = "INSERT INTO " + table + " (data, key) VALUES (?, ?)";
             fetch = select + " WHERE id > coalesce((" + COMMITTED + "), 0) ORDER BY id LIMIT ?";
             read = select + " WHERE id > ? ORDER BY id LIMIT ?";
-            endOffset = "SELECT max(coalesce((SELECT max(id) FROM " + table + "), 0),"
-                    + " coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))";
+            maxId = "SELECT coalesce(max(id), 0) FROM " + table;
+            endOffset = "SELECT max((" + maxId + "), coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))";
         }
     }
 

@@ -78,4 +78,22 @@ class KliteLogReadsSeedWrittenFileTest {
                     .containsExactly(5L, 6L);
         }
     }
+
+    @Test
+    void readsTablesCreatedWithoutAutoincrement() throws Exception {
+        Path file = dir.resolve("plain.db");
+        try (Jdbc other = new Jdbc(file)) {
+            other.exec("CREATE TABLE events_0 (id INTEGER PRIMARY KEY, data BLOB NOT NULL,"
+                    + " created DATETIME DEFAULT CURRENT_TIMESTAMP)");
+            other.exec("INSERT INTO events_0 (data) VALUES ('one'), ('two')");
+            assertThat(other.count("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")).isZero();
+        }
+        try (KliteLog log = KliteLog.open(file)) {
+            assertThat(log.topics()).containsExactly(new TopicInfo("events", List.of(new PartitionInfo(0, 2))));
+            assertThat(log.fetch("g", "events", 0, 10)).extracting(Message::offset).containsExactly(1L, 2L);
+            log.commit("g", "events", 0, 2);
+            assertThat(log.groups()).containsExactly(new GroupOffset("g", "events", 0, 2, 2));
+            assertThat(log.send("events", 0, "three")).isEqualTo(3);
+        }
+    }
 }

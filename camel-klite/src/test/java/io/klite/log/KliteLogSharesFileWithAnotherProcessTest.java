@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two processes write and read one file at the same time: neither sees "database is locked", and every message
- * of both is stored once, under its own offset.
+ * Two processes write and read one file at the same time, a second JVM or a Python script holding the write lock:
+ * neither sees "database is locked", and every message of both is stored once, under its own offset.
  */
 class KliteLogSharesFileWithAnotherProcessTest {
 
@@ -75,13 +75,8 @@ class KliteLogSharesFileWithAnotherProcessTest {
             }
             assertThat(payloads).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(log.endOffset("shared", 0)).isEqualTo(expected.size());
-            int switches = 0;
-            for (int i = 1; i < payloads.size(); i++) {
-                if (payloads.get(i).charAt(0) != payloads.get(i - 1).charAt(0)) {
-                    switches++;
-                }
-            }
-            assertThat(switches).as("the two processes wrote at the same time").isGreaterThanOrEqualTo(10);
+            assertThat(writerSwitches(payloads)).as("the two processes wrote at the same time")
+                    .isGreaterThanOrEqualTo(10);
             // each process's batches stayed contiguous although the other wrote in between
             for (int i = 0; i < payloads.size(); i++) {
                 if (payloads.get(i).endsWith("a")) {
@@ -91,5 +86,53 @@ class KliteLogSharesFileWithAnotherProcessTest {
             assertThat(log.committed("child", "shared", 0)).isPresent();
             assertThat(log.committed("parent", "shared", 0)).isPresent();
         }
+    }
+
+    @Test
+    void aPythonWriterHoldingTheWriteLockDoesNotMakeSendsFail() throws Exception {
+        Path file = dir.resolve("python.db");
+        Path script = Path.of(getClass().getResource("/python_writer.py").toURI());
+        try (KliteLog log = KliteLog.open(file)) {
+            log.createTopic("shared", 1);
+            Process python = new ProcessBuilder("python3", script.toString(), file.toString(), "shared_0",
+                    String.valueOf(EACH / 3)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            List<String> expected = new ArrayList<>();
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8))) {
+                assertThat(out.readLine()).isEqualTo("ready");
+                for (int i = 0; python.isAlive() || i < EACH / 3; i++) {
+                    log.send("shared", 0, "java-" + i);
+                    expected.add("java-" + i);
+                    if (i % 20 == 0) {
+                        log.commit("java", "shared", 0, log.endOffset("shared", 0));
+                    }
+                }
+                assertThat(python.waitFor(2, TimeUnit.MINUTES)).isTrue();
+                assertThat(out.readLine()).isEqualTo("done " + EACH / 3);
+                assertThat(python.exitValue()).isZero();
+            } finally {
+                python.destroyForcibly();
+            }
+            for (int i = 0; i < EACH / 3; i++) {
+                expected.add("python-" + i);
+            }
+
+            List<String> payloads = log.read("shared", 0, 0, Integer.MAX_VALUE).stream()
+                    .map(m -> new String(m.payload(), StandardCharsets.UTF_8)).toList();
+            assertThat(payloads).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(writerSwitches(payloads)).as("Java sent while Python took the lock again and again")
+                    .isGreaterThanOrEqualTo(10);
+        }
+    }
+
+    /** How often, in offset order, the writer changes: payloads start with the writer's name. */
+    private static int writerSwitches(List<String> payloads) {
+        int switches = 0;
+        for (int i = 1; i < payloads.size(); i++) {
+            if (payloads.get(i).charAt(0) != payloads.get(i - 1).charAt(0)) {
+                switches++;
+            }
+        }
+        return switches;
     }
 }
