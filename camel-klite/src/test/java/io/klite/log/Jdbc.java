@@ -16,6 +16,12 @@ final class Jdbc implements AutoCloseable {
 
     private final Connection connection;
 
+    /** Creates a partition table with the seed klite's own DDL: unquoted name, no key or headers column. */
+    void createSeedPartition(String table) throws SQLException {
+        exec("CREATE TABLE IF NOT EXISTS " + table + " (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                + " data BLOB NOT NULL, created DATETIME DEFAULT CURRENT_TIMESTAMP)");
+    }
+
     Jdbc(Path file) throws SQLException {
         connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         connection.createStatement().execute("PRAGMA busy_timeout = 10000");

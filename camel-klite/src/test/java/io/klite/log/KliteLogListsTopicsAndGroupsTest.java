@@ -51,10 +51,8 @@ class KliteLogListsTopicsAndGroupsTest {
     void aGapBetweenPartitionTablesIsAnEmptyPartitionCreatedWhenFirstWritten() throws Exception {
         Path file = dir.resolve("gap.db");
         try (Jdbc other = new Jdbc(file)) {
-            other.exec("CREATE TABLE \"clicks_0\" (id INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL,"
-                    + " created DATETIME DEFAULT CURRENT_TIMESTAMP)");
-            other.exec("CREATE TABLE \"clicks_3\" (id INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL,"
-                    + " created DATETIME DEFAULT CURRENT_TIMESTAMP)");
+            other.createSeedPartition("clicks_0");
+            other.createSeedPartition("clicks_3");
             other.exec("CREATE TABLE \"clicks_01\" (id INTEGER PRIMARY KEY)");
             other.exec("CREATE TABLE \"clicks_x\" (id INTEGER PRIMARY KEY)");
         }

@@ -22,10 +22,8 @@ class KliteLogReadsSeedWrittenFileTest {
         Path file = dir.resolve("seed.db");
         byte[] binary = {1, 2, 3, (byte) 0x80, 0};
         try (Jdbc seed = new Jdbc(file)) {
-            for (String table : List.of("orders_0", "orders_1")) {
-                seed.exec("CREATE TABLE IF NOT EXISTS " + table + " (id INTEGER PRIMARY KEY AUTOINCREMENT,"
-                        + " data BLOB NOT NULL, created DATETIME DEFAULT CURRENT_TIMESTAMP)");
-            }
+            seed.createSeedPartition("orders_0");
+            seed.createSeedPartition("orders_1");
             seed.exec("CREATE TABLE IF NOT EXISTS consumer_offsets (consumer_group VARCHAR NOT NULL,"
                     + " topic VARCHAR NOT NULL, partition INTEGER NOT NULL, commit_offset INTEGER NOT NULL,"
                     + " updated_at DATETIME DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (consumer_group, topic, partition))");
