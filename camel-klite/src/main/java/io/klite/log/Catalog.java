@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * What topics and partitions the file holds, read from the tables themselves, so that a file written by another
@@ -32,9 +32,14 @@ final class Catalog {
     static final String CONSUMER_OFFSETS_DDL = resource("consumer_offsets.sql");
     private static final String PARTITION_TABLE_DDL = resource("partition_table.sql");
 
+    private static final String SEQUENCE_EXISTS =
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'";
+
     private final Database db;
     /** Tables known to exist with Klite's columns (exact, validated names). */
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
+    private final Map<String, TableSql> tableSql = new ConcurrentHashMap<>();
+    private volatile boolean sequenceExists;
 
     Catalog(Database db) {
         this.db = db;
@@ -97,9 +102,7 @@ final class Catalog {
             TopicTables existing = find(scan(conn), tp.topic());
             int count = existing == null ? partitionsIfNew : existing.partitionCount();
             if (tp.partition() >= count) {
-                throw new InvalidPartitionException("Partition " + tp.partition() + " is out of range for topic '"
-                        + tp.topic() + "': " + (existing == null ? "a new topic gets " : "it has ")
-                        + describeCount(count));
+                throw outOfRange(tp, existing == null ? "a new topic gets " : "it has ", count);
             }
             return existing == null
                     ? ensureTables(conn, tp.topic(), count, Set.of())
@@ -121,21 +124,45 @@ final class Catalog {
         }).size();
     }
 
+    /** What a partition is, seen from a reader. */
+    enum PartitionState {
+        /** Its table exists, with Klite's columns. */
+        READY,
+        /** Its topic exists and the number is in range, but no table was created yet: an empty partition. */
+        EMPTY,
+        /** Its topic does not exist. */
+        UNKNOWN_TOPIC
+    }
+
     /**
      * Makes an existing partition table readable with Klite's columns.
      *
-     * @return false where the table does not exist (yet): the partition is empty
+     * @throws InvalidPartitionException where the topic exists and the partition is beyond its count
      */
-    boolean prepareForRead(TopicPartition tp) {
+    PartitionState prepareForRead(TopicPartition tp) {
         if (isReady(tp)) {
-            return true;
+            return PartitionState.READY;
         }
         TopicTables existing = db.read(conn -> find(scan(conn), tp.topic()));
-        if (existing == null || !existing.partitions().contains(tp.partition())) {
-            return false;
+        if (existing == null) {
+            return PartitionState.UNKNOWN_TOPIC;
+        }
+        if (tp.partition() >= existing.partitionCount()) {
+            throw outOfRange(tp, "it has ", existing.partitionCount());
+        }
+        if (!existing.partitions().contains(tp.partition())) {
+            return PartitionState.EMPTY;
         }
         commitThenMarkReady(conn -> ensureTables(conn, List.of(tp), existing.partitions()));
-        return true;
+        return PartitionState.READY;
+    }
+
+    /**
+     * Forgets what is known of a partition's table, after a statement on it failed: another program may have
+     * dropped or recreated it, and the next call looks again.
+     */
+    void forget(TopicPartition tp) {
+        ready.remove(tp.tableName());
     }
 
     /** The partition count of a topic, 0 where the file has no such topic. */
@@ -144,8 +171,56 @@ final class Catalog {
         return existing == null ? 0 : existing.partitionCount();
     }
 
-    static String describeCount(int count) {
-        return count == 1 ? "1 partition (valid: 0)" : count + " partitions (valid: 0.." + (count - 1) + ")";
+    /**
+     * Runs work on a partition's table; where it fails in SQLite, the catalog forgets the table, so the next call
+     * looks at the file again (another program may have dropped or recreated it).
+     */
+    <T> T onTable(TopicPartition tp, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (KliteStorageException e) {
+            forget(tp);
+            throw e;
+        }
+    }
+
+    /**
+     * The highest offset ever written: {@code sqlite_sequence} remembers it after the newest rows were deleted,
+     * {@code max(id)} covers tables another program created without AUTOINCREMENT.
+     */
+    long endOffset(Database.Conn conn, TopicPartition tp) throws SQLException {
+        TableSql sql = sql(tp);
+        PreparedStatement statement;
+        if (sequenceExists(conn)) {
+            statement = conn.prepare(sql.endOffset);
+            statement.setString(1, tp.tableName());
+        } else {
+            statement = conn.prepare(sql.maxId);
+        }
+        try (ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Whether SQLite's {@code sqlite_sequence} table exists yet: from the first AUTOINCREMENT table on, for good. */
+    private boolean sequenceExists(Database.Conn conn) throws SQLException {
+        if (!sequenceExists) {
+            try (ResultSet rs = conn.prepare(SEQUENCE_EXISTS).executeQuery()) {
+                sequenceExists = rs.next();
+            }
+        }
+        return sequenceExists;
+    }
+
+    /** The SQL of a partition table, built once. */
+    TableSql sql(TopicPartition tp) {
+        return tableSql.computeIfAbsent(tp.tableName(), name -> new TableSql(tp));
+    }
+
+    private static InvalidPartitionException outOfRange(TopicPartition tp, String has, int count) {
+        return new InvalidPartitionException("Partition " + tp.partition() + " is out of range for topic '"
+                + tp.topic() + "': " + has + (count == 1 ? "1 partition (valid: 0)"
+                : count + " partitions (valid: 0.." + (count - 1) + ")"));
     }
 
     /** Runs table work in one write transaction; once it has committed, its tables are ready. */
@@ -179,15 +254,23 @@ final class Catalog {
         return names;
     }
 
-    /** Adds {@code key} and {@code headers} to a table another program created with the seed's DDL. */
+    /**
+     * Adds {@code key} and {@code headers} to a table another program created with the seed's DDL, after checking
+     * that it is a partition table at all (an {@code id} and a {@code data} column).
+     */
     private static void addMissingColumns(Database.Conn conn, TopicPartition tp) throws SQLException {
-        Set<String> columns = new HashSet<>();
+        Set<String> columns = new TreeSet<>();
         PreparedStatement info = conn.prepare("SELECT name FROM pragma_table_info(?)");
         info.setString(1, tp.tableName());
         try (ResultSet rs = info.executeQuery()) {
             while (rs.next()) {
                 columns.add(lower(rs.getString(1)));
             }
+        }
+        if (!columns.contains("id") || !columns.contains("data")) {
+            throw new InvalidTopicException("Table \"" + tp.tableName() + "\" is not a partition table of topic '"
+                    + tp.topic() + "': a partition table has the columns id and data, this one has " + columns
+                    + "; rename the table or choose another topic name");
         }
         for (String column : List.of("key", "headers")) {
             if (!columns.contains(column)) {

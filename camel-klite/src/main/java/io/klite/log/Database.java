@@ -17,10 +17,12 @@ import org.sqlite.SQLiteConfig;
  * The connections to one SQLite file and the only code that opens, locks or closes them.
  *
  * <p>Invariants: all writes of this process go through the single writer connection, one caller at a time under
- * {@link #writeLock}, each unit of work in one {@code BEGIN IMMEDIATE} transaction, so a unit sees no concurrent
- * writer (in this process or another) between its reads and its writes. Reads use pooled connections of their
- * own, which WAL lets run beside the writer. Every connection caches its prepared statements. Nothing here knows
- * about topics.
+ * {@link #writeLock}; a unit of work of several statements runs in one {@code BEGIN IMMEDIATE} transaction, so it
+ * sees no concurrent writer (in this process or another) between its reads and its writes, and a single statement
+ * may run in SQLite's own autocommit transaction. Reads use pooled connections of their own, which WAL lets run
+ * beside the writer. Every connection caches its prepared statements, and drops them after any SQL error (the
+ * driver closes a statement that failed), so one failure never poisons later calls. Nothing here knows about
+ * topics.
  */
 final class Database implements AutoCloseable {
 
@@ -37,7 +39,8 @@ final class Database implements AutoCloseable {
     private final String url;
     private final LogOptions options;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Conn writer;
+    /** Guarded by {@link #writeLock}; replaced only where a failed transaction could not be rolled back. */
+    private Conn writer;
     private final Deque<Conn> idleReaders = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
@@ -72,6 +75,7 @@ final class Database implements AutoCloseable {
         try {
             return work.run(conn);
         } catch (SQLException e) {
+            conn.forgetStatements();
             throw storageError("read", e);
         } finally {
             release(conn);
@@ -89,11 +93,12 @@ final class Database implements AutoCloseable {
                 result = work.run(writer);
                 writer.exec("COMMIT");
             } catch (SQLException | RuntimeException | Error e) {
-                rollbackQuietly(e);
+                rollback(e);
                 throw e;
             }
             return result;
         } catch (SQLException e) {
+            writer.forgetStatements();
             throw storageError("write", e);
         } finally {
             writeLock.unlock();
@@ -107,6 +112,7 @@ final class Database implements AutoCloseable {
             checkOpen();
             return work.run(writer);
         } catch (SQLException e) {
+            writer.forgetStatements();
             throw storageError("write", e);
         } finally {
             writeLock.unlock();
@@ -142,13 +148,15 @@ final class Database implements AutoCloseable {
         } else {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         }
+        Connection connection = null;
         try {
-            Connection connection = config.createConnection(url);
+            connection = config.createConnection(url);
             Conn conn = new Conn(connection);
             // touches the file header: fails here, before anything is written, when the file is not SQLite
             conn.exec("SELECT count(*) FROM sqlite_master");
             return conn;
         } catch (SQLException e) {
+            closeQuietly(connection);
             throw new KliteStorageException("Cannot open Klite database '" + path + "': " + e.getMessage()
                     + (e.getMessage() != null && e.getMessage().contains("NOTADB")
                     ? " (the file exists but is not a SQLite database)" : ""), e);
@@ -166,12 +174,33 @@ final class Database implements AutoCloseable {
         }
     }
 
-    private void rollbackQuietly(Throwable failure) {
+    /**
+     * Undoes the failed transaction. After some errors (disk full, I/O) SQLite has already rolled back by itself,
+     * and ROLLBACK answers that no transaction is active. Where ROLLBACK fails for any other reason, the writer
+     * cannot be trusted to be outside a transaction, so it is replaced (closing it rolls back whatever is left)
+     * and the next write never meets a half-open transaction.
+     */
+    private void rollback(Throwable failure) {
         try {
             writer.exec("ROLLBACK");
-        } catch (SQLException alreadyRolledBack) {
-            // SQLite rolls back by itself after some errors (disk full, I/O); then there is nothing to undo
-            failure.addSuppressed(alreadyRolledBack);
+        } catch (SQLException rollbackFailed) {
+            String message = String.valueOf(rollbackFailed.getMessage());
+            if (!message.contains("no transaction is active")) {
+                failure.addSuppressed(rollbackFailed);
+                writer.close();
+                writer = open(false);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception ignored) {
+            // closing is best effort: the file is consistent after every committed transaction
         }
     }
 
@@ -215,6 +244,12 @@ final class Database implements AutoCloseable {
             return statement;
         }
 
+        /** Closes and forgets the cached statements: after a failure the driver may have closed one of them. */
+        void forgetStatements() {
+            statements.values().forEach(Database::closeQuietly);
+            statements.clear();
+        }
+
         void exec(String sql) throws SQLException {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(sql);
@@ -222,21 +257,8 @@ final class Database implements AutoCloseable {
         }
 
         void close() {
-            statements.values().forEach(Conn::closeQuietly);
-            statements.clear();
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // closing is best effort: the file is consistent after every committed transaction
-            }
-        }
-
-        private static void closeQuietly(Statement statement) {
-            try {
-                statement.close();
-            } catch (SQLException ignored) {
-                // a statement that cannot be finalized holds no data
-            }
+            forgetStatements();
+            closeQuietly(connection);
         }
     }
 }

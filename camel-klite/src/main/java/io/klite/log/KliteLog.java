@@ -1,16 +1,14 @@
 package io.klite.log;
 
-import java.nio.charset.StandardCharsets;
+import io.klite.log.Catalog.PartitionState;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A persistent, Kafka-like message log in one SQLite file: topics split into partitions, messages addressed by
@@ -25,35 +23,22 @@ import java.util.concurrent.ConcurrentHashMap;
  *       backwards and never past the partition's end; only {@link #resetOffset} moves it back.</li>
  *   <li>The file stays in the seed klite's format (one {@code <topic>_<partition>} table per partition, one
  *       {@code consumer_offsets} table), so other programs may read and write it at the same time.</li>
- *   <li>Bad input is refused before any SQL runs, with a message naming the value and the rule.</li>
+ *   <li>Bad input is refused before anything is written, with a message naming the value and the rule.</li>
  * </ul>
  */
 public final class KliteLog implements AutoCloseable {
 
     private static final String LAST_ROWID = "SELECT last_insert_rowid()";
-    private static final String COMMITTED = "SELECT commit_offset FROM consumer_offsets"
-            + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
-    private static final String UPSERT_OFFSET = "INSERT INTO consumer_offsets"
-            + " (consumer_group, topic, partition, commit_offset, updated_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)"
-            + " ON CONFLICT (consumer_group, topic, partition) DO UPDATE"
-            + " SET commit_offset = excluded.commit_offset, updated_at = excluded.updated_at";
-    private static final String COMMIT_FORWARD = UPSERT_OFFSET
-            + " WHERE excluded.commit_offset > consumer_offsets.commit_offset";
-    private static final String SEQUENCE_EXISTS =
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'";
-    private static final String GROUPS = "SELECT consumer_group, topic, partition, commit_offset"
-            + " FROM consumer_offsets ORDER BY consumer_group, topic, partition";
-
     private final LogOptions options;
     private final Database db;
     private final Catalog catalog;
-    private final Map<String, TableSql> tableSql = new ConcurrentHashMap<>();
-    private volatile boolean sequenceExists;
+    private final ConsumerOffsets offsets;
 
     private KliteLog(Path path, LogOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.db = new Database(Objects.requireNonNull(path, "path"), options);
         this.catalog = new Catalog(db);
+        this.offsets = new ConsumerOffsets(db, catalog);
         try {
             db.write(conn -> {
                 conn.exec(Catalog.CONSUMER_OFFSETS_DDL);
@@ -86,9 +71,7 @@ public final class KliteLog implements AutoCloseable {
 
     // ---------------------------------------------------------------- producing
 
-    /**
-     * Appends one message without a key; see {@link #send(String, int, String, Object)}.
-     */
+    /** Appends one message without a key; see {@link #send(String, int, String, Object)}. */
     public long send(String topic, int partition, Object payload) {
         return send(topic, partition, null, payload);
     }
@@ -105,14 +88,14 @@ public final class KliteLog implements AutoCloseable {
         TopicPartition tp = new TopicPartition(topic, partition);
         byte[] data = Payloads.toBytes(payload, "payload");
         catalog.prepareForWrite(tp, options.defaultPartitionCount());
-        String insert = sqlFor(tp).insert;
-        return db.writeAutocommit(conn -> {
+        String insert = catalog.sql(tp).insert;
+        return catalog.onTable(tp, () -> db.writeAutocommit(conn -> {
             PreparedStatement statement = conn.prepare(insert);
             statement.setBytes(1, data);
             statement.setString(2, key);
             statement.executeUpdate();
             return lastRowId(conn);
-        });
+        }));
     }
 
     /** Appends a batch without a key; see {@link #sendBatch(String, int, String, List)}. */
@@ -130,8 +113,8 @@ public final class KliteLog implements AutoCloseable {
         TopicPartition tp = new TopicPartition(topic, partition);
         List<byte[]> data = Payloads.toBytes(payloads);
         catalog.prepareForWrite(tp, options.defaultPartitionCount());
-        String insert = sqlFor(tp).insert;
-        return db.write(conn -> {
+        String insert = catalog.sql(tp).insert;
+        return catalog.onTable(tp, () -> db.write(conn -> {
             PreparedStatement statement = conn.prepare(insert);
             try {
                 for (byte[] bytes : data) {
@@ -145,7 +128,7 @@ public final class KliteLog implements AutoCloseable {
             }
             long last = lastRowId(conn);
             return new BatchResult(last - data.size() + 1, data.size());
-        });
+        }));
     }
 
     /**
@@ -162,13 +145,14 @@ public final class KliteLog implements AutoCloseable {
      * Creates a topic with {@code partitions} partitions, or adds partitions to an existing one up to that count.
      * Never removes partitions.
      *
+     * @param partitions 1 to {@value TopicPartition#MAX_PARTITIONS}
      * @return the topic's partition count afterwards
      */
     public int createTopic(String topic, int partitions) {
         TopicPartition.validateTopic(topic);
-        if (partitions < 1) {
+        if (partitions < 1 || partitions > TopicPartition.MAX_PARTITIONS) {
             throw new InvalidPartitionException("Invalid partition count " + partitions + " for topic '" + topic
-                    + "': a topic has at least 1 partition");
+                    + "': a topic has 1 to " + TopicPartition.MAX_PARTITIONS + " partitions");
         }
         return catalog.createTopic(topic, partitions);
     }
@@ -178,10 +162,14 @@ public final class KliteLog implements AutoCloseable {
         return catalog.partitionCount(TopicPartition.validateTopic(topic));
     }
 
-    /** The partition's end offset: the highest offset ever written to it, 0 where it is empty or does not exist. */
+    /**
+     * The partition's end offset: the highest offset ever written to it; 0 where it is empty or its topic does not
+     * exist.
+     */
     public long endOffset(String topic, int partition) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        return catalog.prepareForRead(tp) ? db.read(conn -> endOffset(conn, tp)) : 0;
+        return catalog.prepareForRead(tp) == PartitionState.READY
+                ? catalog.onTable(tp, () -> db.read(conn -> catalog.endOffset(conn, tp))) : 0;
     }
 
     /** Every topic in the file with its partitions and their end offsets, sorted by topic name. */
@@ -193,7 +181,7 @@ public final class KliteLog implements AutoCloseable {
                 for (int p = 0; p < topic.partitionCount(); p++) {
                     boolean exists = topic.partitions().contains(p);
                     partitions.add(new PartitionInfo(p,
-                            exists ? endOffset(conn, new TopicPartition(topic.topic(), p)) : 0));
+                            exists ? catalog.endOffset(conn, new TopicPartition(topic.topic(), p)) : 0));
                 }
                 topics.add(new TopicInfo(topic.topic(), partitions));
             }
@@ -206,26 +194,28 @@ public final class KliteLog implements AutoCloseable {
 
     /**
      * The next messages for a group: those after its committed offset (from the start where it has none), in
-     * offset order. Fetching does not move the committed offset; {@link #commit} does.
+     * offset order. Fetching does not move the committed offset; {@link #commit} does. A topic that does not
+     * exist yet has no messages.
      *
      * @param maxMessages at least 1
+     * @throws InvalidPartitionException where the topic exists and the partition is beyond its count
      */
     public List<Message> fetch(String group, String topic, int partition, int maxMessages) {
-        validateGroup(group);
+        ConsumerOffsets.validateGroup(group);
         TopicPartition tp = new TopicPartition(topic, partition);
         validateMaxMessages(maxMessages);
-        if (!catalog.prepareForRead(tp)) {
+        if (catalog.prepareForRead(tp) != PartitionState.READY) {
             return List.of();
         }
-        String fetch = sqlFor(tp).fetch;
-        return db.read(conn -> {
+        String fetch = catalog.sql(tp).fetch;
+        return catalog.onTable(tp, () -> db.read(conn -> {
             PreparedStatement statement = conn.prepare(fetch);
             statement.setString(1, group);
             statement.setString(2, topic);
             statement.setInt(3, partition);
             statement.setInt(4, maxMessages);
             return messages(statement, maxMessages);
-        });
+        }));
     }
 
     /**
@@ -235,16 +225,16 @@ public final class KliteLog implements AutoCloseable {
     public List<Message> read(String topic, int partition, long afterOffset, int maxMessages) {
         TopicPartition tp = new TopicPartition(topic, partition);
         validateMaxMessages(maxMessages);
-        if (!catalog.prepareForRead(tp)) {
+        if (catalog.prepareForRead(tp) != PartitionState.READY) {
             return List.of();
         }
-        String read = sqlFor(tp).read;
-        return db.read(conn -> {
+        String read = catalog.sql(tp).read;
+        return catalog.onTable(tp, () -> db.read(conn -> {
             PreparedStatement statement = conn.prepare(read);
             statement.setLong(1, afterOffset);
             statement.setInt(2, maxMessages);
             return messages(statement, maxMessages);
-        });
+        }));
     }
 
     /**
@@ -252,10 +242,12 @@ public final class KliteLog implements AutoCloseable {
      * the one committed is ignored (a late retry never rewinds progress).
      *
      * @param offset the offset of the last processed message, {@code 0..endOffset}
-     * @throws InvalidOffsetException where the offset is negative or beyond the partition's end; nothing is written
+     * @throws InvalidOffsetException    where the offset is negative or beyond the partition's end
+     * @throws UnknownTopicException     where the topic does not exist
+     * @throws InvalidPartitionException where the partition is beyond the topic's count
      */
     public void commit(String group, String topic, int partition, long offset) {
-        storeOffset(group, topic, partition, offset, COMMIT_FORWARD);
+        offsets.commit(group, new TopicPartition(topic, partition), offset);
     }
 
     /**
@@ -263,40 +255,17 @@ public final class KliteLog implements AutoCloseable {
      * replays the partition from the start; {@link #endOffset} skips everything written so far.
      */
     public void resetOffset(String group, String topic, int partition, long offset) {
-        storeOffset(group, topic, partition, offset, UPSERT_OFFSET);
+        offsets.reset(group, new TopicPartition(topic, partition), offset);
     }
 
     /** The group's committed offset on the partition, or empty where it has never committed there. */
     public OptionalLong committed(String group, String topic, int partition) {
-        validateGroup(group);
-        new TopicPartition(topic, partition);
-        return db.read(conn -> {
-            PreparedStatement statement = conn.prepare(COMMITTED);
-            statement.setString(1, group);
-            statement.setString(2, topic);
-            statement.setInt(3, partition);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-            }
-        });
+        return offsets.committed(group, new TopicPartition(topic, partition));
     }
 
     /** Every group's committed offset per partition, with the partition's end offset and the lag. */
     public List<GroupOffset> groups() {
-        return db.read(conn -> {
-            Map<String, Catalog.TopicTables> topics = Catalog.scan(conn);
-            List<GroupOffset> groups = new ArrayList<>();
-            try (ResultSet rs = conn.prepare(GROUPS).executeQuery()) {
-                while (rs.next()) {
-                    String topic = rs.getString(2);
-                    int partition = rs.getInt(3);
-                    long end = Catalog.hasTable(topics, topic, partition)
-                            ? endOffset(conn, new TopicPartition(topic, partition)) : 0;
-                    groups.add(new GroupOffset(rs.getString(1), topic, partition, rs.getLong(4), end));
-                }
-            }
-            return groups;
-        });
+        return offsets.groups();
     }
 
     /** Closes the file's connections. Committed data is safe whether or not this runs. */
@@ -315,55 +284,6 @@ public final class KliteLog implements AutoCloseable {
     /** The connections, for tests in this package that check what the writer connection runs with. */
     Database database() {
         return db;
-    }
-
-    private void storeOffset(String group, String topic, int partition, long offset, String upsert) {
-        validateGroup(group);
-        TopicPartition tp = new TopicPartition(topic, partition);
-        boolean exists = catalog.prepareForRead(tp);
-        db.write(conn -> {
-            long end = exists ? endOffset(conn, tp) : 0;
-            if (offset < 0 || offset > end) {
-                throw new InvalidOffsetException("Cannot commit offset " + offset + " for group '" + group + "' on "
-                        + tp + ": an offset is that of the last message processed, 0.." + end
-                        + " (the partition's end offset is " + end + ")");
-            }
-            PreparedStatement statement = conn.prepare(upsert);
-            statement.setString(1, group);
-            statement.setString(2, topic);
-            statement.setInt(3, partition);
-            statement.setLong(4, offset);
-            statement.executeUpdate();
-            return null;
-        });
-    }
-
-    /**
-     * The highest offset ever written: {@code sqlite_sequence} remembers it after the newest rows were deleted,
-     * {@code max(id)} covers tables another program created without AUTOINCREMENT.
-     */
-    private long endOffset(Database.Conn conn, TopicPartition tp) throws SQLException {
-        TableSql sql = sqlFor(tp);
-        PreparedStatement statement;
-        if (sequenceExists(conn)) {
-            statement = conn.prepare(sql.endOffset);
-            statement.setString(1, tp.tableName());
-        } else {
-            statement = conn.prepare(sql.maxId);
-        }
-        try (ResultSet rs = statement.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
-    }
-
-    /** Whether SQLite's {@code sqlite_sequence} table exists yet: from the first AUTOINCREMENT table on, for good. */
-    private boolean sequenceExists(Database.Conn conn) throws SQLException {
-        if (!sequenceExists) {
-            try (ResultSet rs = conn.prepare(SEQUENCE_EXISTS).executeQuery()) {
-                sequenceExists = rs.next();
-            }
-        }
-        return sequenceExists;
     }
 
     private static long lastRowId(Database.Conn conn) throws SQLException {
@@ -385,73 +305,9 @@ public final class KliteLog implements AutoCloseable {
         return messages;
     }
 
-    private TableSql sqlFor(TopicPartition tp) {
-        return tableSql.computeIfAbsent(tp.tableName(), name -> new TableSql(tp.table()));
-    }
-
-    private static void validateGroup(String group) {
-        if (group == null || group.isBlank()) {
-            throw new IllegalArgumentException("Invalid consumer group " + (group == null ? "null" : "'" + group + "'")
-                    + ": a group name must not be empty");
-        }
-    }
-
     private static void validateMaxMessages(int maxMessages) {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("Invalid maxMessages " + maxMessages + ": must be at least 1");
-        }
-    }
-
-    /**
-     * The statements for one partition table, built once, so their SQL strings (the statement cache's keys) are
-     * the same instances on every call.
-     */
-    private static final class TableSql {
-
-        final String insert;
-        final String fetch;
-        final String read;
-        final String endOffset;
-        final String maxId;
-
-        TableSql(String table) {
-            String select = "SELECT id, data, key, created FROM " + table;
-            insert = "INSERT INTO " + table + " (data, key) VALUES (?, ?)";
-            fetch = select + " WHERE id > coalesce((" + COMMITTED + "), 0) ORDER BY id LIMIT ?";
-            read = select + " WHERE id > ? ORDER BY id LIMIT ?";
-            maxId = "SELECT coalesce(max(id), 0) FROM " + table;
-            endOffset = "SELECT max((" + maxId + "), coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))";
-        }
-    }
-
-    /** Bytes for payloads: the log stores {@code byte[]} as is and {@code String} as UTF-8. */
-    private static final class Payloads {
-
-        static byte[] toBytes(Object payload, String what) {
-            if (payload instanceof byte[] bytes) {
-                return bytes;
-            }
-            if (payload instanceof String text) {
-                return text.getBytes(StandardCharsets.UTF_8);
-            }
-            if (payload == null) {
-                throw new IllegalArgumentException("Invalid " + what + ": null; a message needs a payload"
-                        + " (byte[] or String)");
-            }
-            throw new IllegalArgumentException("Invalid " + what + " of type " + payload.getClass().getName()
-                    + ": the log stores byte[] or String (the Camel component turns other objects into JSON)");
-        }
-
-        static List<byte[]> toBytes(List<?> payloads) {
-            if (payloads == null || payloads.isEmpty()) {
-                throw new IllegalArgumentException("Invalid batch " + (payloads == null ? "null" : "[]")
-                        + ": a batch holds at least one message");
-            }
-            List<byte[]> data = new ArrayList<>(payloads.size());
-            for (int i = 0; i < payloads.size(); i++) {
-                data.add(toBytes(payloads.get(i), "payload at index " + i + " of the batch"));
-            }
-            return data;
         }
     }
 }

@@ -22,9 +22,9 @@ public record LogOptions(Durability durability, Duration busyTimeout, int defaul
             throw new IllegalArgumentException("Invalid busyTimeout " + busyTimeout
                     + ": must be between 0 and " + Integer.MAX_VALUE + " ms");
         }
-        if (defaultPartitionCount < 1) {
+        if (defaultPartitionCount < 1 || defaultPartitionCount > TopicPartition.MAX_PARTITIONS) {
             throw new IllegalArgumentException("Invalid defaultPartitionCount " + defaultPartitionCount
-                    + ": a topic has at least 1 partition");
+                    + ": a topic has 1 to " + TopicPartition.MAX_PARTITIONS + " partitions");
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.Optional;
  *
  * <p>Invariants: the topic is 1 to 249 characters of {@code [A-Za-z0-9._-]}, not {@code .} or {@code ..}
  * (Kafka's rule), and does not map to a table name SQLite reserves ({@code sqlite_*}); the partition is
- * {@code >= 0}. So {@link #table()} is always a safe identifier, and it is always used quoted. Table names are
+ * {@code 0..}{@value #MAX_PARTITIONS}{@code -1}. So {@link #table()} is always a safe identifier, and it is always
+ * used quoted. Table names are
  * {@code <topic>_<partition>}; {@link #parseTable} splits at the last {@code _} and accepts only a canonical
  * decimal suffix, which makes the mapping one-to-one.
  */
@@ -16,14 +17,17 @@ public record TopicPartition(String topic, int partition) {
     /** Kafka's limit: 249 characters. */
     public static final int MAX_TOPIC_LENGTH = 249;
 
+    /** Partitions a topic may have: each is a table, and creating them runs in one transaction. */
+    public static final int MAX_PARTITIONS = 1000;
+
     private static final String TOPIC_RULE =
             "a topic name is 1 to " + MAX_TOPIC_LENGTH + " characters of [A-Za-z0-9._-] and not '.' or '..'";
 
     public TopicPartition {
         validateTopic(topic);
-        if (partition < 0) {
-            throw new InvalidPartitionException(
-                    "Invalid partition " + partition + " for topic '" + topic + "': partitions are numbered from 0");
+        if (partition < 0 || partition >= MAX_PARTITIONS) {
+            throw new InvalidPartitionException("Invalid partition " + partition + " for topic '" + topic
+                    + "': partitions are numbered from 0 to " + (MAX_PARTITIONS - 1));
         }
     }
 
@@ -89,7 +93,7 @@ public record TopicPartition(String topic, int partition) {
         }
         try {
             return Optional.of(new TopicPartition(tableName.substring(0, split), Integer.parseInt(suffix)));
-        } catch (InvalidTopicException notATopic) {
+        } catch (InvalidTopicException | InvalidPartitionException notAPartitionTable) {
             return Optional.empty();
         }
     }

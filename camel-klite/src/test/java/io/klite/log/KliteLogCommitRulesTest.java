@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,12 +77,50 @@ class KliteLogCommitRulesTest {
     }
 
     @Test
-    void committingOnAnEmptyOrMissingPartitionAcceptsOnlyZero() {
-        log.commit("billing", "unknown-topic", 0, 0);
-        assertThat(log.committed("billing", "unknown-topic", 0)).hasValue(0);
-        assertThatThrownBy(() -> log.commit("billing", "unknown-topic", 0, 1))
+    void committingOnAnEmptyPartitionAcceptsOnlyZero() {
+        log.createTopic("quiet", 2);
+        log.commit("billing", "quiet", 1, 0);
+        assertThat(log.committed("billing", "quiet", 1)).hasValue(0);
+        assertThatThrownBy(() -> log.commit("billing", "quiet", 1, 1))
                 .isInstanceOf(InvalidOffsetException.class)
                 .hasMessageContaining("0..0");
+    }
+
+    @Test
+    void committingOnAnUnknownTopicOrPartitionIsRefusedAndWritesNothing() {
+        assertThatThrownBy(() -> log.commit("billing", "unknown-topic", 0, 0))
+                .isInstanceOf(UnknownTopicException.class)
+                .hasMessageContaining("topic 'unknown-topic' does not exist");
+        assertThatThrownBy(() -> log.resetOffset("billing", "orders", 7, 0))
+                .isInstanceOf(InvalidPartitionException.class)
+                .hasMessageContaining("Partition 7")
+                .hasMessageContaining("1 partition (valid: 0)");
+        assertThat(log.committed("billing", "unknown-topic", 0)).isEmpty();
+        assertThat(log.groups()).isEmpty();
+    }
+
+    @Test
+    void concurrentCommitsOfOneGroupKeepTheHighestOffset() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> committers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                committers.add(pool.submit(() -> {
+                    // every thread walks through all offsets in its own order, late ones included
+                    for (int i = 0; i < 200; i++) {
+                        log.commit("billing", "orders", 0, (i * 7 + thread) % 6);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> committer : committers) {
+                committer.get(1, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(log.committed("billing", "orders", 0)).hasValue(5);
     }
 
     @Test

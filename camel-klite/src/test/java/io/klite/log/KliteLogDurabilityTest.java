@@ -23,7 +23,7 @@ class KliteLogDurabilityTest {
     }
 
     @Test
-    void fullDurabilityFsyncsEveryCommit() {
+    void fullDurabilityRunsTheWriterWithSynchronousFull() {
         try (KliteLog log = KliteLog.open(dir.resolve("full.db"), LogOptions.DEFAULTS.withDurability(Durability.FULL)
                 .withBusyTimeout(java.time.Duration.ofSeconds(3)))) {
             assertThat(writerPragma(log, "synchronous")).isEqualTo("2");

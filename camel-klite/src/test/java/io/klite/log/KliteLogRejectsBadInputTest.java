@@ -72,6 +72,8 @@ class KliteLogRejectsBadInputTest {
         assertThatThrownBy(() -> log.fetch("g", "Orders", 0, 1))
                 .isInstanceOf(InvalidTopicException.class)
                 .hasMessageContaining("'Orders'");
+        assertThatThrownBy(() -> log.committed("g", "ORDERS", 0)).isInstanceOf(InvalidTopicException.class);
+        assertThatThrownBy(() -> log.commit("g", "Orders", 0, 0)).isInstanceOf(InvalidTopicException.class);
         assertThatThrownBy(() -> log.send("sqlite_stat", 0, "x"))
                 .isInstanceOf(InvalidTopicException.class)
                 .hasMessageContaining("sqlite_");
@@ -83,7 +85,7 @@ class KliteLogRejectsBadInputTest {
         assertThatThrownBy(() -> log.send("orders", -1, "x"))
                 .isInstanceOf(InvalidPartitionException.class)
                 .hasMessageContaining("-1")
-                .hasMessageContaining("from 0");
+                .hasMessageContaining("from 0 to 999");
         assertThatThrownBy(() -> log.send("orders", 2, "x"))
                 .isInstanceOf(InvalidPartitionException.class)
                 .hasMessageContaining("Partition 2")
@@ -99,6 +101,50 @@ class KliteLogRejectsBadInputTest {
                 .isInstanceOf(InvalidPartitionException.class)
                 .hasMessageContaining("partition count 0");
         assertNothingWritten();
+    }
+
+    @Test
+    void partitionCountsAreBounded() throws Exception {
+        assertThatThrownBy(() -> log.createTopic("huge", TopicPartition.MAX_PARTITIONS + 1))
+                .isInstanceOf(InvalidPartitionException.class)
+                .hasMessageContaining("partition count 1001")
+                .hasMessageContaining("1 to 1000");
+        assertThatThrownBy(() -> log.send("orders", 1000, "x"))
+                .isInstanceOf(InvalidPartitionException.class)
+                .hasMessageContaining("0 to 999");
+        assertThatThrownBy(() -> LogOptions.DEFAULTS.withDefaultPartitionCount(5000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("defaultPartitionCount 5000");
+        assertNothingWritten();
+    }
+
+    @Test
+    void readingBeyondAnExistingTopicsPartitionsIsRefused() {
+        assertThatThrownBy(() -> log.fetch("g", "orders", 2, 10))
+                .isInstanceOf(InvalidPartitionException.class)
+                .hasMessageContaining("2 partitions (valid: 0..1)");
+        assertThatThrownBy(() -> log.endOffset("orders", 5)).isInstanceOf(InvalidPartitionException.class);
+        assertThatThrownBy(() -> log.committed("g", "orders", 5)).isInstanceOf(InvalidPartitionException.class);
+        assertThat(log.fetch("g", "not-yet-created", 3, 10)).as("a topic that does not exist yet is empty").isEmpty();
+    }
+
+    @Test
+    void tablesOfOtherApplicationsAreNeitherPartitionsNorAltered() throws Exception {
+        try (Jdbc other = new Jdbc(log.path())) {
+            other.exec("CREATE TABLE report_20000000 (id INTEGER PRIMARY KEY, total REAL)");
+            other.exec("CREATE TABLE users_2 (id INTEGER PRIMARY KEY, name TEXT)");
+        }
+        assertThat(log.partitionCount("report")).as("a suffix beyond the partition limit").isZero();
+        assertThat(log.partitionCount("users")).isEqualTo(3);
+        assertThatThrownBy(() -> log.fetch("g", "users", 2, 10))
+                .isInstanceOf(InvalidTopicException.class)
+                .hasMessageContaining("\"users_2\" is not a partition table")
+                .hasMessageContaining("id and data");
+        assertThatThrownBy(() -> log.send("users", 2, "x")).isInstanceOf(InvalidTopicException.class);
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            assertThat(jdbc.strings("SELECT name FROM pragma_table_info('users_2') ORDER BY cid"))
+                    .containsExactly("id", "name");
+        }
     }
 
     @Test

@@ -35,7 +35,10 @@ class KliteLogSharesFileWithAnotherProcessTest {
             try (BufferedReader out = new BufferedReader(
                     new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 assertThat(out.readLine()).isEqualTo("ready");
-                for (int i = 0; i < EACH; i++) {
+                child.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+                child.getOutputStream().flush();
+                // keeps sending for as long as the child does, so the two always overlap
+                for (int i = 0; i < EACH || child.isAlive(); i++) {
                     if (i % 10 == 0) {
                         log.sendBatch("shared", 0, List.of("parent-" + i + "a", "parent-" + i + "b"));
                         expected.add("parent-" + i + "a");

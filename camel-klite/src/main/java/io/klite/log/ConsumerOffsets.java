@@ -1,0 +1,112 @@
+package io.klite.log;
+
+import io.klite.log.Catalog.PartitionState;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Consumer groups' progress: the {@code consumer_offsets} table, where {@code commit_offset} is the offset of the
+ * last message a group processed on a partition.
+ *
+ * <p>Invariants: a commit never moves a group backwards and never past the partition's end; the end is read in
+ * the same {@code BEGIN IMMEDIATE} transaction that writes the commit, so no writer can slip in between. Only a
+ * reset moves a group back. A commit on a topic that does not exist, or a partition beyond its count, writes
+ * nothing.
+ */
+final class ConsumerOffsets {
+
+    private static final String UPSERT_OFFSET = "INSERT INTO consumer_offsets"
+            + " (consumer_group, topic, partition, commit_offset, updated_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)"
+            + " ON CONFLICT (consumer_group, topic, partition) DO UPDATE"
+            + " SET commit_offset = excluded.commit_offset, updated_at = excluded.updated_at";
+    private static final String COMMIT_FORWARD = UPSERT_OFFSET
+            + " WHERE excluded.commit_offset > consumer_offsets.commit_offset";
+    private static final String GROUPS = "SELECT consumer_group, topic, partition, commit_offset"
+            + " FROM consumer_offsets ORDER BY consumer_group, topic, partition";
+
+    private final Database db;
+    private final Catalog catalog;
+
+    ConsumerOffsets(Database db, Catalog catalog) {
+        this.db = db;
+        this.catalog = catalog;
+    }
+
+    void commit(String group, TopicPartition tp, long offset) {
+        store(group, tp, offset, COMMIT_FORWARD);
+    }
+
+    void reset(String group, TopicPartition tp, long offset) {
+        store(group, tp, offset, UPSERT_OFFSET);
+    }
+
+    /** The group's committed offset on the partition, or empty where it has never committed there. */
+    OptionalLong committed(String group, TopicPartition tp) {
+        validateGroup(group);
+        if (catalog.prepareForRead(tp) == PartitionState.UNKNOWN_TOPIC) {
+            return OptionalLong.empty();
+        }
+        return db.read(conn -> {
+            PreparedStatement statement = conn.prepare(TableSql.COMMITTED);
+            statement.setString(1, group);
+            statement.setString(2, tp.topic());
+            statement.setInt(3, tp.partition());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        });
+    }
+
+    /** Every group's committed offset per partition, with the partition's end offset and the lag. */
+    List<GroupOffset> groups() {
+        return db.read(conn -> {
+            Map<String, Catalog.TopicTables> topics = Catalog.scan(conn);
+            List<GroupOffset> groups = new ArrayList<>();
+            try (ResultSet rs = conn.prepare(GROUPS).executeQuery()) {
+                while (rs.next()) {
+                    String topic = rs.getString(2);
+                    int partition = rs.getInt(3);
+                    long end = Catalog.hasTable(topics, topic, partition)
+                            ? catalog.endOffset(conn, new TopicPartition(topic, partition)) : 0;
+                    groups.add(new GroupOffset(rs.getString(1), topic, partition, rs.getLong(4), end));
+                }
+            }
+            return groups;
+        });
+    }
+
+    private void store(String group, TopicPartition tp, long offset, String upsert) {
+        validateGroup(group);
+        PartitionState state = catalog.prepareForRead(tp);
+        if (state == PartitionState.UNKNOWN_TOPIC) {
+            throw new UnknownTopicException("Cannot commit offset " + offset + " for group '" + group + "' on " + tp
+                    + ": topic '" + tp.topic() + "' does not exist");
+        }
+        catalog.onTable(tp, () -> db.write(conn -> {
+            long end = state == PartitionState.READY ? catalog.endOffset(conn, tp) : 0;
+            if (offset < 0 || offset > end) {
+                throw new InvalidOffsetException("Cannot commit offset " + offset + " for group '" + group + "' on "
+                        + tp + ": an offset is that of the last message processed, 0.." + end
+                        + " (the partition's end offset is " + end + ")");
+            }
+            PreparedStatement statement = conn.prepare(upsert);
+            statement.setString(1, group);
+            statement.setString(2, tp.topic());
+            statement.setInt(3, tp.partition());
+            statement.setLong(4, offset);
+            statement.executeUpdate();
+            return null;
+        }));
+    }
+
+    static void validateGroup(String group) {
+        if (group == null || group.isBlank()) {
+            throw new IllegalArgumentException("Invalid consumer group " + (group == null ? "null" : "'" + group + "'")
+                    + ": a group name must not be empty or blank");
+        }
+    }
+}
