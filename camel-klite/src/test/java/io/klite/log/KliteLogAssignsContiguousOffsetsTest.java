@@ -4,31 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Offsets are strictly increasing per partition and never reused; a batch is contiguous and all-or-nothing. */
-class KliteLogAssignsContiguousOffsetsTest {
-
-    @TempDir
-    Path dir;
-    KliteLog log;
+class KliteLogAssignsContiguousOffsetsTest extends LogTestSupport {
 
     @BeforeEach
-    void open() {
-        log = KliteLog.open(dir.resolve("klite.db"));
+    void createTopics() {
         log.createTopic("orders", 2);
-    }
-
-    @AfterEach
-    void close() {
-        log.close();
     }
 
     @Test

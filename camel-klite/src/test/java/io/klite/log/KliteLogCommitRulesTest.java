@@ -3,37 +3,24 @@ package io.klite.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A plain commit never moves a group backwards and never past the partition's end; a reset may go back; groups
  * are independent; a fetch starts after the committed offset.
  */
-class KliteLogCommitRulesTest {
-
-    @TempDir
-    Path dir;
-    KliteLog log;
+class KliteLogCommitRulesTest extends LogTestSupport {
 
     @BeforeEach
-    void open() {
-        log = KliteLog.open(dir.resolve("klite.db"));
+    void createTopics() {
         log.sendBatch("orders", 0, List.of("1", "2", "3", "4", "5"));
-    }
-
-    @AfterEach
-    void close() {
-        log.close();
     }
 
     @Test

@@ -4,34 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A failure inside SQLite (a full disk, a table another program dropped or recreated) fails that call with a
  * clear error, writes nothing, and leaves the log working once the cause is gone.
  */
-class KliteLogRecoversFromStorageFailuresTest {
-
-    @TempDir
-    Path dir;
-    KliteLog log;
+class KliteLogRecoversFromStorageFailuresTest extends LogTestSupport {
 
     @BeforeEach
-    void open() {
-        log = KliteLog.open(dir.resolve("klite.db"));
+    void createTopics() {
         log.createTopic("orders", 1);
         log.send("orders", 0, "first");
-    }
-
-    @AfterEach
-    void close() {
-        log.close();
     }
 
     @Test

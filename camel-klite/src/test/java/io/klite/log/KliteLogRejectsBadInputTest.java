@@ -7,30 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad input is refused with a message naming the value and the rule, and leaves no table or row behind. */
-class KliteLogRejectsBadInputTest {
-
-    @TempDir
-    Path dir;
-    KliteLog log;
+class KliteLogRejectsBadInputTest extends LogTestSupport {
 
     @BeforeEach
-    void open() {
-        log = KliteLog.open(dir.resolve("klite.db"));
+    void createTopics() {
         log.createTopic("orders", 2);
         log.send("orders", 0, "existing");
-    }
-
-    @AfterEach
-    void close() {
-        log.close();
     }
 
     @ParameterizedTest
