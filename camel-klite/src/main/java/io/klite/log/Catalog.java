@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,17 +23,24 @@ import java.util.function.Supplier;
  * What topics and partitions the file holds, read from the tables themselves, so that a file written by another
  * program needs no metadata; and the only code that creates or alters partition tables.
  *
- * <p>Invariants: a topic's partitions are the {@code <topic>_<n>} tables that exist, and its partition count is the
- * highest {@code n} + 1; counts only grow. A table is in {@link #ready} only once a transaction that left it with
- * Klite's {@code key} and {@code headers} columns has committed, so the hot path of a send or fetch is one set
- * lookup. Topics are compared ignoring case, as SQLite compares table names: two topics that differ only in case
- * would share tables, so the second one is refused.
+ * <p>Invariants: a topic's partitions are the {@code <topic>_<n>} tables that exist and have an {@code id} and a
+ * {@code data} column (other tables are other applications' and are never altered); its partition count is the
+ * highest {@code n} + 1, and counts only grow. A table is in {@link #ready} only once a transaction that left it
+ * with Klite's {@code key} and {@code headers} columns has committed, so the hot path of a send or fetch is one
+ * set lookup; a table whose statement failed is forgotten, and looked at again. Topics are compared ignoring
+ * case, as SQLite compares table names: two topics that differ only in case would share tables, so the second
+ * one is refused.
  */
 final class Catalog {
 
     static final String CONSUMER_OFFSETS_DDL = resource("consumer_offsets.sql");
     private static final String PARTITION_TABLE_DDL = resource("partition_table.sql");
-
+    /** Every table, and whether it has the columns of a partition table. */
+    private static final String TABLES = "SELECT m.name,"
+            + " EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'id')"
+            + " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'data')"
+            + " FROM sqlite_master m WHERE m.type = 'table'";
+    private static final String COLUMNS = "SELECT name FROM pragma_table_info(?)";
     private static final String SEQUENCE_EXISTS =
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'";
 
@@ -53,75 +62,31 @@ final class Catalog {
         }
     }
 
-    boolean isReady(TopicPartition tp) {
-        return ready.contains(tp.tableName());
-    }
-
-    /** Every topic in the file, by lower-cased name, read from {@code sqlite_master}. */
-    static Map<String, TopicTables> scan(Database.Conn conn) throws SQLException {
-        Map<String, TopicTables> topics = new TreeMap<>();
-        try (ResultSet rs = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").executeQuery()) {
-            while (rs.next()) {
-                TopicPartition.parseTable(rs.getString(1)).ifPresent(tp -> topics
-                        .computeIfAbsent(lower(tp.topic()), lower -> new TopicTables(tp.topic(), new TreeSet<>()))
-                        .partitions().add(tp.partition()));
-            }
-        }
-        return topics;
-    }
-
-    /** The topic spelled exactly {@code topic}, or null where the file has none. */
-    static TopicTables find(Map<String, TopicTables> scan, String topic) {
-        TopicTables found = scan.get(lower(topic));
-        if (found != null && !found.topic().equals(topic)) {
-            throw new InvalidTopicException("Topic '" + topic + "' clashes with existing topic '" + found.topic()
-                    + "': SQLite table names ignore case, so topic names must differ in more than case");
-        }
-        return found;
-    }
-
-    /** Whether the scan holds the table of exactly this topic (same case) and partition. */
-    static boolean hasTable(Map<String, TopicTables> scan, String topic, int partition) {
-        TopicTables found = topic == null ? null : scan.get(lower(topic));
-        return found != null && found.topic().equals(topic) && found.partitions().contains(partition);
-    }
-
     /**
-     * Makes {@code tp} writable: creates its topic with {@code partitionsIfNew} partitions where there is none,
-     * creates the partition's table where it is a gap, adds missing columns to a table another program created.
-     *
-     * @throws InvalidTopicException     where the topic clashes in case with an existing one
-     * @throws InvalidPartitionException where the partition is beyond the topic's (or the new topic's) count;
-     *                                   nothing is written then
+     * The tables of the file at one moment: the topics (by lower-cased name), and the lower-cased names of every
+     * other table, which a partition table may not take.
      */
-    void prepareForWrite(TopicPartition tp, int partitionsIfNew) {
-        if (isReady(tp)) {
-            return;
-        }
-        commitThenMarkReady(conn -> {
-            TopicTables existing = find(scan(conn), tp.topic());
-            int count = existing == null ? partitionsIfNew : existing.partitionCount();
-            if (tp.partition() >= count) {
-                throw outOfRange(tp, existing == null ? "a new topic gets " : "it has ", count);
-            }
-            return existing == null
-                    ? ensureTables(conn, tp.topic(), count, Set.of())
-                    : ensureTables(conn, List.of(tp), existing.partitions());
-        });
-    }
+    record Scan(Map<String, TopicTables> byLowerName, Set<String> otherTables) {
 
-    /**
-     * Gives the topic at least {@code partitions} partitions, creating the missing tables; never shrinks it.
-     *
-     * @return the topic's partition count afterwards
-     */
-    int createTopic(String topic, int partitions) {
-        return commitThenMarkReady(conn -> {
-            TopicTables existing = find(scan(conn), topic);
-            return existing == null
-                    ? ensureTables(conn, topic, partitions, Set.of())
-                    : ensureTables(conn, topic, Math.max(partitions, existing.partitionCount()), existing.partitions());
-        }).size();
+        Collection<TopicTables> topics() {
+            return byLowerName.values();
+        }
+
+        /** The topic spelled exactly {@code topic}, or null where the file has none. */
+        TopicTables find(String topic) {
+            TopicTables found = byLowerName.get(lower(topic));
+            if (found != null && !found.topic().equals(topic)) {
+                throw new InvalidTopicException("Topic '" + topic + "' clashes with existing topic '" + found.topic()
+                        + "': SQLite table names ignore case, so topic names must differ in more than case");
+            }
+            return found;
+        }
+
+        /** Whether the file holds the table of exactly this topic (same case) and partition. */
+        boolean hasTable(String topic, int partition) {
+            TopicTables found = topic == null ? null : byLowerName.get(lower(topic));
+            return found != null && found.topic().equals(topic) && found.partitions().contains(partition);
+        }
     }
 
     /** What a partition is, seen from a reader. */
@@ -134,6 +99,67 @@ final class Catalog {
         UNKNOWN_TOPIC
     }
 
+    /** Reads every table name from {@code sqlite_master}. */
+    static Scan scan(Database.Conn conn) throws SQLException {
+        Map<String, TopicTables> topics = new TreeMap<>();
+        Set<String> others = new HashSet<>();
+        try (ResultSet rs = conn.prepare(TABLES).executeQuery()) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                TopicPartition tp = rs.getBoolean(2) ? TopicPartition.parseTable(name).orElse(null) : null;
+                if (tp == null) {
+                    others.add(lower(name));
+                } else {
+                    topics.computeIfAbsent(lower(tp.topic()), lower -> new TopicTables(tp.topic(), new TreeSet<>()))
+                            .partitions().add(tp.partition());
+                }
+            }
+        }
+        return new Scan(topics, others);
+    }
+
+    boolean isReady(TopicPartition tp) {
+        return ready.contains(tp.tableName());
+    }
+
+    /**
+     * Makes {@code tp} writable: creates its topic with {@code partitionsIfNew} partitions where there is none,
+     * creates the partition's table where it is a gap, adds missing columns to a table another program created.
+     *
+     * @throws InvalidTopicException     where the topic clashes in case with an existing one, or one of its
+     *                                   tables would take the name of another application's table
+     * @throws InvalidPartitionException where the partition is beyond the topic's (or the new topic's) count;
+     *                                   nothing is written then
+     */
+    void prepareForWrite(TopicPartition tp, int partitionsIfNew) {
+        if (isReady(tp)) {
+            return;
+        }
+        commitThenMarkReady(conn -> {
+            Scan scan = scan(conn);
+            TopicTables existing = scan.find(tp.topic());
+            int count = existing == null ? partitionsIfNew : existing.partitionCount();
+            if (tp.partition() >= count) {
+                throw outOfRange(tp, existing == null ? "a new topic gets " : "it has ", count);
+            }
+            return existing == null ? ensureTables(conn, scan, tp.topic(), count) : ensureTables(conn, scan, List.of(tp));
+        });
+    }
+
+    /**
+     * Gives the topic at least {@code partitions} partitions, creating the missing tables; never shrinks it.
+     *
+     * @return the topic's partition count afterwards
+     */
+    int createTopic(String topic, int partitions) {
+        return commitThenMarkReady(conn -> {
+            Scan scan = scan(conn);
+            TopicTables existing = scan.find(topic);
+            return ensureTables(conn, scan, topic,
+                    Math.max(partitions, existing == null ? 0 : existing.partitionCount()));
+        }).size();
+    }
+
     /**
      * Makes an existing partition table readable with Klite's columns.
      *
@@ -143,7 +169,8 @@ final class Catalog {
         if (isReady(tp)) {
             return PartitionState.READY;
         }
-        TopicTables existing = db.read(conn -> find(scan(conn), tp.topic()));
+        Scan scan = db.read(Catalog::scan);
+        TopicTables existing = scan.find(tp.topic());
         if (existing == null) {
             return PartitionState.UNKNOWN_TOPIC;
         }
@@ -153,21 +180,13 @@ final class Catalog {
         if (!existing.partitions().contains(tp.partition())) {
             return PartitionState.EMPTY;
         }
-        commitThenMarkReady(conn -> ensureTables(conn, List.of(tp), existing.partitions()));
+        commitThenMarkReady(conn -> ensureTables(conn, scan, List.of(tp)));
         return PartitionState.READY;
-    }
-
-    /**
-     * Forgets what is known of a partition's table, after a statement on it failed: another program may have
-     * dropped or recreated it, and the next call looks again.
-     */
-    void forget(TopicPartition tp) {
-        ready.remove(tp.tableName());
     }
 
     /** The partition count of a topic, 0 where the file has no such topic. */
     int partitionCount(String topic) {
-        TopicTables existing = db.read(conn -> find(scan(conn), topic));
+        TopicTables existing = db.read(Catalog::scan).find(topic);
         return existing == null ? 0 : existing.partitionCount();
     }
 
@@ -179,7 +198,7 @@ final class Catalog {
         try {
             return work.get();
         } catch (KliteStorageException e) {
-            forget(tp);
+            ready.remove(tp.tableName());
             throw e;
         }
     }
@@ -202,6 +221,11 @@ final class Catalog {
         }
     }
 
+    /** The SQL of a partition table, built once. */
+    TableSql sql(TopicPartition tp) {
+        return tableSql.computeIfAbsent(tp.tableName(), name -> new TableSql(tp));
+    }
+
     /** Whether SQLite's {@code sqlite_sequence} table exists yet: from the first AUTOINCREMENT table on, for good. */
     private boolean sequenceExists(Database.Conn conn) throws SQLException {
         if (!sequenceExists) {
@@ -210,11 +234,6 @@ final class Catalog {
             }
         }
         return sequenceExists;
-    }
-
-    /** The SQL of a partition table, built once. */
-    TableSql sql(TopicPartition tp) {
-        return tableSql.computeIfAbsent(tp.tableName(), name -> new TableSql(tp));
     }
 
     private static InvalidPartitionException outOfRange(TopicPartition tp, String has, int count) {
@@ -230,22 +249,26 @@ final class Catalog {
         return tables;
     }
 
-    private static List<String> ensureTables(Database.Conn conn, String topic, int count, Set<Integer> present)
+    private static List<String> ensureTables(Database.Conn conn, Scan scan, String topic, int count)
             throws SQLException {
         List<TopicPartition> all = new ArrayList<>(count);
         for (int p = 0; p < count; p++) {
             all.add(new TopicPartition(topic, p));
         }
-        return ensureTables(conn, all, present);
+        return ensureTables(conn, scan, all);
     }
 
     /** Creates the missing tables and adds missing columns to the existing ones; returns their names. */
-    private static List<String> ensureTables(Database.Conn conn, List<TopicPartition> tps, Set<Integer> present)
+    private static List<String> ensureTables(Database.Conn conn, Scan scan, List<TopicPartition> tps)
             throws SQLException {
         List<String> names = new ArrayList<>(tps.size());
         for (TopicPartition tp : tps) {
-            if (present.contains(tp.partition())) {
+            if (scan.hasTable(tp.topic(), tp.partition())) {
                 addMissingColumns(conn, tp);
+            } else if (scan.otherTables().contains(lower(tp.tableName()))) {
+                throw new InvalidTopicException("Topic '" + tp.topic() + "' cannot use partition " + tp.partition()
+                        + ": table \"" + tp.tableName() + "\" exists and is not a partition table (it lacks an id or"
+                        + " a data column); rename that table or choose another topic name");
             } else {
                 conn.exec(PARTITION_TABLE_DDL.replace("{table}", tp.table()));
             }
@@ -254,23 +277,15 @@ final class Catalog {
         return names;
     }
 
-    /**
-     * Adds {@code key} and {@code headers} to a table another program created with the seed's DDL, after checking
-     * that it is a partition table at all (an {@code id} and a {@code data} column).
-     */
+    /** Adds {@code key} and {@code headers} to a partition table another program created with the seed's DDL. */
     private static void addMissingColumns(Database.Conn conn, TopicPartition tp) throws SQLException {
-        Set<String> columns = new TreeSet<>();
-        PreparedStatement info = conn.prepare("SELECT name FROM pragma_table_info(?)");
+        Set<String> columns = new HashSet<>();
+        PreparedStatement info = conn.prepare(COLUMNS);
         info.setString(1, tp.tableName());
         try (ResultSet rs = info.executeQuery()) {
             while (rs.next()) {
                 columns.add(lower(rs.getString(1)));
             }
-        }
-        if (!columns.contains("id") || !columns.contains("data")) {
-            throw new InvalidTopicException("Table \"" + tp.tableName() + "\" is not a partition table of topic '"
-                    + tp.topic() + "': a partition table has the columns id and data, this one has " + columns
-                    + "; rename the table or choose another topic name");
         }
         for (String column : List.of("key", "headers")) {
             if (!columns.contains(column)) {

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -64,16 +63,19 @@ final class ConsumerOffsets {
     /** Every group's committed offset per partition, with the partition's end offset and the lag. */
     List<GroupOffset> groups() {
         return db.read(conn -> {
-            Map<String, Catalog.TopicTables> topics = Catalog.scan(conn);
-            List<GroupOffset> groups = new ArrayList<>();
+            List<GroupOffset> committed = new ArrayList<>();
             try (ResultSet rs = conn.prepare(GROUPS).executeQuery()) {
                 while (rs.next()) {
-                    String topic = rs.getString(2);
-                    int partition = rs.getInt(3);
-                    long end = Catalog.hasTable(topics, topic, partition)
-                            ? catalog.endOffset(conn, new TopicPartition(topic, partition)) : 0;
-                    groups.add(new GroupOffset(rs.getString(1), topic, partition, rs.getLong(4), end));
+                    committed.add(new GroupOffset(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), 0));
                 }
+            }
+            // end offsets only once the rows are read: each prepares statements of its own
+            Catalog.Scan scan = Catalog.scan(conn);
+            List<GroupOffset> groups = new ArrayList<>(committed.size());
+            for (GroupOffset g : committed) {
+                long end = scan.hasTable(g.topic(), g.partition())
+                        ? catalog.endOffset(conn, new TopicPartition(g.topic(), g.partition())) : 0;
+                groups.add(new GroupOffset(g.group(), g.topic(), g.partition(), g.committedOffset(), end));
             }
             return groups;
         });
@@ -87,7 +89,9 @@ final class ConsumerOffsets {
                     + ": topic '" + tp.topic() + "' does not exist");
         }
         catalog.onTable(tp, () -> db.write(conn -> {
-            long end = state == PartitionState.READY ? catalog.endOffset(conn, tp) : 0;
+            // whether the table exists is decided again inside the transaction: it may have been created since
+            boolean exists = state == PartitionState.READY || Catalog.scan(conn).hasTable(tp.topic(), tp.partition());
+            long end = exists ? catalog.endOffset(conn, tp) : 0;
             if (offset < 0 || offset > end) {
                 throw new InvalidOffsetException("Cannot commit offset " + offset + " for group '" + group + "' on "
                         + tp + ": an offset is that of the last message processed, 0.." + end

@@ -20,14 +20,14 @@ import org.sqlite.SQLiteConfig;
  * {@link #writeLock}; a unit of work of several statements runs in one {@code BEGIN IMMEDIATE} transaction, so it
  * sees no concurrent writer (in this process or another) between its reads and its writes, and a single statement
  * may run in SQLite's own autocommit transaction. Reads use pooled connections of their own, which WAL lets run
- * beside the writer. Every connection caches its prepared statements, and drops them after any SQL error (the
- * driver closes a statement that failed), so one failure never poisons later calls. Nothing here knows about
- * topics.
+ * beside the writer. Every connection caches its prepared statements; after any SQL error the writer drops them
+ * (the driver closes a statement that failed) and a reader is closed, so one failure never poisons later calls.
+ * Nothing here knows about topics.
  */
 final class Database implements AutoCloseable {
 
     private static final int MAX_IDLE_READERS = 4;
-    private static final int STATEMENT_CACHE_SIZE = 256;
+    private static final int STATEMENT_CACHE_SIZE = 1024;
 
     /** Work on one connection; SQL errors propagate and are wrapped once, by the caller of {@code read}/{@code write}. */
     @FunctionalInterface
@@ -39,7 +39,7 @@ final class Database implements AutoCloseable {
     private final String url;
     private final LogOptions options;
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Guarded by {@link #writeLock}; replaced only where a failed transaction could not be rolled back. */
+    /** Guarded by {@link #writeLock}; null after a failed transaction could not be rolled back, until reopened. */
     private Conn writer;
     private final Deque<Conn> idleReaders = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
@@ -61,6 +61,15 @@ final class Database implements AutoCloseable {
         this.writer = open(false);
     }
 
+    /** The writer connection, reopened where a failure closed it. Call under {@link #writeLock}. */
+    private Conn writer() {
+        checkOpen();
+        if (writer == null) {
+            writer = open(false);
+        }
+        return writer;
+    }
+
     Path path() {
         return path;
     }
@@ -72,33 +81,42 @@ final class Database implements AutoCloseable {
         if (conn == null) {
             conn = open(true);
         }
+        boolean healthy = false;
         try {
-            return work.run(conn);
+            T result = work.run(conn);
+            healthy = true;
+            return result;
         } catch (SQLException e) {
-            conn.forgetStatements();
             throw storageError("read", e);
         } finally {
-            release(conn);
+            if (healthy) {
+                release(conn);
+            } else {
+                conn.close();
+            }
         }
     }
 
     /** Runs work on the writer connection in one {@code BEGIN IMMEDIATE} transaction: all of it, or none of it. */
     <T> T write(Work<T> work) {
         writeLock.lock();
+        Conn conn = null;
         try {
-            checkOpen();
-            writer.exec("BEGIN IMMEDIATE");
+            conn = writer();
+            conn.exec("BEGIN IMMEDIATE");
             T result;
             try {
-                result = work.run(writer);
-                writer.exec("COMMIT");
+                result = work.run(conn);
+                conn.exec("COMMIT");
             } catch (SQLException | RuntimeException | Error e) {
-                rollback(e);
+                rollback(conn, e);
                 throw e;
             }
             return result;
         } catch (SQLException e) {
-            writer.forgetStatements();
+            if (conn != null) {
+                conn.forgetStatements();
+            }
             throw storageError("write", e);
         } finally {
             writeLock.unlock();
@@ -108,11 +126,14 @@ final class Database implements AutoCloseable {
     /** Runs one autocommit statement's worth of work on the writer connection. */
     <T> T writeAutocommit(Work<T> work) {
         writeLock.lock();
+        Conn conn = null;
         try {
-            checkOpen();
-            return work.run(writer);
+            conn = writer();
+            return work.run(conn);
         } catch (SQLException e) {
-            writer.forgetStatements();
+            if (conn != null) {
+                conn.forgetStatements();
+            }
             throw storageError("write", e);
         } finally {
             writeLock.unlock();
@@ -132,7 +153,10 @@ final class Database implements AutoCloseable {
                 idle.close();
             }
             // last, so that as the file's last connection it checkpoints the WAL into the database and removes it
-            writer.close();
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
         } finally {
             writeLock.unlock();
         }
@@ -177,18 +201,17 @@ final class Database implements AutoCloseable {
     /**
      * Undoes the failed transaction. After some errors (disk full, I/O) SQLite has already rolled back by itself,
      * and ROLLBACK answers that no transaction is active. Where ROLLBACK fails for any other reason, the writer
-     * cannot be trusted to be outside a transaction, so it is replaced (closing it rolls back whatever is left)
-     * and the next write never meets a half-open transaction.
+     * cannot be trusted to be outside a transaction, so it is closed (which rolls back whatever is left) and the
+     * next write opens a new one: no later write meets a half-open transaction.
      */
-    private void rollback(Throwable failure) {
+    private void rollback(Conn conn, Throwable failure) {
         try {
-            writer.exec("ROLLBACK");
+            conn.exec("ROLLBACK");
         } catch (SQLException rollbackFailed) {
-            String message = String.valueOf(rollbackFailed.getMessage());
-            if (!message.contains("no transaction is active")) {
+            if (!String.valueOf(rollbackFailed.getMessage()).contains("no transaction is active")) {
                 failure.addSuppressed(rollbackFailed);
-                writer.close();
-                writer = open(false);
+                conn.close();
+                writer = null;
             }
         }
     }

@@ -176,7 +176,7 @@ public final class KliteLog implements AutoCloseable {
     public List<TopicInfo> topics() {
         return db.read(conn -> {
             List<TopicInfo> topics = new ArrayList<>();
-            for (Catalog.TopicTables topic : Catalog.scan(conn).values()) {
+            for (Catalog.TopicTables topic : Catalog.scan(conn).topics()) {
                 List<PartitionInfo> partitions = new ArrayList<>();
                 for (int p = 0; p < topic.partitionCount(); p++) {
                     boolean exists = topic.partitions().contains(p);

@@ -16,12 +16,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 8 threads sending (single messages and batches) while 2 fetch-and-commit loops of one group consume: every
  * sent offset is consumed exactly once by the group's loops, in offset order per partition, and nothing is lost.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KliteLogConcurrentSendAndFetchTest {
 
     private static final int SENDERS = 8;

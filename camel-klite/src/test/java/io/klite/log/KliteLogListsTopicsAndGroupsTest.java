@@ -68,4 +68,27 @@ class KliteLogListsTopicsAndGroupsTest {
                     .containsExactly("clicks_0", "clicks_01", "clicks_1", "clicks_3", "clicks_x");
         }
     }
+
+    @Test
+    void listsGroupsOverMorePartitionsThanAConnectionCachesStatements() {
+        try (KliteLog log = KliteLog.open(dir.resolve("wide.db"))) {
+            int partitions = 600;
+            for (String topic : List.of("wide-a", "wide-b")) {
+                log.createTopic(topic, partitions);
+                for (int p = 0; p < partitions; p++) {
+                    log.sendBatch(topic, p, List.of("a", "b"));
+                    log.commit("billing", topic, p, 1);
+                }
+            }
+            List<GroupOffset> groups = log.groups();
+            assertThat(groups).hasSize(2 * partitions);
+            assertThat(groups).allSatisfy(g -> {
+                assertThat(g.committedOffset()).isEqualTo(1);
+                assertThat(g.endOffset()).isEqualTo(2);
+                assertThat(g.lag()).isEqualTo(1);
+            });
+            assertThat(log.topics()).allSatisfy(t -> assertThat(t.partitions()).hasSize(partitions)
+                    .allSatisfy(p -> assertThat(p.endOffset()).isEqualTo(2)));
+        }
+    }
 }

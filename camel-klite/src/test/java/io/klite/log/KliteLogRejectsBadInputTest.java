@@ -119,19 +119,25 @@ class KliteLogRejectsBadInputTest extends LogTestSupport {
     @Test
     void tablesOfOtherApplicationsAreNeitherPartitionsNorAltered() throws Exception {
         try (Jdbc other = new Jdbc(log.path())) {
-            other.exec("CREATE TABLE report_20000000 (id INTEGER PRIMARY KEY, total REAL)");
+            other.exec("CREATE TABLE report_20000000 (id INTEGER PRIMARY KEY, data BLOB)");
             other.exec("CREATE TABLE users_2 (id INTEGER PRIMARY KEY, name TEXT)");
+            other.exec("CREATE TABLE log_1 (name TEXT)");
         }
         assertThat(log.partitionCount("report")).as("a suffix beyond the partition limit").isZero();
-        assertThat(log.partitionCount("users")).isEqualTo(3);
-        assertThatThrownBy(() -> log.fetch("g", "users", 2, 10))
+        assertThat(log.partitionCount("users")).as("no data column").isZero();
+        assertThat(log.partitionCount("log")).as("no id column").isZero();
+        assertThat(log.topics()).extracting(TopicInfo::topic).containsExactly("orders");
+        assertThat(log.fetch("g", "users", 2, 10)).isEmpty();
+
+        assertThatThrownBy(() -> log.createTopic("users", 3))
                 .isInstanceOf(InvalidTopicException.class)
-                .hasMessageContaining("\"users_2\" is not a partition table")
-                .hasMessageContaining("id and data");
-        assertThatThrownBy(() -> log.send("users", 2, "x")).isInstanceOf(InvalidTopicException.class);
+                .hasMessageContaining("'users'")
+                .hasMessageContaining("\"users_2\" exists and is not a partition table");
         try (Jdbc jdbc = new Jdbc(log.path())) {
             assertThat(jdbc.strings("SELECT name FROM pragma_table_info('users_2') ORDER BY cid"))
                     .containsExactly("id", "name");
+            assertThat(jdbc.count("SELECT count(*) FROM sqlite_master WHERE name IN ('users_0', 'users_1')"))
+                    .as("the refused createTopic wrote nothing").isZero();
         }
     }
 

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two processes write and read one file at the same time, a second JVM or a Python script holding the write lock:
  * neither sees "database is locked", and every message of both is stored once, under its own offset.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KliteLogSharesFileWithAnotherProcessTest {
 
     private static final int EACH = 1500;
