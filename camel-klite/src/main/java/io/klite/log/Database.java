@@ -99,32 +99,24 @@ final class Database implements AutoCloseable {
 
     /** Runs work on the writer connection in one {@code BEGIN IMMEDIATE} transaction: all of it, or none of it. */
     <T> T write(Work<T> work) {
-        writeLock.lock();
-        Conn conn = null;
-        try {
-            conn = writer();
+        return onWriter(conn -> {
             conn.exec("BEGIN IMMEDIATE");
-            T result;
             try {
-                result = work.run(conn);
+                T result = work.run(conn);
                 conn.exec("COMMIT");
+                return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(conn, e);
                 throw e;
             }
-            return result;
-        } catch (SQLException e) {
-            if (conn != null) {
-                conn.forgetStatements();
-            }
-            throw storageError("write", e);
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
-    /** Runs one autocommit statement's worth of work on the writer connection. */
-    <T> T writeAutocommit(Work<T> work) {
+    /**
+     * Runs work on the writer connection, one caller at a time; each statement is its own autocommit transaction
+     * unless the work opens one.
+     */
+    <T> T onWriter(Work<T> work) {
         writeLock.lock();
         Conn conn = null;
         try {

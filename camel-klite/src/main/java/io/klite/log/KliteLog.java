@@ -89,7 +89,7 @@ public final class KliteLog implements AutoCloseable {
         byte[] data = Payloads.toBytes(payload, "payload");
         catalog.prepareForWrite(tp, options.defaultPartitionCount());
         String insert = catalog.sql(tp).insert;
-        return catalog.onTable(tp, () -> db.writeAutocommit(conn -> {
+        return catalog.onTable(tp, () -> db.onWriter(conn -> {
             PreparedStatement statement = conn.prepare(insert);
             statement.setBytes(1, data);
             statement.setString(2, key);

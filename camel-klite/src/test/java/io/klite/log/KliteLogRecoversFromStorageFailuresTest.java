@@ -80,7 +80,7 @@ class KliteLogRecoversFromStorageFailuresTest extends LogTestSupport {
     }
 
     private long writerQuery(String sql) {
-        return log.database().writeAutocommit(conn -> {
+        return log.database().onWriter(conn -> {
             try (ResultSet rs = conn.prepare(sql).executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }
