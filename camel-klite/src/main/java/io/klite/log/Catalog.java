@@ -40,6 +40,8 @@ final class Catalog {
             + " EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'id')"
             + " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = 'data')"
             + " FROM sqlite_master m WHERE m.type = 'table'";
+    /** The same for one topic's tables only: LIKE ignores ASCII case, so case clashes are still found. */
+    private static final String TOPIC_TABLES = TABLES + " AND m.name LIKE ? ESCAPE '\\'";
     private static final String COLUMNS = "SELECT name FROM pragma_table_info(?)";
     private static final String SEQUENCE_EXISTS =
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'";
@@ -101,9 +103,24 @@ final class Catalog {
 
     /** Reads every table name from {@code sqlite_master}. */
     static Scan scan(Database.Conn conn) throws SQLException {
+        return scan(conn.prepare(TABLES));
+    }
+
+    /**
+     * Reads the names of the tables that may belong to {@code topic} ({@code <topic>_*}, in any case): enough to
+     * answer {@link Scan#find} and {@link Scan#hasTable} for that topic, without listing every table of the file.
+     */
+    static Scan scan(Database.Conn conn, String topic) throws SQLException {
+        PreparedStatement statement = conn.prepare(TOPIC_TABLES);
+        // a validated topic has no LIKE wildcard but '_'
+        statement.setString(1, topic.replace("_", "\\_") + "\\_%");
+        return scan(statement);
+    }
+
+    private static Scan scan(PreparedStatement statement) throws SQLException {
         Map<String, TopicTables> topics = new TreeMap<>();
         Set<String> others = new HashSet<>();
-        try (ResultSet rs = conn.prepare(TABLES).executeQuery()) {
+        try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 String name = rs.getString(1);
                 TopicPartition tp = rs.getBoolean(2) ? TopicPartition.parseTable(name).orElse(null) : null;
@@ -136,7 +153,7 @@ final class Catalog {
             return;
         }
         commitThenMarkReady(conn -> {
-            Scan scan = scan(conn);
+            Scan scan = scan(conn, tp.topic());
             TopicTables existing = scan.find(tp.topic());
             int count = existing == null ? partitionsIfNew : existing.partitionCount();
             if (tp.partition() >= count) {
@@ -153,11 +170,32 @@ final class Catalog {
      */
     int createTopic(String topic, int partitions) {
         return commitThenMarkReady(conn -> {
-            Scan scan = scan(conn);
+            Scan scan = scan(conn, topic);
             TopicTables existing = scan.find(topic);
             return ensureTables(conn, scan, topic,
                     Math.max(partitions, existing == null ? 0 : existing.partitionCount()));
         }).size();
+    }
+
+    /**
+     * Creates the topic with {@code partitions} partitions where the file has no such topic; leaves an existing
+     * topic as it is.
+     *
+     * @return the topic's partition count afterwards
+     */
+    int createTopicIfAbsent(String topic, int partitions) {
+        int count = partitionCount(topic);
+        if (count > 0) {
+            return count;
+        }
+        int[] after = new int[1];
+        commitThenMarkReady(conn -> {
+            Scan scan = scan(conn, topic);
+            TopicTables existing = scan.find(topic);
+            after[0] = existing == null ? partitions : existing.partitionCount();
+            return existing == null ? ensureTables(conn, scan, topic, partitions) : List.of();
+        });
+        return after[0];
     }
 
     /**
@@ -169,7 +207,7 @@ final class Catalog {
         if (isReady(tp)) {
             return PartitionState.READY;
         }
-        Scan scan = db.read(Catalog::scan);
+        Scan scan = db.read(conn -> scan(conn, tp.topic()));
         TopicTables existing = scan.find(tp.topic());
         if (existing == null) {
             return PartitionState.UNKNOWN_TOPIC;
@@ -186,7 +224,7 @@ final class Catalog {
 
     /** The partition count of a topic, 0 where the file has no such topic. */
     int partitionCount(String topic) {
-        TopicTables existing = db.read(Catalog::scan).find(topic);
+        TopicTables existing = db.read(conn -> scan(conn, topic)).find(topic);
         return existing == null ? 0 : existing.partitionCount();
     }
 

@@ -150,11 +150,21 @@ public final class KliteLog implements AutoCloseable {
      */
     public int createTopic(String topic, int partitions) {
         TopicPartition.validateTopic(topic);
-        if (partitions < 1 || partitions > TopicPartition.MAX_PARTITIONS) {
-            throw new InvalidPartitionException("Invalid partition count " + partitions + " for topic '" + topic
-                    + "': a topic has 1 to " + TopicPartition.MAX_PARTITIONS + " partitions");
-        }
+        validatePartitionCount(topic, partitions);
         return catalog.createTopic(topic, partitions);
+    }
+
+    /**
+     * Creates a topic with {@code partitions} partitions where the file has none of that name; an existing topic
+     * keeps its partitions, fewer or more.
+     *
+     * @param partitions 1 to {@value TopicPartition#MAX_PARTITIONS}
+     * @return the topic's partition count afterwards
+     */
+    public int createTopicIfAbsent(String topic, int partitions) {
+        TopicPartition.validateTopic(topic);
+        validatePartitionCount(topic, partitions);
+        return catalog.createTopicIfAbsent(topic, partitions);
     }
 
     /** The topic's partition count: its highest partition number + 1, or 0 where the topic does not exist. */
@@ -303,6 +313,24 @@ public final class KliteLog implements AutoCloseable {
             }
         }
         return messages;
+    }
+
+    /**
+     * Checks a consumer group name: any text that is not empty or blank.
+     *
+     * @return the name, for chaining
+     * @throws IllegalArgumentException naming the value and the rule
+     */
+    public static String validateGroup(String group) {
+        ConsumerOffsets.validateGroup(group);
+        return group;
+    }
+
+    private static void validatePartitionCount(String topic, int partitions) {
+        if (partitions < 1 || partitions > TopicPartition.MAX_PARTITIONS) {
+            throw new InvalidPartitionException("Invalid partition count " + partitions + " for topic '" + topic
+                    + "': a topic has 1 to " + TopicPartition.MAX_PARTITIONS + " partitions");
+        }
     }
 
     private static void validateMaxMessages(int maxMessages) {

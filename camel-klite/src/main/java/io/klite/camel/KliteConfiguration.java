@@ -1,0 +1,247 @@
+package io.klite.camel;
+
+import io.klite.log.InvalidPartitionException;
+import io.klite.log.KliteLog;
+import io.klite.log.TopicPartition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.camel.spi.UriPath;
+
+/**
+ * The options of a {@code klite:} endpoint. The component keeps one instance as the defaults
+ * ({@code camel.component.klite.*}); each endpoint works on its own {@link #copy()}. Every option is documented here
+ * once, and the generated {@code klite.json} and configurers are built from these annotations.
+ */
+@UriParams
+public class KliteConfiguration implements Cloneable {
+
+    public static final String EARLIEST = "earliest";
+    public static final String LATEST = "latest";
+
+    @UriPath(label = "common", description = "The topic: 1 to 249 characters of [A-Za-z0-9._-], not '.' or '..'.")
+    @Metadata(required = true)
+    private String topic;
+
+    @UriParam(label = "common", defaultValue = "klite.db",
+              description = "Path of the SQLite file that holds the log, relative to the working directory or absolute;"
+                            + " created with its folders where missing. Every endpoint on one file shares one open log.")
+    private String database = "klite.db";
+
+    @UriParam(label = "common",
+              description = "Consumer: the partition to consume, or a comma list (0,1); default every partition of the"
+                            + " topic, including partitions added while the route runs. Producer: the one partition to"
+                            + " write to (the CamelKlitePartition and CamelKliteKey headers win over it).")
+    private String partition;
+
+    @UriParam(label = "common", defaultValue = "1",
+              description = "How many partitions a topic gets when this endpoint creates it (a producer's first send, or"
+                            + " a consumer's start, on a topic that does not exist). An existing topic keeps its count.")
+    private int partitionCount = 1;
+
+    @UriParam(label = "consumer",
+              description = "The consumer group: its committed offset per partition is where consuming resumes. Required"
+                            + " for consumers.")
+    private String group;
+
+    @UriParam(label = "consumer", defaultValue = "100",
+              description = "The most messages fetched per partition per poll; with batching=true, the largest batch.")
+    private int batchSize = 100;
+
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "false: one exchange per message, body the payload as byte[]. true: one exchange per"
+                            + " partition per poll, body a KliteBatch that marshals to JSON as"
+                            + " {\"topic\",\"partition\",\"messages\":[{\"offset\",\"data\",\"created\"}]}, committed as a"
+                            + " whole when the exchange succeeds.")
+    private boolean batching;
+
+    @UriParam(label = "consumer", defaultValue = EARLIEST, enums = EARLIEST + "," + LATEST,
+              description = "Where a group with no committed offset on a partition starts: earliest (the first"
+                            + " message) or latest (after the messages that exist when the consumer starts; that end is"
+                            + " committed at once, so nothing produced later is skipped, even across a restart).")
+    private String autoOffsetReset = EARLIEST;
+
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Commit nothing automatically: the route commits through the KliteManualCommit object in"
+                            + " the CamelKliteManualCommit header. Messages processed but not committed are delivered"
+                            + " again after a restart.")
+    private boolean allowManualCommit;
+
+    @UriParam(label = "producer",
+              description = "The key of every message written, and so its partition through Kafka's partitioner (the"
+                            + " CamelKliteKey header wins over it).")
+    private String key;
+
+    /** A copy for one endpoint, so that its options never change the component's defaults. */
+    public KliteConfiguration copy() {
+        try {
+            return (KliteConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    /**
+     * Checks every option that does not depend on the endpoint's role, so that a bad URI fails when its route is
+     * created, naming the option, the value and the rule.
+     */
+    public void validate() {
+        TopicPartition.validateTopic(topic);
+        if (database == null || database.isBlank()) {
+            throw new IllegalArgumentException("Invalid database '" + database + "' for topic '" + topic
+                    + "': give the path of a SQLite file");
+        }
+        if (partitionCount < 1 || partitionCount > TopicPartition.MAX_PARTITIONS) {
+            throw new InvalidPartitionException("Invalid partitionCount " + partitionCount + " for topic '" + topic
+                    + "': a topic has 1 to " + TopicPartition.MAX_PARTITIONS + " partitions");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("Invalid batchSize " + batchSize + " for topic '" + topic
+                    + "': at least 1 message is fetched per partition per poll");
+        }
+        if (!EARLIEST.equals(autoOffsetReset) && !LATEST.equals(autoOffsetReset)) {
+            throw new IllegalArgumentException("Invalid autoOffsetReset '" + autoOffsetReset + "' for topic '" + topic
+                    + "': allowed values are " + EARLIEST + " and " + LATEST);
+        }
+        partitions();
+    }
+
+    /** Checks the options a consumer needs. */
+    public void validateForConsumer() {
+        validate();
+        if (group == null) {
+            throw new IllegalArgumentException("Missing option group for consumer of topic '" + topic
+                    + "': a consumer belongs to a consumer group, e.g. klite:" + topic + "?group=billing");
+        }
+        KliteLog.validateGroup(group);
+    }
+
+    /** Checks the options a producer needs: a producer writes to one partition at most. */
+    public void validateForProducer() {
+        validate();
+        if (partitions().size() > 1) {
+            throw new InvalidPartitionException("Invalid partition '" + partition + "' for producer of topic '"
+                    + topic + "': a producer writes to one partition; a comma list is for consumers");
+        }
+    }
+
+    /**
+     * The partitions listed in {@code partition}, sorted and without duplicates; empty where the option is not set
+     * (every partition).
+     */
+    public List<Integer> partitions() {
+        if (partition == null || partition.isBlank()) {
+            return List.of();
+        }
+        TreeSet<Integer> partitions = new TreeSet<>();
+        for (String part : partition.split(",", -1)) {
+            partitions.add(parsePartition(part.trim()));
+        }
+        return new ArrayList<>(partitions);
+    }
+
+    private int parsePartition(String text) {
+        int number;
+        try {
+            number = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new InvalidPartitionException("Invalid partition '" + partition + "' for topic '" + topic + "': '"
+                    + text + "' is not a partition number; give a number from 0 to "
+                    + (TopicPartition.MAX_PARTITIONS - 1) + ", or a comma list of them (0,1)");
+        }
+        if (number < 0 || number >= TopicPartition.MAX_PARTITIONS) {
+            throw new InvalidPartitionException("Invalid partition '" + partition + "' for topic '" + topic + "': "
+                    + number + " is out of range; partitions are numbered 0 to " + (TopicPartition.MAX_PARTITIONS - 1));
+        }
+        return number;
+    }
+
+    /** Whether a group with no committed offset starts after the messages that exist. */
+    public boolean startsAtLatest() {
+        return LATEST.equals(autoOffsetReset);
+    }
+
+    public String getTopic() {
+        return topic;
+    }
+
+    public void setTopic(String topic) {
+        this.topic = topic;
+    }
+
+    public String getDatabase() {
+        return database;
+    }
+
+    public void setDatabase(String database) {
+        this.database = database;
+    }
+
+    public String getPartition() {
+        return partition;
+    }
+
+    public void setPartition(String partition) {
+        this.partition = partition;
+    }
+
+    public int getPartitionCount() {
+        return partitionCount;
+    }
+
+    public void setPartitionCount(int partitionCount) {
+        this.partitionCount = partitionCount;
+    }
+
+    public String getGroup() {
+        return group;
+    }
+
+    public void setGroup(String group) {
+        this.group = group;
+    }
+
+    public int getBatchSize() {
+        return batchSize;
+    }
+
+    public void setBatchSize(int batchSize) {
+        this.batchSize = batchSize;
+    }
+
+    public boolean isBatching() {
+        return batching;
+    }
+
+    public void setBatching(boolean batching) {
+        this.batching = batching;
+    }
+
+    public String getAutoOffsetReset() {
+        return autoOffsetReset;
+    }
+
+    public void setAutoOffsetReset(String autoOffsetReset) {
+        this.autoOffsetReset = autoOffsetReset;
+    }
+
+    public boolean isAllowManualCommit() {
+        return allowManualCommit;
+    }
+
+    public void setAllowManualCommit(boolean allowManualCommit) {
+        this.allowManualCommit = allowManualCommit;
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
+}

@@ -1,0 +1,161 @@
+package io.klite.camel;
+
+import io.klite.log.BatchResult;
+import io.klite.log.InvalidPartitionException;
+import io.klite.log.KliteLog;
+import java.io.File;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.StreamCache;
+import org.apache.camel.TypeConversionException;
+import org.apache.camel.WrappedFile;
+import org.apache.camel.support.DefaultProducer;
+
+/**
+ * Writes an exchange's body to the topic: one message, or a {@code java.util.List} body as one batch in one
+ * transaction (all of it or nothing). The partition is the first of: header {@code CamelKlitePartition}; header
+ * {@code CamelKliteKey} through Kafka's partitioner; option {@code partition}; option {@code key} through the
+ * partitioner; round-robin. A topic that does not exist is created with {@code partitionCount} partitions.
+ *
+ * <p>Bodies: {@code byte[]} as is, {@code String} as UTF-8, streams, readers, buffers and files as their bytes
+ * (Camel's type converters), any other object as JSON (Jackson).
+ */
+public class KliteProducer extends DefaultProducer {
+
+    /** How long a topic's partition count is trusted before it is read again (another process may add some). */
+    private static final long PARTITION_COUNT_MAX_AGE = TimeUnit.SECONDS.toNanos(1);
+
+    private final KliteConfiguration configuration;
+    private final Integer fixedPartition;
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private KliteLog log;
+    private volatile int partitionCount;
+    private volatile long partitionCountReadAt;
+
+    public KliteProducer(KliteEndpoint endpoint) {
+        super(endpoint);
+        this.configuration = endpoint.getConfiguration();
+        List<Integer> partitions = configuration.partitions();
+        this.fixedPartition = partitions.isEmpty() ? null : partitions.get(0);
+    }
+
+    @Override
+    public KliteEndpoint getEndpoint() {
+        return (KliteEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        log = getEndpoint().getLog();
+        if (fixedPartition != null) {
+            int existing = log.partitionCount(configuration.getTopic());
+            int count = existing > 0 ? existing : configuration.getPartitionCount();
+            if (fixedPartition >= count) {
+                throw new InvalidPartitionException("Invalid partition " + fixedPartition + " for producer of topic '"
+                        + configuration.getTopic() + "': " + (existing > 0 ? "the topic has " : "partitionCount gives"
+                        + " the new topic ") + count + (count == 1 ? " partition (valid: 0)"
+                        : " partitions (valid: 0.." + (count - 1) + ")"));
+            }
+        }
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message message = exchange.getMessage();
+        String topic = configuration.getTopic();
+        String key = message.getHeader(KliteConstants.KEY, String.class);
+        boolean keyFromHeader = key != null;
+        if (!keyFromHeader) {
+            key = configuration.getKey();
+        }
+        int partition = partition(message, key, keyFromHeader);
+        Object body = message.getBody();
+        long lastOffset;
+        if (body instanceof List<?> list) {
+            List<Object> payloads = new ArrayList<>(list.size());
+            for (Object element : list) {
+                payloads.add(payload(exchange, element));
+            }
+            BatchResult result = log.sendBatch(topic, partition, key, payloads);
+            message.setHeader(KliteConstants.FIRST_OFFSET, result.firstOffset());
+            lastOffset = result.lastOffset();
+        } else {
+            lastOffset = log.send(topic, partition, key, payload(exchange, body));
+        }
+        message.setHeader(KliteConstants.TOPIC, topic);
+        message.setHeader(KliteConstants.PARTITION, partition);
+        message.setHeader(KliteConstants.OFFSET, lastOffset);
+        if (key != null) {
+            message.setHeader(KliteConstants.KEY, key);
+        }
+    }
+
+    /** The partition to write, by the rules in the class comment; creates the topic where it does not exist. */
+    private int partition(Message message, String key, boolean keyFromHeader) {
+        Object header = message.getHeader(KliteConstants.PARTITION);
+        if (header != null) {
+            partitionCount();
+            return partitionHeader(message, header);
+        }
+        if (key != null && (keyFromHeader || fixedPartition == null)) {
+            return KliteLog.partitionFor(key, partitionCount());
+        }
+        if (fixedPartition != null) {
+            partitionCount();
+            return fixedPartition;
+        }
+        return Math.floorMod(roundRobin.getAndIncrement(), partitionCount());
+    }
+
+    private static int partitionHeader(Message message, Object header) {
+        try {
+            Integer partition = message.getHeader(KliteConstants.PARTITION, Integer.class);
+            if (partition != null) {
+                return partition;
+            }
+        } catch (TypeConversionException notANumber) {
+            // reported below, naming the header
+        }
+        throw new InvalidPartitionException("Invalid header " + KliteConstants.PARTITION + " '" + header
+                + "': give a partition number (an Integer, or text of one)");
+    }
+
+    /** The topic's partition count, read at most once per {@link #PARTITION_COUNT_MAX_AGE}; creates the topic. */
+    private int partitionCount() {
+        long now = System.nanoTime();
+        int count = partitionCount;
+        if (count == 0 || now - partitionCountReadAt > PARTITION_COUNT_MAX_AGE) {
+            count = log.createTopicIfAbsent(configuration.getTopic(), configuration.getPartitionCount());
+            partitionCount = count;
+            partitionCountReadAt = now;
+        }
+        return count;
+    }
+
+    /** What the log stores for one body (or one element of a List body). */
+    private Object payload(Exchange exchange, Object body) throws Exception {
+        if (body instanceof byte[] || body instanceof String) {
+            return body;
+        }
+        if (body == null) {
+            throw new IllegalArgumentException("Invalid body null for topic '" + configuration.getTopic()
+                    + "': a message needs a payload");
+        }
+        if (body instanceof CharSequence text) {
+            return text.toString();
+        }
+        if (body instanceof InputStream || body instanceof Reader || body instanceof StreamCache
+                || body instanceof ByteBuffer || body instanceof WrappedFile || body instanceof File) {
+            return exchange.getContext().getTypeConverter().mandatoryConvertTo(byte[].class, exchange, body);
+        }
+        return getEndpoint().getComponent().getObjectMapper().writeValueAsBytes(body);
+    }
+}

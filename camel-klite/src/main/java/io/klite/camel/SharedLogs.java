@@ -1,0 +1,52 @@
+package io.klite.camel;
+
+import io.klite.log.KliteLog;
+import io.klite.log.LogOptions;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The logs a component has open. Invariant: at most one open {@link KliteLog} per database file (by absolute,
+ * normalized path), shared by every endpoint on it, and closed when the last endpoint releases it.
+ */
+final class SharedLogs {
+
+    private final Map<Path, Shared> open = new HashMap<>();
+
+    private static final class Shared {
+        final KliteLog log;
+        int users;
+
+        Shared(KliteLog log) {
+            this.log = log;
+        }
+    }
+
+    /** The open log of the file, opened where this is its first user. */
+    synchronized KliteLog acquire(String database, LogOptions options) {
+        Path path = Path.of(database).toAbsolutePath().normalize();
+        Shared shared = open.get(path);
+        if (shared == null) {
+            shared = new Shared(KliteLog.open(path, options));
+            open.put(path, shared);
+        }
+        shared.users++;
+        return shared.log;
+    }
+
+    /** Gives back one use of the log; the last one closes it. */
+    synchronized void release(KliteLog log) {
+        Shared shared = open.get(log.path());
+        if (shared != null && shared.log == log && --shared.users == 0) {
+            open.remove(log.path());
+            log.close();
+        }
+    }
+
+    /** Closes every log, whoever still uses it: the component is stopping. */
+    synchronized void closeAll() {
+        open.values().forEach(shared -> shared.log.close());
+        open.clear();
+    }
+}

@@ -1,0 +1,92 @@
+package io.klite.camel.consumer;
+
+import io.klite.camel.KliteConfiguration;
+import io.klite.log.InvalidPartitionException;
+import io.klite.log.KliteLog;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+/**
+ * The partitions a consumer reads and where it stands on each. Invariants: a partition is placed once, at the group's
+ * committed offset where it has one; without one, at the start ({@code earliest}), or ({@code latest}) at the end the
+ * partition had when the consumer started, committed at once so that a restart cannot skip what came after. With no
+ * {@code partition} option, partitions added while the consumer runs are picked up within
+ * {@link #REFRESH_NANOS}, from their first message: everything in them came after the start.
+ */
+public final class Assignment {
+
+    /** How often a consumer of every partition looks for new ones. */
+    static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final KliteLog log;
+    private final String topic;
+    private final String group;
+    private final List<Integer> listed;
+    private final boolean latest;
+    private final int partitionCountIfNew;
+    private final Map<Integer, PartitionCursor> cursors = new TreeMap<>();
+    private long refreshedAt;
+
+    public Assignment(KliteLog log, KliteConfiguration configuration) {
+        this.log = log;
+        this.topic = configuration.getTopic();
+        this.group = configuration.getGroup();
+        this.listed = configuration.partitions();
+        this.latest = configuration.startsAtLatest();
+        this.partitionCountIfNew = configuration.getPartitionCount();
+    }
+
+    /**
+     * Creates the topic where it does not exist (Kafka's auto-create), checks the listed partitions against it, and
+     * places every cursor.
+     *
+     * @throws InvalidPartitionException where a listed partition is beyond the topic's count
+     */
+    public void start(long nowNanos) {
+        int count = log.createTopicIfAbsent(topic, partitionCountIfNew);
+        for (int partition : listed) {
+            if (partition >= count) {
+                throw new InvalidPartitionException("Invalid partition " + partition + " for consumer of topic '"
+                        + topic + "': the topic has " + (count == 1 ? "1 partition (valid: 0)"
+                        : count + " partitions (valid: 0.." + (count - 1) + ")"));
+            }
+        }
+        for (int partition : listed.isEmpty() ? range(count) : listed) {
+            cursors.put(partition, place(partition, true));
+        }
+        refreshedAt = nowNanos;
+    }
+
+    /** The cursors to poll, after adding partitions created since the last look. */
+    public Collection<PartitionCursor> cursors(long nowNanos) {
+        if (listed.isEmpty() && nowNanos - refreshedAt >= REFRESH_NANOS) {
+            refreshedAt = nowNanos;
+            int count = log.partitionCount(topic);
+            for (int partition = cursors.size(); partition < count; partition++) {
+                cursors.put(partition, place(partition, false));
+            }
+        }
+        return cursors.values();
+    }
+
+    private PartitionCursor place(int partition, boolean atStart) {
+        OptionalLong committed = log.committed(group, topic, partition);
+        if (committed.isPresent()) {
+            return new PartitionCursor(partition, committed.getAsLong());
+        }
+        if (!latest) {
+            return new PartitionCursor(partition, 0);
+        }
+        log.commit(group, topic, partition, atStart ? log.endOffset(topic, partition) : 0);
+        return new PartitionCursor(partition, log.committed(group, topic, partition).orElse(0));
+    }
+
+    private static List<Integer> range(int count) {
+        return IntStream.range(0, count).boxed().toList();
+    }
+}

@@ -1,0 +1,107 @@
+package io.klite.camel.consumer;
+
+import io.klite.camel.KliteConfiguration;
+import io.klite.camel.KliteConstants;
+import io.klite.camel.KliteConsumer;
+import io.klite.log.KliteLog;
+import io.klite.log.Message;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.apache.camel.Exchange;
+import org.apache.camel.RollbackExchangeException;
+
+/**
+ * Hands one partition's fetched messages to the route and commits what succeeded. Invariants: exchanges of a
+ * partition run one at a time in offset order; the cursor and the committed offset only move past messages whose
+ * exchange succeeded (an exception the route handled counts as success); a failure stops the partition until the
+ * consumer's {@code delay} has passed, and reaches the consumer's exception handler.
+ */
+public abstract class Delivery {
+
+    protected final KliteConsumer consumer;
+    protected final KliteLog log;
+    protected final String topic;
+    protected final String group;
+    private final boolean manualCommit;
+
+    protected Delivery(KliteConsumer consumer, KliteLog log, KliteConfiguration configuration) {
+        this.consumer = consumer;
+        this.log = log;
+        this.topic = configuration.getTopic();
+        this.group = configuration.getGroup();
+        this.manualCommit = configuration.isAllowManualCommit();
+    }
+
+    /** The delivery for the endpoint's {@code batching} option. */
+    public static Delivery of(KliteConsumer consumer, KliteLog log, KliteConfiguration configuration) {
+        return configuration.isBatching()
+                ? new ExchangePerBatch(consumer, log, configuration)
+                : new ExchangePerMessage(consumer, log, configuration);
+    }
+
+    /**
+     * Delivers messages fetched after the cursor's position, in offset order.
+     *
+     * @return how many messages were processed successfully
+     */
+    public abstract int deliver(PartitionCursor cursor, List<Message> messages);
+
+    /** Runs the route on an exchange; whether it succeeded, reporting a failure to the exception handler. */
+    protected boolean process(Exchange exchange, PartitionCursor cursor, String what) {
+        try {
+            consumer.getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        if (!exchange.isFailed() && !exchange.isRollbackOnly()) {
+            return true;
+        }
+        cursor.pauseUntil(System.nanoTime() + consumer.getTimeUnit().toNanos(consumer.getDelay()));
+        Exception cause = exchange.getException() != null ? exchange.getException()
+                : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
+        consumer.getExceptionHandler().handleException("Failed to process " + what + " of topic '" + topic
+                + "' partition " + cursor.partition() + " for group '" + group + "'; it is delivered again after "
+                + consumer.getDelay() + " " + consumer.getTimeUnit().name().toLowerCase(Locale.ROOT)
+                + ", before anything after it", exchange, cause);
+        return false;
+    }
+
+    /** Sets the headers every consumed exchange carries; the manual commit object commits {@code offset}. */
+    protected void setCommonHeaders(Exchange exchange, int partition, long offset) {
+        org.apache.camel.Message in = exchange.getIn();
+        in.setHeader(KliteConstants.TOPIC, topic);
+        in.setHeader(KliteConstants.PARTITION, partition);
+        in.setHeader(KliteConstants.OFFSET, offset);
+        in.setHeader(KliteConstants.GROUP, group);
+        if (manualCommit) {
+            in.setHeader(KliteConstants.MANUAL_COMMIT, new LogManualCommit(log, group, topic, partition, offset));
+        }
+    }
+
+    /** Sets the time header where the row has a time. */
+    protected static void setTimestamp(Exchange exchange, Message message) {
+        Instant created = message.timestamp();
+        if (created != null) {
+            exchange.getIn().setHeader(KliteConstants.TIMESTAMP, created.toEpochMilli());
+        }
+    }
+
+    /**
+     * Moves the cursor past {@code offset}, processed successfully, and commits it unless the route commits itself.
+     * A failed commit reaches the exception handler; the messages are not delivered again in this run (a restart
+     * would deliver them again: at least once).
+     */
+    protected void processed(PartitionCursor cursor, long offset) {
+        cursor.advanceTo(offset);
+        if (manualCommit) {
+            return;
+        }
+        try {
+            log.commit(group, topic, cursor.partition(), offset);
+        } catch (RuntimeException e) {
+            consumer.getExceptionHandler().handleException("Failed to commit offset " + offset + " of topic '" + topic
+                    + "' partition " + cursor.partition() + " for group '" + group + "'", e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.klite.camel.consumer;
+
+import io.klite.camel.KliteBatch;
+import io.klite.camel.KliteConfiguration;
+import io.klite.camel.KliteConstants;
+import io.klite.camel.KliteConsumer;
+import io.klite.log.KliteLog;
+import io.klite.log.Message;
+import java.util.List;
+import org.apache.camel.Exchange;
+
+/**
+ * {@code batching=true}: one exchange per partition per poll, body a {@link KliteBatch}; committed as a whole when the
+ * exchange succeeds, delivered again as a whole when it fails.
+ */
+final class ExchangePerBatch extends Delivery {
+
+    ExchangePerBatch(KliteConsumer consumer, KliteLog log, KliteConfiguration configuration) {
+        super(consumer, log, configuration);
+    }
+
+    @Override
+    public int deliver(PartitionCursor cursor, List<Message> messages) {
+        if (!consumer.isBatchAllowed()) {
+            return 0;
+        }
+        KliteBatch batch = new KliteBatch(topic, cursor.partition(), messages);
+        Exchange exchange = consumer.createExchange(false);
+        try {
+            exchange.getIn().setBody(batch);
+            setCommonHeaders(exchange, cursor.partition(), batch.lastOffset());
+            exchange.getIn().setHeader(KliteConstants.FIRST_OFFSET, batch.firstOffset());
+            exchange.getIn().setHeader(KliteConstants.LAST_OFFSET, batch.lastOffset());
+            setTimestamp(exchange, messages.get(messages.size() - 1));
+            if (!process(exchange, cursor, "the batch of offsets " + batch.firstOffset() + ".." + batch.lastOffset())) {
+                return 0;
+            }
+        } finally {
+            consumer.releaseExchange(exchange, false);
+        }
+        processed(cursor, batch.lastOffset());
+        return batch.size();
+    }
+}

@@ -1,0 +1,52 @@
+package io.klite.camel.consumer;
+
+/**
+ * Where a consumer stands on one partition. Invariant: {@link #position()} is the offset of the last message whose
+ * exchange succeeded (or where the group started), so the next fetch starts right after it and a failed message is
+ * fetched again before anything after it. Used by the consumer's poll thread only.
+ */
+public final class PartitionCursor {
+
+    private final int partition;
+    private long position;
+    private long retryAtNanos;
+    private boolean paused;
+
+    PartitionCursor(int partition, long position) {
+        this.partition = partition;
+        this.position = position;
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    public long position() {
+        return position;
+    }
+
+    /** Moves past messages that were processed. */
+    void advanceTo(long offset) {
+        position = Math.max(position, offset);
+    }
+
+    /** Holds the partition back until {@code retryAtNanos} ({@link System#nanoTime()}), after a failure. */
+    void pauseUntil(long retryAtNanos) {
+        this.retryAtNanos = retryAtNanos;
+        this.paused = true;
+    }
+
+    /** Whether the partition may be fetched now: it did not fail, or its retry time has come. */
+    public boolean isDue(long nowNanos) {
+        if (paused && nowNanos - retryAtNanos < 0) {
+            return false;
+        }
+        paused = false;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "partition " + partition + " at offset " + position;
+    }
+}

@@ -1,0 +1,61 @@
+package io.klite.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every endpoint on one database file shares one open log; it stays open while any of them runs and is closed (its
+ * WAL checkpointed and removed) when the last one stops.
+ */
+class KliteComponentSharesOneLogPerFileTest extends KliteCamelTestSupport {
+
+    private static final String BILLING = "klite:orders?group=billing&initialDelay=0&delay=50";
+    private final List<String> shipped = new CopyOnWriteArrayList<>();
+
+    private Path otherDb() {
+        return dir.resolve("other.db");
+    }
+
+    private String shipping() {
+        return "klite:orders?group=shipping&initialDelay=0&delay=50&database=" + otherDb();
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(BILLING).routeId("billing").to("mock:billing");
+                from(shipping()).routeId("shipping").process(e -> shipped.add(e.getIn().getBody(String.class)));
+            }
+        };
+    }
+
+    @Test
+    void endpointsOnOneFileShareOneLogUntilTheLastStops() throws Exception {
+        KliteEndpoint billing = context.getEndpoint(BILLING, KliteEndpoint.class);
+        KliteEndpoint producer = context.getEndpoint("klite:orders", KliteEndpoint.class);
+        KliteEndpoint shipping = context.getEndpoint(shipping(), KliteEndpoint.class);
+        assertThat(producer.getLog()).isSameAs(billing.getLog()).isNotSameAs(shipping.getLog());
+        assertThat(shipping.getLog().path()).isEqualTo(otherDb());
+
+        context.getRouteController().stopRoute("billing");
+        template.sendBody("klite:orders", "still open");
+        template.sendBody("klite:orders?database=" + otherDb(), "to the other file");
+        await().until(() -> shipped.size() == 1);
+        assertThat(shipped).containsExactly("to the other file");
+        assertThat(file().read("orders", 0, 0, 10)).hasSize(1);
+        closeFile();
+        assertThat(Path.of(db() + "-wal")).exists();
+
+        context.stop();
+        assertThat(Path.of(db() + "-wal")).doesNotExist();
+        assertThat(Path.of(otherDb() + "-wal")).doesNotExist();
+    }
+}

@@ -1,0 +1,81 @@
+package io.klite.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * autoOffsetReset=latest: a group with no committed offset starts after the messages that exist, and that start is
+ * committed at once, so messages written later are never skipped, even when the context restarts before it consumed
+ * any of them.
+ */
+class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
+
+    private final List<String> received = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void configureTest(TestExecutionConfiguration testExecutionConfiguration) {
+        testExecutionConfiguration.withUseRouteBuilder(false);
+    }
+
+    private String topic;
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("klite:" + topic + "?group=audit&autoOffsetReset=latest&initialDelay=0&delay=50")
+                        .process(exchange -> received.add(exchange.getIn().getBody(String.class)));
+            }
+        };
+    }
+
+    private void startConsumer(String topic) throws Exception {
+        this.topic = topic;
+        context.addRoutes(createRouteBuilder());
+        context.start();
+    }
+
+    @Test
+    void startsAfterExistingMessagesAndCommitsThatStart() throws Exception {
+        file().sendBatch("orders", 0, List.of("old-1", "old-2", "old-3"));
+
+        startConsumer("orders");
+        assertThat(file().committed("audit", "orders", 0)).hasValue(3);
+        template.sendBody("klite:orders", "new-4");
+
+        await().until(() -> received.size() == 1);
+        assertThat(received).containsExactly("new-4");
+        await().untilAsserted(() -> assertThat(file().committed("audit", "orders", 0)).hasValue(4));
+    }
+
+    @Test
+    void messagesWrittenWhileStoppedAreNotSkipped() throws Exception {
+        file().sendBatch("orders", 0, List.of("old-1", "old-2"));
+        startConsumer("orders");
+        context.stop();
+
+        file().send("orders", 0, "while-stopped");
+        restart();
+
+        await().until(() -> received.size() == 1);
+        assertThat(received).containsExactly("while-stopped");
+    }
+
+    @Test
+    void topicThatDoesNotExistIsCreatedAndReadFromItsStart() throws Exception {
+        startConsumer("invoices");
+        assertThat(file().partitionCount("invoices")).isEqualTo(1);
+        assertThat(file().committed("audit", "invoices", 0)).hasValue(0);
+
+        file().send("invoices", 0, "first");
+        await().until(() -> received.size() == 1);
+        assertThat(received).containsExactly("first");
+    }
+}

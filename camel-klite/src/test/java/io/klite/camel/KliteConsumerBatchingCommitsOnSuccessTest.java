@@ -1,0 +1,81 @@
+package io.klite.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klite.log.Message;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * batching=true: one exchange per partition per poll whose body is a {@link KliteBatch}; a batch is committed only
+ * when its exchange succeeds, and a failed batch comes again whole.
+ */
+class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
+
+    private final List<String> deliveries = new CopyOnWriteArrayList<>();
+    private final List<Exchange> jsonBatches = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean failedOnce = new AtomicBoolean();
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("klite:orders?group=billing&batching=true&batchSize=3&initialDelay=0&delay=50")
+                        .process(exchange -> {
+                            KliteBatch batch = exchange.getIn().getBody(KliteBatch.class);
+                            deliveries.add(batch.messages().stream().map(m -> new String(m.payload(),
+                                    StandardCharsets.UTF_8)).toList() + " first=" + exchange.getIn().getHeader(
+                                    KliteConstants.FIRST_OFFSET) + " last=" + exchange.getIn().getHeader(
+                                    KliteConstants.LAST_OFFSET) + " committed=" + file().committed("billing",
+                                    "orders", 0));
+                            if (failedOnce.compareAndSet(false, true)) {
+                                throw new IllegalStateException("warehouse offline");
+                            }
+                        });
+
+                from("klite:mixed?group=billing&batching=true&initialDelay=0&delay=50")
+                        .marshal().json()
+                        .process(jsonBatches::add);
+            }
+        };
+    }
+
+    @Test
+    void batchIsCommittedOnlyWhenItsExchangeSucceeds() {
+        template.sendBody("klite:orders", List.of("1", "2", "3", "4", "5", "6", "7"));
+
+        await().untilAsserted(() -> assertThat(file().committed("billing", "orders", 0)).hasValue(7));
+        assertThat(deliveries).containsExactly(
+                "[1, 2, 3] first=1 last=3 committed=OptionalLong.empty",
+                "[1, 2, 3] first=1 last=3 committed=OptionalLong.empty",
+                "[4, 5, 6] first=4 last=6 committed=OptionalLong[3]",
+                "[7] first=7 last=7 committed=OptionalLong[6]");
+    }
+
+    @Test
+    void batchMarshalsToTheDeliveryFormat() throws Exception {
+        template.sendBody("klite:mixed", List.of("{\"id\": 1, \"tags\": [\"a\"]}", "plain text", "42",
+                new byte[] {(byte) 0xff, 0x00, 0x7f}));
+
+        await().until(() -> jsonBatches.size() == 1);
+        String json = jsonBatches.get(0).getIn().getBody(String.class);
+        List<Message> stored = file().read("mixed", 0, 0, 10);
+        String created = stored.get(0).created();
+        assertThat(stored).extracting(Message::created).containsOnly(created);
+        assertThat(new ObjectMapper().readTree(json)).isEqualTo(new ObjectMapper().readTree("""
+                {"topic": "mixed", "partition": 0, "messages": [
+                  {"offset": 1, "data": {"id": 1, "tags": ["a"]}, "created": "%s"},
+                  {"offset": 2, "data": "plain text", "created": "%s"},
+                  {"offset": 3, "data": 42, "created": "%s"},
+                  {"offset": 4, "data": "/wB/", "encoding": "base64", "created": "%s"}
+                ]}""".formatted(created, created, created, created)));
+    }
+}

@@ -1,0 +1,117 @@
+package io.klite.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.klite.log.KliteLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A route with a bad {@code klite:} URI fails when it starts, not at its first poll, with a message that names the
+ * value and the rule; nothing is written to the file.
+ */
+class KliteEndpointRejectsBadOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> badConsumers() {
+        return Stream.of(
+                Arguments.of("klite:orders", List.of("Missing option group", "klite:orders?group=")),
+                Arguments.of("klite:orders?group=%20", List.of("Invalid consumer group ' '", "not be empty or blank")),
+                Arguments.of("klite:ord$rs?group=billing", List.of("Invalid topic name 'ord$rs'", "'$'")),
+                Arguments.of("klite:..?group=billing", List.of("Invalid topic name '..'")),
+                Arguments.of("klite:orders?group=billing&batchSize=0", List.of("Invalid batchSize 0", "at least 1")),
+                Arguments.of("klite:orders?group=billing&partition=first",
+                        List.of("Invalid partition 'first'", "'first' is not a partition number", "0 to 999")),
+                Arguments.of("klite:orders?group=billing&partition=0,1000",
+                        List.of("Invalid partition '0,1000'", "1000 is out of range", "0 to 999")),
+                Arguments.of("klite:orders?group=billing&partitionCount=0",
+                        List.of("Invalid partitionCount 0", "1 to 1000")),
+                Arguments.of("klite:orders?group=billing&autoOffsetReset=oldest",
+                        List.of("Invalid autoOffsetReset 'oldest'", "earliest and latest")),
+                Arguments.of("klite:orders?groupp=billing", List.of("Unknown parameters", "groupp")),
+                Arguments.of("klite:orders?group=billing&batchSize=many", List.of("batchSize", "many")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badConsumers")
+    void consumerWithBadOptionFailsAtStart(String uri, List<String> expected) {
+        assertThat(startFailure(uri, "log:out")).contains(expected);
+        assertThat(db()).doesNotExist();
+    }
+
+    @Test
+    void producerWithPartitionListFailsAtStart() {
+        assertThat(startFailure("direct:in", "klite:orders?partition=0,1"))
+                .contains("Invalid partition '0,1' for producer of topic 'orders'", "a producer writes to one partition");
+    }
+
+    @Test
+    void partitionBeyondAnExistingTopicFailsAtStart() {
+        try (KliteLog log = KliteLog.open(db())) {
+            log.createTopic("orders", 2);
+        }
+        assertThat(startFailure("klite:orders?group=billing&partition=2", "log:out"))
+                .contains("Invalid partition 2 for consumer of topic 'orders'", "2 partitions (valid: 0..1)");
+        assertThat(startFailure("direct:in", "klite:orders?partition=5"))
+                .contains("Invalid partition 5 for producer of topic 'orders'", "2 partitions (valid: 0..1)");
+        try (KliteLog log = KliteLog.open(db())) {
+            assertThat(log.committed("billing", "orders", 0)).isEmpty();
+            assertThat(log.partitionCount("orders")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void databaseThatCannotBeOpenedFailsAtStart() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("a-folder"));
+        assertThat(startFailure("klite:orders?group=billing&database=" + folder, "log:out"))
+                .contains(folder.toString(), "it is a directory");
+
+        Path notSqlite = Files.writeString(dir.resolve("notes.txt"), "these are not tables\n".repeat(100));
+        assertThat(startFailure("direct:in", "klite:orders?database=" + notSqlite))
+                .contains(notSqlite.toString(), "not a SQLite database");
+        assertThat(notSqlite).hasContent("these are not tables\n".repeat(100).stripTrailing());
+    }
+
+    private Path db() {
+        return dir.resolve("klite.db");
+    }
+
+    /** Starts a context with the route {@code from -> to}; the messages of the failure and all its causes. */
+    private String startFailure(String from, String to) {
+        CamelContext context = new DefaultCamelContext();
+        context.getComponent("klite", KliteComponent.class).getConfiguration().setDatabase(db().toString());
+        List<String> messages = new ArrayList<>();
+        try {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(from).to(to);
+                }
+            });
+            assertThatThrownBy(context::start).satisfies(failure -> {
+                for (Throwable t = failure; t != null; t = t.getCause()) {
+                    messages.add(t.getMessage());
+                }
+            });
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            context.stop();
+        }
+        return String.join("\n", messages);
+    }
+}

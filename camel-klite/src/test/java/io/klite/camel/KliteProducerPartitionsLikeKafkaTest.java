@@ -1,0 +1,100 @@
+package io.klite.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where a produced message goes, first rule that applies: the CamelKlitePartition header; the CamelKliteKey header
+ * through Kafka's partitioner; the partition option; the key option through the partitioner; round-robin. Keys land
+ * in the partition Kafka's own client would choose.
+ */
+class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
+
+    private static final String ORDERS = "klite:orders?partitionCount=6";
+
+    @Test
+    void keyHeaderChoosesThePartitionKafkaWould() {
+        for (int i = 0; i < 200; i++) {
+            String key = "customer-" + i;
+            Exchange sent = send(ORDERS, Map.of(KliteConstants.KEY, key));
+            assertThat(sent.getMessage().getHeader(KliteConstants.PARTITION)).as(key).isEqualTo(kafkaPartition(key, 6));
+        }
+        assertThat(file().partitionCount("orders")).isEqualTo(6);
+        for (int p = 0; p < 6; p++) {
+            int partition = p;
+            assertThat(file().read("orders", p, 0, 1000)).allSatisfy(
+                    m -> assertThat(kafkaPartition(m.key(), 6)).isEqualTo(partition));
+        }
+    }
+
+    @Test
+    void keyOptionChoosesThePartitionKafkaWould() {
+        Exchange sent = send("klite:orders?partitionCount=6&key=customer-42", Map.of());
+        assertThat(sent.getMessage().getHeaders()).containsEntry(KliteConstants.PARTITION, kafkaPartition("customer-42", 6))
+                .containsEntry(KliteConstants.KEY, "customer-42");
+    }
+
+    @Test
+    void rulesApplyInOrder() {
+        String key = "customer-1";
+        int keyPartition = kafkaPartition(key, 6);
+        int other = (keyPartition + 1) % 6;
+
+        assertThat(partitionOf(send(ORDERS, Map.of(KliteConstants.PARTITION, other, KliteConstants.KEY, key))))
+                .as("partition header beats key header").isEqualTo(other);
+        assertThat(partitionOf(send(ORDERS, Map.of(KliteConstants.PARTITION, "5"))))
+                .as("partition header as text").isEqualTo(5);
+        assertThat(partitionOf(send(ORDERS + "&partition=" + other, Map.of(KliteConstants.KEY, key))))
+                .as("key header beats partition option").isEqualTo(keyPartition);
+        assertThat(partitionOf(send(ORDERS + "&partition=" + other + "&key=" + key, Map.of())))
+                .as("partition option beats key option").isEqualTo(other);
+    }
+
+    @Test
+    void messagesWithoutKeyOrPartitionGoRoundRobin() {
+        Map<Integer, Integer> perPartition = new HashMap<>();
+        for (int i = 0; i < 60; i++) {
+            perPartition.merge(partitionOf(send(ORDERS, Map.of())), 1, Integer::sum);
+        }
+        assertThat(perPartition).hasSize(6).allSatisfy((partition, count) -> assertThat(count).isEqualTo(10));
+    }
+
+    @Test
+    void partitionHeaderThatIsNotAValidPartitionIsRefused() {
+        send(ORDERS, Map.of());
+        assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.PARTITION, "first"))
+                .isInstanceOf(CamelExecutionException.class).cause()
+                .hasMessageContaining("Invalid header CamelKlitePartition 'first'");
+        assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.PARTITION, 6))
+                .isInstanceOf(CamelExecutionException.class).cause()
+                .hasMessageContaining("Partition 6 is out of range for topic 'orders'").hasMessageContaining("0..5");
+        assertThat(List.of(0, 1, 2, 3, 4, 5)).allSatisfy(p -> assertThat(file().endOffset("orders", p))
+                .isLessThanOrEqualTo(1));
+    }
+
+    private Exchange send(String uri, Map<String, Object> headers) {
+        Exchange sent = template.send(uri, e -> {
+            e.getMessage().setBody("payload");
+            e.getMessage().getHeaders().putAll(headers);
+        });
+        assertThat(sent.getException()).isNull();
+        return sent;
+    }
+
+    private static int partitionOf(Exchange sent) {
+        return sent.getMessage().getHeader(KliteConstants.PARTITION, Integer.class);
+    }
+
+    private static int kafkaPartition(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+}
