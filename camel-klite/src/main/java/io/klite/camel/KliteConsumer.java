@@ -12,9 +12,10 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
 
 /**
- * Polls a topic for a consumer group: each poll fetches up to {@code batchSize} messages per assigned partition after
- * where the group stands, and hands them to the route (see {@link Delivery} for the ordering and commit rules).
- * Scheduling ({@code delay}, {@code initialDelay}, {@code greedy}, backoff...) is Camel's, as for any polling consumer.
+ * Polls a topic for a consumer group: each round fetches up to {@code batchSize} messages per assigned partition after
+ * where the group stands and hands them to the route (see {@link Delivery} for the ordering and commit rules); a poll
+ * runs rounds until one finds nothing. Scheduling between polls ({@code delay}, {@code initialDelay}, backoff...) is
+ * Camel's, as for any polling consumer.
  */
 public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
@@ -42,8 +43,21 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         super.doStart();
     }
 
+    /**
+     * Fetches and delivers round after round until a round finds nothing to deliver: {@code delay} is the wait while
+     * idle (and before a failed partition is retried), never a brake on a consumer that has work.
+     */
     @Override
     protected int poll() throws Exception {
+        int delivered = 0;
+        for (int round = pollRound(); round > 0; round = isBatchAllowed() ? pollRound() : 0) {
+            delivered += round;
+        }
+        return delivered;
+    }
+
+    /** One fetch of every due partition, then their delivery; how many messages succeeded. */
+    private int pollRound() {
         Queue<Object> fetched = new ArrayDeque<>();
         long now = System.nanoTime();
         int messages = 0;
