@@ -160,6 +160,11 @@ public class KliteConfiguration implements Cloneable {
         return number;
     }
 
+    /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */
+    public static String validRange(int count) {
+        return count == 1 ? "1 partition (valid: 0)" : count + " partitions (valid: 0.." + (count - 1) + ")";
+    }
+
     /** Whether a group with no committed offset starts after the messages that exist. */
     public boolean startsAtLatest() {
         return LATEST.equals(autoOffsetReset);

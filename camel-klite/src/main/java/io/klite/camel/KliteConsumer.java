@@ -14,7 +14,7 @@ import org.apache.camel.support.ScheduledBatchPollingConsumer;
 /**
  * Polls a topic for a consumer group: each round fetches up to {@code batchSize} messages per assigned partition after
  * where the group stands and hands them to the route (see {@link Delivery} for the ordering and commit rules); a poll
- * runs rounds until one finds nothing. Scheduling between polls ({@code delay}, {@code initialDelay}, backoff...) is
+ * runs rounds until one delivers nothing. Scheduling between polls ({@code delay}, {@code initialDelay}, backoff...) is
  * Camel's, as for any polling consumer.
  */
 public class KliteConsumer extends ScheduledBatchPollingConsumer {
@@ -44,35 +44,44 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     }
 
     /**
-     * Fetches and delivers round after round until a round finds nothing to deliver: {@code delay} is the wait while
-     * idle (and before a failed partition is retried), never a brake on a consumer that has work.
+     * Fetches and delivers round after round until a round delivers nothing: {@code delay} is the wait while idle
+     * (and before a failed partition is tried again), never a brake on a consumer that has work.
+     *
+     * @return how many messages were handed to the route, successfully or not
      */
     @Override
     protected int poll() throws Exception {
-        int delivered = 0;
-        for (int round = pollRound(); round > 0; round = isBatchAllowed() ? pollRound() : 0) {
-            delivered += round;
-        }
-        return delivered;
+        int handed = 0;
+        Round round;
+        do {
+            round = pollRound();
+            handed += round.handed();
+        } while (round.succeeded() > 0 && isBatchAllowed());
+        return handed;
     }
 
-    /** One fetch of every due partition, then their delivery; how many messages succeeded. */
-    private int pollRound() {
+    /** One fetch of every due partition, then their delivery. A partition that cannot be read waits alone. */
+    private Round pollRound() {
         Queue<Object> fetched = new ArrayDeque<>();
         long now = System.nanoTime();
         int messages = 0;
         for (PartitionCursor cursor : assignment.cursors(now)) {
-            if (cursor.isDue(now)) {
+            if (!cursor.isDue(now)) {
+                continue;
+            }
+            try {
                 List<Message> batch = log.read(configuration.getTopic(), cursor.partition(), cursor.position(),
                         configuration.getBatchSize());
                 if (!batch.isEmpty()) {
                     fetched.add(new Fetched(cursor, batch));
                     messages += batch.size();
                 }
+            } catch (RuntimeException e) {
+                delivery.readFailed(cursor, e);
             }
         }
         pendingExchanges = messages;
-        return fetched.isEmpty() ? 0 : processBatch(fetched);
+        return new Round(messages, fetched.isEmpty() ? 0 : processBatch(fetched));
     }
 
     @Override
@@ -87,7 +96,11 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         return processed;
     }
 
-    /** One partition's messages of one poll. */
+    /** One partition's messages of one round. */
     private record Fetched(PartitionCursor cursor, List<Message> messages) {
+    }
+
+    /** What one round did: messages handed to the route, and how many of them succeeded. */
+    private record Round(int handed, int succeeded) {
     }
 }

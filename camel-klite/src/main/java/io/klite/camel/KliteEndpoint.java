@@ -17,7 +17,7 @@ import org.apache.camel.support.ScheduledPollEndpoint;
  * consumes the topic {@code orders}, {@code klite:orders} writes to it.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "klite", title = "Klite", syntax = "klite:topic",
-             category = { Category.MESSAGING }, headersClass = KliteConstants.class)
+             category = { Category.MESSAGING }, headersClass = KliteConstants.class, remote = false)
 public class KliteEndpoint extends ScheduledPollEndpoint {
 
     @UriParam
@@ -49,18 +49,18 @@ public class KliteEndpoint extends ScheduledPollEndpoint {
         return consumer;
     }
 
-    /** The log of this endpoint's database file, opened (or joined) on first use while the endpoint runs. */
+    /** The log of this endpoint's database file, held from the endpoint's start to its stop. */
     public synchronized KliteLog getLog() {
         if (log == null) {
-            log = getComponent().acquireLog(configuration.getDatabase());
+            throw new IllegalStateException("Endpoint " + getEndpointUri() + " is not started");
         }
         return log;
     }
 
     @Override
-    protected void doStart() throws Exception {
+    protected synchronized void doStart() throws Exception {
         super.doStart();
-        getLog();
+        log = getComponent().acquireLog(configuration.getDatabase());
     }
 
     @Override

@@ -17,10 +17,13 @@ import org.apache.camel.StreamCache;
 import org.apache.camel.TypeConversionException;
 import org.apache.camel.WrappedFile;
 import org.apache.camel.support.DefaultProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes an exchange's body to the topic: one message, or a {@code java.util.List} body as one batch in one
- * transaction (all of it or nothing). The partition is the first of: header {@code CamelKlitePartition}; header
+ * transaction (all of it or nothing). The partition is the first of: header {@code CamelKlitePartition} (unless header
+ * {@code CamelKliteTopic} names another topic); header
  * {@code CamelKliteKey} through Kafka's partitioner; option {@code partition}; option {@code key} through the
  * partitioner; round-robin. A topic that does not exist is created with {@code partitionCount} partitions.
  *
@@ -28,6 +31,8 @@ import org.apache.camel.support.DefaultProducer;
  * (Camel's type converters), any other object as JSON (Jackson).
  */
 public class KliteProducer extends DefaultProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KliteProducer.class);
 
     /** How long a topic's partition count is trusted before it is read again (another process may add some). */
     private static final long PARTITION_COUNT_MAX_AGE = TimeUnit.SECONDS.toNanos(1);
@@ -61,8 +66,7 @@ public class KliteProducer extends DefaultProducer {
             if (fixedPartition >= count) {
                 throw new InvalidPartitionException("Invalid partition " + fixedPartition + " for producer of topic '"
                         + configuration.getTopic() + "': " + (existing > 0 ? "the topic has " : "partitionCount gives"
-                        + " the new topic ") + count + (count == 1 ? " partition (valid: 0)"
-                        : " partitions (valid: 0.." + (count - 1) + ")"));
+                        + " the new topic ") + KliteConfiguration.validRange(count));
             }
         }
     }
@@ -82,13 +86,13 @@ public class KliteProducer extends DefaultProducer {
         if (body instanceof List<?> list) {
             List<Object> payloads = new ArrayList<>(list.size());
             for (Object element : list) {
-                payloads.add(payload(exchange, element));
+                payloads.add(payload(exchange, element, payloads.size()));
             }
             BatchResult result = log.sendBatch(topic, partition, key, payloads);
             message.setHeader(KliteConstants.FIRST_OFFSET, result.firstOffset());
             lastOffset = result.lastOffset();
         } else {
-            lastOffset = log.send(topic, partition, key, payload(exchange, body));
+            lastOffset = log.send(topic, partition, key, payload(exchange, body, -1));
         }
         message.setHeader(KliteConstants.TOPIC, topic);
         message.setHeader(KliteConstants.PARTITION, partition);
@@ -98,10 +102,15 @@ public class KliteProducer extends DefaultProducer {
         }
     }
 
-    /** The partition to write, by the rules in the class comment; creates the topic where it does not exist. */
+    /**
+     * The partition to write, by the rules in the class comment; creates the topic where it does not exist. The
+     * partition header counts only where the message's {@code CamelKliteTopic} header is absent or names this topic:
+     * the header a consumer or an earlier producer left for another topic must not steer this one.
+     */
     private int partition(Message message, String key, boolean keyFromHeader) {
         Object header = message.getHeader(KliteConstants.PARTITION);
-        if (header != null) {
+        Object headerTopic = message.getHeader(KliteConstants.TOPIC);
+        if (header != null && (headerTopic == null || configuration.getTopic().equals(headerTopic))) {
             partitionCount();
             return partitionHeader(message, header);
         }
@@ -134,20 +143,26 @@ public class KliteProducer extends DefaultProducer {
         int count = partitionCount;
         if (count == 0 || now - partitionCountReadAt > PARTITION_COUNT_MAX_AGE) {
             count = log.createTopicIfAbsent(configuration.getTopic(), configuration.getPartitionCount());
+            if (partitionCount == 0 && count < configuration.getPartitionCount()) {
+                LOG.warn("Topic '{}' has {} but this producer asks for partitionCount={}: an existing topic keeps its"
+                        + " partitions (another endpoint created it first; give every endpoint the same"
+                        + " partitionCount)", configuration.getTopic(), KliteConfiguration.validRange(count),
+                        configuration.getPartitionCount());
+            }
             partitionCount = count;
             partitionCountReadAt = now;
         }
         return count;
     }
 
-    /** What the log stores for one body (or one element of a List body). */
-    private Object payload(Exchange exchange, Object body) throws Exception {
+    /** What the log stores for one body, or for the element at {@code index} of a List body. */
+    private Object payload(Exchange exchange, Object body, int index) throws Exception {
         if (body instanceof byte[] || body instanceof String) {
             return body;
         }
         if (body == null) {
-            throw new IllegalArgumentException("Invalid body null for topic '" + configuration.getTopic()
-                    + "': a message needs a payload");
+            throw new IllegalArgumentException("Invalid body null" + (index < 0 ? "" : " at index " + index
+                    + " of the List body") + " for topic '" + configuration.getTopic() + "': a message needs a payload");
         }
         if (body instanceof CharSequence text) {
             return text.toString();

@@ -5,12 +5,16 @@ import io.klite.log.LogOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The logs a component has open. Invariant: at most one open {@link KliteLog} per database file (by absolute,
  * normalized path), shared by every endpoint on it, and closed when the last endpoint releases it.
  */
 final class SharedLogs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedLogs.class);
 
     private final Map<Path, Shared> open = new HashMap<>();
 
@@ -46,7 +50,11 @@ final class SharedLogs {
 
     /** Closes every log, whoever still uses it: the component is stopping. */
     synchronized void closeAll() {
-        open.values().forEach(shared -> shared.log.close());
+        open.values().forEach(shared -> {
+            LOG.warn("Closing {} while {} endpoint(s) still hold it: the component stops before them",
+                    shared.log, shared.users);
+            shared.log.close();
+        });
         open.clear();
     }
 }

@@ -58,4 +58,24 @@ class KliteComponentSharesOneLogPerFileTest extends KliteCamelTestSupport {
         assertThat(Path.of(db() + "-wal")).doesNotExist();
         assertThat(Path.of(otherDb() + "-wal")).doesNotExist();
     }
+
+    @Test
+    void logIsClosedWhenItsLastEndpointIsRemovedWhileTheContextRuns() throws Exception {
+        String producerUri = "klite:orders?database=" + otherDb();
+        template.sendBody(producerUri, "one");
+        await().until(() -> shipped.size() == 1);
+        Path wal = Path.of(otherDb() + "-wal");
+        assertThat(wal).exists();
+
+        KliteEndpoint shipping = context.getEndpoint(shipping(), KliteEndpoint.class);
+        context.getRouteController().stopRoute("shipping");
+        context.removeRoute("shipping");
+        context.removeEndpoint(shipping);
+        template.sendBody(producerUri, "two");
+        assertThat(wal).as("the producer's endpoint still holds the log").exists();
+
+        context.removeEndpoint(context.getEndpoint(producerUri));
+        assertThat(wal).as("the last endpoint on the file is gone").doesNotExist();
+        assertThat(Path.of(db() + "-wal")).as("the other file's endpoints still run").exists();
+    }
 }

@@ -69,6 +69,19 @@ class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
     }
 
     @Test
+    void partitionAddedWhileRunningIsReadFromItsStart() throws Exception {
+        file().sendBatch("orders", 0, List.of("old-1", "old-2"));
+        startConsumer("orders");
+
+        file().createTopic("orders", 2);
+        file().sendBatch("orders", 1, List.of("new-1", "new-2"));
+
+        await().until(() -> received.size() == 2);
+        assertThat(received).containsExactly("new-1", "new-2");
+        await().untilAsserted(() -> assertThat(file().committed("audit", "orders", 1)).hasValue(2));
+    }
+
+    @Test
     void topicThatDoesNotExistIsCreatedAndReadFromItsStart() throws Exception {
         startConsumer("invoices");
         assertThat(file().partitionCount("invoices")).isEqualTo(1);

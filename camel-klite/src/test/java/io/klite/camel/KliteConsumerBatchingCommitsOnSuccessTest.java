@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -21,14 +22,18 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
 
     private final List<String> deliveries = new CopyOnWriteArrayList<>();
     private final List<Exchange> jsonBatches = new CopyOnWriteArrayList<>();
+    private final List<String> manualBatches = new CopyOnWriteArrayList<>();
     private final AtomicBoolean failedOnce = new AtomicBoolean();
+    @BindToRegistry("failures")
+    private final RecordingExceptionHandler failures = new RecordingExceptionHandler();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("klite:orders?group=billing&batching=true&batchSize=3&initialDelay=0&delay=50")
+                from("klite:orders?group=billing&batching=true&batchSize=3&initialDelay=0&delay=50"
+                        + "&exceptionHandler=#failures")
                         .process(exchange -> {
                             KliteBatch batch = exchange.getIn().getBody(KliteBatch.class);
                             deliveries.add(batch.messages().stream().map(m -> new String(m.payload(),
@@ -44,6 +49,17 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
                 from("klite:mixed?group=billing&batching=true&initialDelay=0&delay=50")
                         .marshal().json()
                         .process(jsonBatches::add);
+
+                from("klite:manual?group=billing&batching=true&batchSize=2&allowManualCommit=true&initialDelay=0"
+                        + "&delay=50")
+                        .process(exchange -> {
+                            KliteBatch batch = exchange.getIn().getBody(KliteBatch.class);
+                            if (batch.firstOffset() == 1) {
+                                exchange.getIn().getHeader(KliteConstants.MANUAL_COMMIT, KliteManualCommit.class)
+                                        .commit();
+                            }
+                            manualBatches.add(batch.firstOffset() + ".." + batch.lastOffset());
+                        });
             }
         };
     }
@@ -58,6 +74,17 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
                 "[1, 2, 3] first=1 last=3 committed=OptionalLong.empty",
                 "[4, 5, 6] first=4 last=6 committed=OptionalLong[3]",
                 "[7] first=7 last=7 committed=OptionalLong[6]");
+        assertThat(failures.handled).singleElement().asString().contains(
+                "Failed to process the batch of offsets 1..3 of topic 'orders' partition 0", "warehouse offline");
+    }
+
+    @Test
+    void manualCommitCommitsTheLastOffsetOfItsBatch() {
+        template.sendBody("klite:manual", List.of("1", "2", "3", "4"));
+
+        await().until(() -> manualBatches.size() == 2);
+        assertThat(manualBatches).containsExactly("1..2", "3..4");
+        assertThat(file().committed("billing", "manual", 0)).hasValue(2);
     }
 
     @Test
@@ -70,6 +97,8 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
         List<Message> stored = file().read("mixed", 0, 0, 10);
         String created = stored.get(0).created();
         assertThat(stored).extracting(Message::created).containsOnly(created);
+        KliteBatch batch = new KliteBatch("mixed", 0, stored);
+        assertThat(context.getTypeConverter().convertTo(String.class, batch)).as("type converter").isEqualTo(json);
         assertThat(new ObjectMapper().readTree(json)).isEqualTo(new ObjectMapper().readTree("""
                 {"topic": "mixed", "partition": 0, "messages": [
                   {"offset": 1, "data": {"id": 1, "tags": ["a"]}, "created": "%s"},

@@ -3,14 +3,24 @@ package io.klite.camel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
-/** A partition whose message keeps failing is retried on its own; the other partitions of the topic flow on. */
+/**
+ * A partition whose message keeps failing, or that cannot be read at all, waits on its own for the consumer's delay;
+ * the other partitions of the topic flow on.
+ */
 class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
 
+    @BindToRegistry("failures")
+    private final RecordingExceptionHandler failures = new RecordingExceptionHandler();
     private final List<String> received = new CopyOnWriteArrayList<>();
 
     @Override
@@ -19,15 +29,27 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
             @Override
             public void configure() {
                 from("klite:orders?group=billing&partitionCount=2&initialDelay=0&delay=50")
-                        .process(exchange -> {
-                            String body = exchange.getIn().getBody(String.class);
-                            received.add(exchange.getIn().getHeader(KliteConstants.PARTITION) + ":" + body);
-                            if (body.equals("poison")) {
-                                throw new IllegalArgumentException("cannot parse " + body);
-                            }
-                        });
+                        .process(exchange -> record(exchange.getIn().getHeader(KliteConstants.PARTITION),
+                                exchange.getIn().getBody(String.class)));
+
+                // one message per round, and a delay far longer than the test: a partition that failed must not be
+                // tried again in the rounds that drain the other partition
+                from("klite:backlog?group=billing&partitionCount=2&batchSize=1&initialDelay=100&delay=60000")
+                        .process(exchange -> record(exchange.getIn().getHeader(KliteConstants.PARTITION),
+                                exchange.getIn().getBody(String.class)));
+
+                from("klite:shipments?group=billing&partitionCount=3&initialDelay=0&delay=50"
+                        + "&exceptionHandler=#failures")
+                        .process(exchange -> received.add("shipments:" + exchange.getIn().getBody(String.class)));
             }
         };
+    }
+
+    private void record(Object partition, String body) {
+        received.add(partition + ":" + body);
+        if (body.equals("poison")) {
+            throw new IllegalArgumentException("cannot parse " + body);
+        }
     }
 
     @Test
@@ -42,9 +64,39 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
         await().until(() -> received.stream().filter("0:poison"::equals).count() >= 3);
 
         assertThat(received.stream().filter(r -> r.startsWith("1:")))
-                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> "1:m" + i)
-                        .toList());
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 20).mapToObj(i -> "1:m" + i).toList());
         assertThat(received).doesNotContain("0:after-poison").containsOnlyOnce("0:a");
         assertThat(file().committed("billing", "orders", 0)).hasValue(1);
+    }
+
+    @Test
+    void failedPartitionWaitsForTheDelayWhileAnotherDrains() {
+        file().createTopic("backlog", 2);
+        file().send("backlog", 0, "poison");
+        file().sendBatch("backlog", 1, IntStream.rangeClosed(1, 30).mapToObj(i -> "m" + i).toList());
+
+        await().untilAsserted(() -> assertThat(file().committed("billing", "backlog", 1)).hasValue(30));
+        assertThat(received.stream().filter(r -> r.startsWith("1:"))).hasSize(30);
+        assertThat(received).containsOnlyOnce("0:poison");
+    }
+
+    @Test
+    void partitionThatCannotBeReadDoesNotHoldBackOthers() throws Exception {
+        template.sendBodyAndHeader("klite:shipments", "s1", KliteConstants.PARTITION, 0);
+        template.sendBodyAndHeader("klite:shipments", "s2", KliteConstants.PARTITION, 2);
+        await().until(() -> received.size() == 2);
+
+        // another program drops the last partition's table: reading partition 2 now fails
+        try (Connection jdbc = DriverManager.getConnection("jdbc:sqlite:" + db());
+                Statement statement = jdbc.createStatement()) {
+            statement.execute("DROP TABLE \"shipments_2\"");
+        }
+        await().until(() -> !failures.handled.isEmpty());
+        template.sendBodyAndHeader("klite:shipments", "s3", KliteConstants.PARTITION, 0);
+
+        await().until(() -> received.contains("shipments:s3"));
+        assertThat(failures.handled.get(0)).contains("Failed to read topic 'shipments' partition 2",
+                "group 'billing'");
+        await().untilAsserted(() -> assertThat(file().committed("billing", "shipments", 0)).hasValue(2));
     }
 }

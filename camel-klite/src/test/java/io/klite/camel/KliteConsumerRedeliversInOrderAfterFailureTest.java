@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * One exchange per message: a message whose exchange fails is delivered again before any later message of its
  * partition, the messages before it are committed and never delivered again, and the failure reaches the consumer's
- * exception handler. An exception the route handles counts as success.
+ * exception handler. An exception the route handles counts as success; an exchange marked rollback-only is a failure.
  */
 class KliteConsumerRedeliversInOrderAfterFailureTest extends KliteCamelTestSupport {
 
@@ -23,6 +23,8 @@ class KliteConsumerRedeliversInOrderAfterFailureTest extends KliteCamelTestSuppo
     private final List<String> committedWhenReceived = new CopyOnWriteArrayList<>();
     private final AtomicBoolean failedOnce = new AtomicBoolean();
     private final List<String> handledReceived = new CopyOnWriteArrayList<>();
+    private final List<String> rolledBackReceived = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean rolledBackOnce = new AtomicBoolean();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -48,6 +50,15 @@ class KliteConsumerRedeliversInOrderAfterFailureTest extends KliteCamelTestSuppo
                                 throw new IllegalStateException("handled by the route");
                             }
                         });
+
+                from("klite:rolledback?group=billing&initialDelay=0&delay=50")
+                        .process(exchange -> {
+                            String body = exchange.getIn().getBody(String.class);
+                            rolledBackReceived.add(body);
+                            if (body.equals("2") && rolledBackOnce.compareAndSet(false, true)) {
+                                exchange.setRollbackOnly(true);
+                            }
+                        });
             }
         };
     }
@@ -63,6 +74,14 @@ class KliteConsumerRedeliversInOrderAfterFailureTest extends KliteCamelTestSuppo
         assertThat(committedWhenReceived.get(3)).isEqualTo("3@OptionalLong[2]");
         assertThat(failures.handled).singleElement().asString()
                 .contains("offset 3", "topic 'orders' partition 0", "group 'billing'", "payment service down");
+    }
+
+    @Test
+    void exchangeMarkedRollbackOnlyIsDeliveredAgain() {
+        template.sendBody("klite:rolledback", List.of("1", "2", "3"));
+
+        await().untilAsserted(() -> assertThat(file().committed("billing", "rolledback", 0)).hasValue(3));
+        assertThat(rolledBackReceived).containsExactly("1", "2", "2", "3");
     }
 
     @Test

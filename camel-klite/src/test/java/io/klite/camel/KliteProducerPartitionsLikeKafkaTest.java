@@ -5,21 +5,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where a produced message goes, first rule that applies: the CamelKlitePartition header; the CamelKliteKey header
- * through Kafka's partitioner; the partition option; the key option through the partitioner; round-robin. Keys land
- * in the partition Kafka's own client would choose.
+ * Where a produced message goes, first rule that applies: the CamelKlitePartition header (unless the CamelKliteTopic
+ * header names another topic); the CamelKliteKey header through Kafka's partitioner; the partition option; the key
+ * option through the partitioner; round-robin. Keys land in the partition Kafka's own client would choose.
  */
 class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
 
     private static final String ORDERS = "klite:orders?partitionCount=6";
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:fan-out").to(ORDERS).to("klite:audit");
+            }
+        };
+    }
 
     @Test
     void keyHeaderChoosesThePartitionKafkaWould() {
@@ -77,8 +88,26 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
         assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.PARTITION, 6))
                 .isInstanceOf(CamelExecutionException.class).cause()
                 .hasMessageContaining("Partition 6 is out of range for topic 'orders'").hasMessageContaining("0..5");
-        assertThat(List.of(0, 1, 2, 3, 4, 5)).allSatisfy(p -> assertThat(file().endOffset("orders", p))
-                .isLessThanOrEqualTo(1));
+        assertThat(IntStream.range(0, 6).mapToLong(p -> file().endOffset("orders", p)).sum()).isEqualTo(1);
+    }
+
+    @Test
+    void partitionHeaderLeftForAnotherTopicDoesNotSteerThisOne() {
+        // a route writing to orders (6 partitions) and then to audit (1 partition): the partition header the first
+        // producer left names orders' partition, and must not be applied to audit
+        for (int i = 0; i < 12; i++) {
+            Exchange sent = template.send("direct:fan-out", e -> e.getMessage().setBody("payload"));
+            assertThat(sent.getException()).isNull();
+            assertThat(sent.getMessage().getHeaders()).containsEntry(KliteConstants.TOPIC, "audit")
+                    .containsEntry(KliteConstants.PARTITION, 0);
+        }
+        assertThat(IntStream.range(0, 6).mapToLong(p -> file().endOffset("orders", p)).boxed().toList())
+                .containsOnly(2L);
+        assertThat(file().endOffset("audit", 0)).isEqualTo(12);
+
+        // naming the topic with the partition makes the header count again
+        Exchange chosen = send(ORDERS, Map.of(KliteConstants.TOPIC, "orders", KliteConstants.PARTITION, 4));
+        assertThat(partitionOf(chosen)).isEqualTo(4);
     }
 
     private Exchange send(String uri, Map<String, Object> headers) {

@@ -60,7 +60,7 @@ class KliteProducerWritesListAsOneTransactionTest extends KliteCamelTestSupport 
 
         assertThatThrownBy(() -> template.sendBody("klite:orders", withNull))
                 .isInstanceOf(CamelExecutionException.class).cause()
-                .hasMessageContaining("Invalid body null for topic 'orders'");
+                .hasMessageContaining("Invalid body null at index 2 of the List body for topic 'orders'");
         assertThatThrownBy(() -> template.sendBody("klite:orders", List.of()))
                 .isInstanceOf(CamelExecutionException.class).cause()
                 .hasMessageContaining("Invalid batch []");

@@ -10,6 +10,8 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The partitions a consumer reads and where it stands on each. Invariants: a partition is placed once, at the group's
@@ -19,6 +21,8 @@ import java.util.stream.IntStream;
  * {@link #REFRESH_NANOS}, from their first message: everything in them came after the start.
  */
 public final class Assignment {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Assignment.class);
 
     /** How often a consumer of every partition looks for new ones. */
     static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -42,24 +46,35 @@ public final class Assignment {
     }
 
     /**
-     * Creates the topic where it does not exist (Kafka's auto-create), checks the listed partitions against it, and
-     * places every cursor.
+     * Checks the listed partitions against the topic, creates the topic where it does not exist (Kafka's
+     * auto-create), and places every cursor. Nothing is written where a listed partition is out of range.
      *
-     * @throws InvalidPartitionException where a listed partition is beyond the topic's count
+     * @throws InvalidPartitionException where a listed partition is beyond the topic's (or the new topic's) count
      */
     public void start(long nowNanos) {
-        int count = log.createTopicIfAbsent(topic, partitionCountIfNew);
-        for (int partition : listed) {
-            if (partition >= count) {
-                throw new InvalidPartitionException("Invalid partition " + partition + " for consumer of topic '"
-                        + topic + "': the topic has " + (count == 1 ? "1 partition (valid: 0)"
-                        : count + " partitions (valid: 0.." + (count - 1) + ")"));
-            }
+        int existing = log.partitionCount(topic);
+        checkListed(existing > 0 ? existing : partitionCountIfNew,
+                existing > 0 ? "the topic has " : "partitionCount gives the new topic ");
+        int count = existing > 0 ? existing : log.createTopicIfAbsent(topic, partitionCountIfNew);
+        checkListed(count, "the topic has ");
+        if (count < partitionCountIfNew) {
+            LOG.warn("Topic '{}' has {} but the consumer of group '{}' asks for partitionCount={}: an existing topic"
+                    + " keeps its partitions (another endpoint created it first; give every endpoint the same"
+                    + " partitionCount)", topic, KliteConfiguration.validRange(count), group, partitionCountIfNew);
         }
         for (int partition : listed.isEmpty() ? range(count) : listed) {
             cursors.put(partition, place(partition, true));
         }
         refreshedAt = nowNanos;
+    }
+
+    private void checkListed(int count, String has) {
+        for (int partition : listed) {
+            if (partition >= count) {
+                throw new InvalidPartitionException("Invalid partition " + partition + " for consumer of topic '"
+                        + topic + "': " + has + KliteConfiguration.validRange(count));
+            }
+        }
     }
 
     /** The cursors to poll, after adding partitions created since the last look. */

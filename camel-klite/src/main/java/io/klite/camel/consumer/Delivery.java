@@ -57,14 +57,29 @@ public abstract class Delivery {
         if (!exchange.isFailed() && !exchange.isRollbackOnly()) {
             return true;
         }
-        cursor.pauseUntil(System.nanoTime() + consumer.getTimeUnit().toNanos(consumer.getDelay()));
+        pause(cursor);
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
         consumer.getExceptionHandler().handleException("Failed to process " + what + " of topic '" + topic
                 + "' partition " + cursor.partition() + " for group '" + group + "'; it is delivered again after "
-                + consumer.getDelay() + " " + consumer.getTimeUnit().name().toLowerCase(Locale.ROOT)
-                + ", before anything after it", exchange, cause);
+                + delayText() + ", before anything after it", exchange, cause);
         return false;
+    }
+
+    /** A partition that could not be read waits for the consumer's {@code delay}; the others go on. */
+    public void readFailed(PartitionCursor cursor, RuntimeException cause) {
+        pause(cursor);
+        consumer.getExceptionHandler().handleException("Failed to read topic '" + topic + "' partition "
+                + cursor.partition() + " for group '" + group + "' after offset " + cursor.position()
+                + "; trying again after " + delayText(), cause);
+    }
+
+    private void pause(PartitionCursor cursor) {
+        cursor.pauseUntil(System.nanoTime() + consumer.getTimeUnit().toNanos(consumer.getDelay()));
+    }
+
+    private String delayText() {
+        return consumer.getDelay() + " " + consumer.getTimeUnit().name().toLowerCase(Locale.ROOT);
     }
 
     /** Sets the headers every consumed exchange carries; the manual commit object commits {@code offset}. */

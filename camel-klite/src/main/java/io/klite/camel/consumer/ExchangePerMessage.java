@@ -9,8 +9,9 @@ import java.util.List;
 import org.apache.camel.Exchange;
 
 /**
- * {@code batching=false}: one exchange per message, body the payload as {@code byte[]}; after the partition's run,
- * one commit of the last message that succeeded.
+ * {@code batching=false}: one exchange per message, body the payload as {@code byte[]}; after the partition's run
+ * (also one cut short by a failure, a stop, or an error thrown from the route), one commit of the last message that
+ * succeeded.
  */
 final class ExchangePerMessage extends Delivery {
 
@@ -22,33 +23,40 @@ final class ExchangePerMessage extends Delivery {
     public int deliver(PartitionCursor cursor, List<Message> messages) {
         long lastSucceeded = -1;
         int succeeded = 0;
-        for (Message message : messages) {
-            if (!consumer.isBatchAllowed()) {
-                break; // stopping: the rest is delivered again after the restart
-            }
-            Exchange exchange = consumer.createExchange(false);
-            try {
-                exchange.getIn().setBody(message.payload());
-                setCommonHeaders(exchange, cursor.partition(), message.offset());
-                setTimestamp(exchange, message);
-                if (message.key() != null) {
-                    exchange.getIn().setHeader(KliteConstants.KEY, message.key());
+        try {
+            for (Message message : messages) {
+                if (!consumer.isBatchAllowed()) {
+                    break; // stopping: the rest is delivered again after the restart
                 }
-                exchange.setProperty(Exchange.BATCH_INDEX, succeeded);
-                exchange.setProperty(Exchange.BATCH_SIZE, messages.size());
-                exchange.setProperty(Exchange.BATCH_COMPLETE, succeeded == messages.size() - 1);
-                if (!process(exchange, cursor, "the message at offset " + message.offset())) {
+                if (!deliver(cursor, message, succeeded, messages.size())) {
                     break;
                 }
-            } finally {
-                consumer.releaseExchange(exchange, false);
+                lastSucceeded = message.offset();
+                succeeded++;
             }
-            lastSucceeded = message.offset();
-            succeeded++;
-        }
-        if (succeeded > 0) {
-            processed(cursor, lastSucceeded);
+        } finally {
+            if (succeeded > 0) {
+                processed(cursor, lastSucceeded);
+            }
         }
         return succeeded;
+    }
+
+    private boolean deliver(PartitionCursor cursor, Message message, int index, int size) {
+        Exchange exchange = consumer.createExchange(false);
+        try {
+            exchange.getIn().setBody(message.payload());
+            setCommonHeaders(exchange, cursor.partition(), message.offset());
+            setTimestamp(exchange, message);
+            if (message.key() != null) {
+                exchange.getIn().setHeader(KliteConstants.KEY, message.key());
+            }
+            exchange.setProperty(Exchange.BATCH_INDEX, index);
+            exchange.setProperty(Exchange.BATCH_SIZE, size);
+            exchange.setProperty(Exchange.BATCH_COMPLETE, index == size - 1);
+            return process(exchange, cursor, "the message at offset " + message.offset());
+        } finally {
+            consumer.releaseExchange(exchange, false);
+        }
     }
 }
