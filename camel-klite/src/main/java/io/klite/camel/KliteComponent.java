@@ -39,6 +39,7 @@ public class KliteComponent extends DefaultComponent {
     private ObjectMapper objectMapper;
 
     private final SharedLogs logs = new SharedLogs();
+    private final ConsumerClaims claims = new ConsumerClaims();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -59,6 +60,11 @@ public class KliteComponent extends DefaultComponent {
     /** Gives back a log from {@link #acquireLog}; the last user's release closes it. */
     public void releaseLog(KliteLog log) {
         logs.release(log);
+    }
+
+    /** Holds a consumer's partitions of the group, refusing a second consumer of the same ones. */
+    ConsumerClaims.Claim claimPartitions(KliteLog log, KliteConfiguration consumer, String endpointUri) {
+        return claims.claim(log.path(), consumer.getGroup(), consumer.getTopic(), consumer.partitions(), endpointUri);
     }
 
     @Override

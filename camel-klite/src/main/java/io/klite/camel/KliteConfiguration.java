@@ -22,6 +22,8 @@ public class KliteConfiguration implements Cloneable {
 
     public static final String EARLIEST = "earliest";
     public static final String LATEST = "latest";
+    /** The largest batchSize: one fetch holds up to this many messages per partition in memory. */
+    public static final int MAX_BATCH_SIZE = 10_000;
 
     @UriPath(label = "common", description = "The topic: 1 to 249 characters of [A-Za-z0-9._-], not '.' or '..'.")
     @Metadata(required = true)
@@ -49,14 +51,15 @@ public class KliteConfiguration implements Cloneable {
     private String group;
 
     @UriParam(label = "consumer", defaultValue = "100",
-              description = "The most messages fetched per partition per poll; with batching=true, the largest batch.")
+              description = "The most messages fetched from a partition at a time (1 to 10000); with batching=true,"
+                            + " the largest batch.")
     private int batchSize = 100;
 
     @UriParam(label = "consumer", defaultValue = "false",
-              description = "false: one exchange per message, body the payload as byte[]. true: one exchange per"
-                            + " partition per poll, body a KliteBatch that marshals to JSON as"
-                            + " {\"topic\",\"partition\",\"messages\":[{\"offset\",\"data\",\"created\"}]}, committed as a"
-                            + " whole when the exchange succeeds.")
+              description = "false: one exchange per message, whose body is the payload as a byte array. true: one"
+                            + " exchange per partition per fetch, whose body is a KliteBatch (topic, partition and"
+                            + " messages, each with offset, data and created time; it converts to that JSON),"
+                            + " committed as a whole when the exchange succeeds.")
     private boolean batching;
 
     @UriParam(label = "consumer", defaultValue = EARLIEST, enums = EARLIEST + "," + LATEST,
@@ -99,9 +102,9 @@ public class KliteConfiguration implements Cloneable {
             throw new InvalidPartitionException("Invalid partitionCount " + partitionCount + " for topic '" + topic
                     + "': a topic has 1 to " + TopicPartition.MAX_PARTITIONS + " partitions");
         }
-        if (batchSize < 1) {
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("Invalid batchSize " + batchSize + " for topic '" + topic
-                    + "': at least 1 message is fetched per partition per poll");
+                    + "': from 1 to " + MAX_BATCH_SIZE + " messages are fetched per partition at a time");
         }
         if (!EARLIEST.equals(autoOffsetReset) && !LATEST.equals(autoOffsetReset)) {
             throw new IllegalArgumentException("Invalid autoOffsetReset '" + autoOffsetReset + "' for topic '" + topic

@@ -8,21 +8,22 @@ import org.apache.camel.spi.Metadata;
  */
 public final class KliteConstants {
 
-    @Metadata(label = "consumer,producer", javaType = "String",
+    @Metadata(javaType = "String",
               description = "The topic the message was consumed from or written to.")
     public static final String TOPIC = "CamelKliteTopic";
 
-    @Metadata(label = "consumer,producer", javaType = "Integer",
+    @Metadata(javaType = "Integer",
               description = "Consumed: the partition of the message. Produced: set it to choose the partition to write"
-                            + " to (it wins over every other rule); after the send it holds the partition written.")
+                            + " to (it wins over every other rule, unless a CamelKliteTopic header names another"
+                            + " topic); after the send it holds the partition written.")
     public static final String PARTITION = "CamelKlitePartition";
 
-    @Metadata(label = "consumer,producer", javaType = "Long",
+    @Metadata(javaType = "Long",
               description = "Consumed: the offset of the message (of the last message, for a batch). Produced: the"
                             + " offset of the message written (of the last one, for a batch).")
     public static final String OFFSET = "CamelKliteOffset";
 
-    @Metadata(label = "consumer,producer", javaType = "Long",
+    @Metadata(javaType = "Long",
               description = "The first offset of a batch: of a consumed batch (batching=true), or of a List body"
                             + " written as one batch.")
     public static final String FIRST_OFFSET = "CamelKliteFirstOffset";
@@ -36,7 +37,7 @@ public final class KliteConstants {
                             + " batch, of its last message. Absent where the row holds no time SQLite could write.")
     public static final String TIMESTAMP = "CamelKliteTimestamp";
 
-    @Metadata(label = "consumer,producer", javaType = "String",
+    @Metadata(javaType = "String",
               description = "The message key. Consumed: where the message has one. Produced: set it to choose the"
                             + " partition with Kafka's partitioner and to store the key with the message.")
     public static final String KEY = "CamelKliteKey";

@@ -6,9 +6,11 @@ import io.klite.camel.consumer.PartitionCursor;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import org.apache.camel.Processor;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
 
 /**
@@ -23,6 +25,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private Assignment assignment;
     private Delivery delivery;
     private KliteLog log;
+    private ConsumerClaims.Claim claim;
 
     public KliteConsumer(KliteEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -37,10 +40,32 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     @Override
     protected void doStart() throws Exception {
         log = getEndpoint().getLog();
-        assignment = new Assignment(log, configuration);
-        assignment.start(System.nanoTime());
-        delivery = Delivery.of(this, log, configuration);
-        super.doStart();
+        claim = getEndpoint().getComponent().claimPartitions(log, configuration, getEndpoint().getEndpointUri());
+        try {
+            assignment = new Assignment(log, configuration);
+            assignment.start(System.nanoTime());
+            delivery = Delivery.of(this, log, configuration);
+            super.doStart();
+        } catch (Exception | Error e) {
+            releaseClaim();
+            throw e;
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        try {
+            super.doStop();
+        } finally {
+            releaseClaim();
+        }
+    }
+
+    private void releaseClaim() {
+        if (claim != null) {
+            claim.close();
+            claim = null;
+        }
     }
 
     /**
@@ -60,28 +85,48 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         return handed;
     }
 
-    /** One fetch of every due partition, then their delivery. A partition that cannot be read waits alone. */
+    /**
+     * One fetch of every due partition, then their delivery. A partition that cannot be read waits alone; where no
+     * due partition could be read, the poll fails, so Camel's error backoff and health check see it.
+     */
     private Round pollRound() {
         Queue<Object> fetched = new ArrayDeque<>();
+        List<PartitionCursor> unreadable = new ArrayList<>();
+        RuntimeException firstFailure = null;
         long now = System.nanoTime();
+        int due = 0;
         int messages = 0;
         for (PartitionCursor cursor : assignment.cursors(now)) {
             if (!cursor.isDue(now)) {
                 continue;
             }
+            due++;
             try {
                 List<Message> batch = log.read(configuration.getTopic(), cursor.partition(), cursor.position(),
                         configuration.getBatchSize());
                 if (!batch.isEmpty()) {
                     fetched.add(new Fetched(cursor, batch));
                     messages += batch.size();
+                } else if (cursor.position() > 0) {
+                    assignment.resetIfBeyondEnd(cursor);
                 }
             } catch (RuntimeException e) {
-                delivery.readFailed(cursor, e);
+                unreadable.add(cursor);
+                firstFailure = firstFailure == null ? e : firstFailure;
             }
         }
+        if (!unreadable.isEmpty() && unreadable.size() == due) {
+            unreadable.forEach(delivery::pause);
+            throw new RuntimeCamelException(delivery.readFailure(unreadable.get(0))
+                    + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more partitions)" : ""),
+                    firstFailure);
+        }
         pendingExchanges = messages;
-        return new Round(messages, fetched.isEmpty() ? 0 : processBatch(fetched));
+        int succeeded = fetched.isEmpty() ? 0 : processBatch(fetched);
+        for (PartitionCursor cursor : unreadable) {
+            delivery.readFailed(cursor, firstFailure);
+        }
+        return new Round(messages, succeeded);
     }
 
     @Override

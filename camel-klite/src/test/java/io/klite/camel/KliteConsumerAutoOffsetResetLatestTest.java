@@ -82,6 +82,20 @@ class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
     }
 
     @Test
+    void partitionAddedWhileStoppedIsReadFromItsStart() throws Exception {
+        file().sendBatch("orders", 0, List.of("old-1", "old-2"));
+        startConsumer("orders");
+        context.stop();
+
+        file().createTopic("orders", 2);
+        file().sendBatch("orders", 1, List.of("added-1", "added-2"));
+        restart();
+
+        await().until(() -> received.size() == 2);
+        assertThat(received).containsExactly("added-1", "added-2");
+    }
+
+    @Test
     void topicThatDoesNotExistIsCreatedAndReadFromItsStart() throws Exception {
         startConsumer("invoices");
         assertThat(file().partitionCount("invoices")).isEqualTo(1);

@@ -38,6 +38,10 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
                         .process(exchange -> record(exchange.getIn().getHeader(KliteConstants.PARTITION),
                                 exchange.getIn().getBody(String.class)));
 
+                from("klite:parcels?group=billing&partition=1&partitionCount=2&initialDelay=0&delay=50")
+                        .routeId("parcels")
+                        .process(exchange -> received.add("parcels:" + exchange.getIn().getBody(String.class)));
+
                 from("klite:shipments?group=billing&partitionCount=3&initialDelay=0&delay=50"
                         + "&exceptionHandler=#failures")
                         .process(exchange -> received.add("shipments:" + exchange.getIn().getBody(String.class)));
@@ -81,16 +85,34 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
     }
 
     @Test
+    void pollFailsWhenNoPartitionCanBeRead() throws Exception {
+        template.sendBodyAndHeader("klite:parcels", "p1", KliteConstants.PARTITION, 1);
+        await().until(() -> received.contains("parcels:p1"));
+        KliteConsumer consumer = (KliteConsumer) context.getRoute("parcels").getConsumer();
+        assertThat(consumer.getErrorCounter()).isZero();
+
+        dropTable("parcels_1");
+
+        // Camel's poll strategy counts the failed polls: backoffErrorThreshold and the health check see them
+        await().until(() -> consumer.getErrorCounter() >= 2);
+        assertThat(consumer.isStarted()).isTrue();
+    }
+
+    private void dropTable(String table) throws Exception {
+        try (Connection jdbc = DriverManager.getConnection("jdbc:sqlite:" + db());
+                Statement statement = jdbc.createStatement()) {
+            statement.execute("DROP TABLE \"" + table + "\"");
+        }
+    }
+
+    @Test
     void partitionThatCannotBeReadDoesNotHoldBackOthers() throws Exception {
         template.sendBodyAndHeader("klite:shipments", "s1", KliteConstants.PARTITION, 0);
         template.sendBodyAndHeader("klite:shipments", "s2", KliteConstants.PARTITION, 2);
         await().until(() -> received.size() == 2);
 
         // another program drops the last partition's table: reading partition 2 now fails
-        try (Connection jdbc = DriverManager.getConnection("jdbc:sqlite:" + db());
-                Statement statement = jdbc.createStatement()) {
-            statement.execute("DROP TABLE \"shipments_2\"");
-        }
+        dropTable("shipments_2");
         await().until(() -> !failures.handled.isEmpty());
         template.sendBodyAndHeader("klite:shipments", "s3", KliteConstants.PARTITION, 0);
 

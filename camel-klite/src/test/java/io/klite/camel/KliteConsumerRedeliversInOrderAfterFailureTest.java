@@ -25,6 +25,9 @@ class KliteConsumerRedeliversInOrderAfterFailureTest extends KliteCamelTestSuppo
     private final List<String> handledReceived = new CopyOnWriteArrayList<>();
     private final List<String> rolledBackReceived = new CopyOnWriteArrayList<>();
     private final AtomicBoolean rolledBackOnce = new AtomicBoolean();
+    private final List<String> bridgedReceived = new CopyOnWriteArrayList<>();
+    private final List<String> bridgedErrors = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean bridgedFailedOnce = new AtomicBoolean();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -51,6 +54,18 @@ class KliteConsumerRedeliversInOrderAfterFailureTest extends KliteCamelTestSuppo
                             }
                         });
 
+                from("klite:bridged?group=billing&initialDelay=0&delay=50&bridgeErrorHandler=true")
+                        .onException(IllegalStateException.class)
+                            .process(exchange -> bridgedErrors.add(exchange.getIn().getBody(String.class)))
+                        .end()
+                        .process(exchange -> {
+                            String body = exchange.getIn().getBody(String.class);
+                            bridgedReceived.add(body);
+                            if (body.equals("2") && bridgedFailedOnce.compareAndSet(false, true)) {
+                                throw new IllegalStateException("payment service down");
+                            }
+                        });
+
                 from("klite:rolledback?group=billing&initialDelay=0&delay=50")
                         .process(exchange -> {
                             String body = exchange.getIn().getBody(String.class);
@@ -74,6 +89,15 @@ class KliteConsumerRedeliversInOrderAfterFailureTest extends KliteCamelTestSuppo
         assertThat(committedWhenReceived.get(3)).isEqualTo("3@OptionalLong[2]");
         assertThat(failures.handled).singleElement().asString()
                 .contains("offset 3", "topic 'orders' partition 0", "group 'billing'", "payment service down");
+    }
+
+    @Test
+    void failureGoesThroughTheErrorHandlerOnceWithBridgeErrorHandler() {
+        template.sendBody("klite:bridged", List.of("1", "2", "3"));
+
+        await().untilAsserted(() -> assertThat(file().committed("billing", "bridged", 0)).hasValue(3));
+        assertThat(bridgedReceived).containsExactly("1", "2", "2", "3");
+        assertThat(bridgedErrors).containsExactly("2");
     }
 
     @Test

@@ -33,7 +33,9 @@ class KliteEndpointRejectsBadOptionsTest {
                 Arguments.of("klite:orders?group=%20", List.of("Invalid consumer group ' '", "not be empty or blank")),
                 Arguments.of("klite:ord$rs?group=billing", List.of("Invalid topic name 'ord$rs'", "'$'")),
                 Arguments.of("klite:..?group=billing", List.of("Invalid topic name '..'")),
-                Arguments.of("klite:orders?group=billing&batchSize=0", List.of("Invalid batchSize 0", "at least 1")),
+                Arguments.of("klite:orders?group=billing&batchSize=0", List.of("Invalid batchSize 0", "from 1 to 10000")),
+                Arguments.of("klite:orders?group=billing&batchSize=10001",
+                        List.of("Invalid batchSize 10001", "from 1 to 10000")),
                 Arguments.of("klite:orders?group=billing&partition=first",
                         List.of("Invalid partition 'first'", "'first' is not a partition number", "0 to 999")),
                 Arguments.of("klite:orders?group=billing&partition=0,1000",
@@ -51,6 +53,26 @@ class KliteEndpointRejectsBadOptionsTest {
     void consumerWithBadOptionFailsAtStart(String uri, List<String> expected) {
         assertThat(startFailure(uri, "log:out")).contains(expected);
         assertThat(db()).doesNotExist();
+    }
+
+    @Test
+    void secondConsumerOfTheSameGroupAndPartitionFailsAtStart() {
+        assertThat(startFailure(List.of("klite:orders?group=billing",
+                "klite:orders?group=billing&partition=1&partitionCount=2")))
+                .contains("Consumer group 'billing' already consumes topic 'orders' (every partition)",
+                        "klite://orders?group=billing", "one consumer per group and partition");
+    }
+
+    @Test
+    void consumersOfOneGroupMaySplitThePartitions() throws Exception {
+        CamelContext context = context(List.of("klite:orders?group=billing&partition=0&partitionCount=2",
+                "klite:orders?group=billing&partition=1&partitionCount=2", "klite:orders?group=shipping"));
+        try {
+            context.start();
+            assertThat(context.getRoutes()).hasSize(3);
+        } finally {
+            context.stop();
+        }
     }
 
     @Test
@@ -92,23 +114,42 @@ class KliteEndpointRejectsBadOptionsTest {
 
     /** Starts a context with the route {@code from -> to}; the messages of the failure and all its causes. */
     private String startFailure(String from, String to) {
+        return startFailure(context(List.of(from), to));
+    }
+
+    /** Starts a context with a route from each of {@code froms}; the messages of the failure and all its causes. */
+    private String startFailure(List<String> froms) {
+        return startFailure(context(froms, "log:out"));
+    }
+
+    private CamelContext context(List<String> froms) {
+        return context(froms, "log:out");
+    }
+
+    private CamelContext context(List<String> froms, String to) {
         CamelContext context = new DefaultCamelContext();
         context.getComponent("klite", KliteComponent.class).getConfiguration().setDatabase(db().toString());
-        List<String> messages = new ArrayList<>();
         try {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from(from).to(to);
+                    froms.forEach(from -> from(from).to(to));
                 }
             });
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return context;
+    }
+
+    private String startFailure(CamelContext context) {
+        List<String> messages = new ArrayList<>();
+        try {
             assertThatThrownBy(context::start).satisfies(failure -> {
                 for (Throwable t = failure; t != null; t = t.getCause()) {
                     messages.add(t.getMessage());
                 }
             });
-        } catch (Exception e) {
-            throw new AssertionError(e);
         } finally {
             context.stop();
         }

@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The partitions a consumer reads and where it stands on each. Invariants: a partition is placed once, at the group's
- * committed offset where it has one; without one, at the start ({@code earliest}), or ({@code latest}) at the end the
+ * committed offset where it has one (moved back per {@code autoOffsetReset} where that lies beyond the partition's
+ * end); without one, at the start ({@code earliest}), or ({@code latest}, for a group new to the topic) at the end the
  * partition had when the consumer started, committed at once so that a restart cannot skip what came after. With no
- * {@code partition} option, partitions added while the consumer runs are picked up within
- * {@link #REFRESH_NANOS}, from their first message: everything in them came after the start.
+ * {@code partition} option, partitions added while the consumer runs are picked up within {@link #REFRESH_NANOS},
+ * from their first message: everything in them came after the start.
  */
 public final class Assignment {
 
@@ -62,8 +63,11 @@ public final class Assignment {
                     + " keeps its partitions (another endpoint created it first; give every endpoint the same"
                     + " partitionCount)", topic, KliteConfiguration.validRange(count), group, partitionCountIfNew);
         }
+        // latest is for a group new to the topic: a group that committed on some partition before has not seen
+        // the partitions it has no commit on, which were added since, so it reads them from their start
+        boolean newToTopic = latest && range(count).stream().noneMatch(p -> log.committed(group, topic, p).isPresent());
         for (int partition : listed.isEmpty() ? range(count) : listed) {
-            cursors.put(partition, place(partition, true));
+            cursors.put(partition, place(partition, newToTopic));
         }
         refreshedAt = nowNanos;
     }
@@ -89,16 +93,41 @@ public final class Assignment {
         return cursors.values();
     }
 
-    private PartitionCursor place(int partition, boolean atStart) {
+    /** A cursor at the group's committed offset, or where {@code autoOffsetReset} puts a group without one. */
+    private PartitionCursor place(int partition, boolean atEnd) {
         OptionalLong committed = log.committed(group, topic, partition);
         if (committed.isPresent()) {
-            return new PartitionCursor(partition, committed.getAsLong());
+            PartitionCursor cursor = new PartitionCursor(partition, committed.getAsLong());
+            resetIfBeyondEnd(cursor);
+            return cursor;
         }
         if (!latest) {
             return new PartitionCursor(partition, 0);
         }
-        log.commit(group, topic, partition, atStart ? log.endOffset(topic, partition) : 0);
-        return new PartitionCursor(partition, log.committed(group, topic, partition).orElse(0));
+        long start = atEnd ? log.endOffset(topic, partition) : 0;
+        log.commit(group, topic, partition, start);
+        return new PartitionCursor(partition, log.committed(group, topic, partition).orElse(start));
+    }
+
+    /**
+     * Moves a cursor that stands beyond its partition's end (another program dropped and recreated the table, so
+     * offsets started again at 1) to where {@code autoOffsetReset} says, and resets the group's committed offset
+     * there, as Kafka does with an offset out of range; otherwise new messages would be skipped up to the old offset.
+     *
+     * @return whether the cursor was moved
+     */
+    public boolean resetIfBeyondEnd(PartitionCursor cursor) {
+        long end = log.endOffset(topic, cursor.partition());
+        if (cursor.position() <= end) {
+            return false;
+        }
+        long target = latest ? end : 0;
+        LOG.warn("Group '{}' stands at offset {} of topic '{}' partition {}, beyond the partition's end {} (its table"
+                + " was recreated?); moving the group to offset {} (autoOffsetReset={})", group, cursor.position(),
+                topic, cursor.partition(), end, target, latest ? KliteConfiguration.LATEST : KliteConfiguration.EARLIEST);
+        log.resetOffset(group, topic, cursor.partition(), target);
+        cursor.resetTo(target);
+        return true;
     }
 
     private static List<Integer> range(int count) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.apache.camel.RollbackExchangeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands one partition's fetched messages to the route and commits what succeeded. Invariants: exchanges of a
@@ -18,6 +20,8 @@ import org.apache.camel.RollbackExchangeException;
  * consumer's {@code delay} has passed, and reaches the consumer's exception handler.
  */
 public abstract class Delivery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
     protected final KliteConsumer consumer;
     protected final KliteLog log;
@@ -60,21 +64,32 @@ public abstract class Delivery {
         pause(cursor);
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
-        consumer.getExceptionHandler().handleException("Failed to process " + what + " of topic '" + topic
-                + "' partition " + cursor.partition() + " for group '" + group + "'; it is delivered again after "
-                + delayText() + ", before anything after it", exchange, cause);
+        String message = "Failed to process " + what + " of topic '" + topic + "' partition " + cursor.partition()
+                + " for group '" + group + "'; it is delivered again after " + delayText()
+                + ", before anything after it";
+        if (consumer.getEndpoint().isBridgeErrorHandler()) {
+            // the exchange has been through the route's error handler; bridging would run it through again
+            LOG.warn(message, cause);
+        } else {
+            consumer.getExceptionHandler().handleException(message, exchange, cause);
+        }
         return false;
     }
 
     /** A partition that could not be read waits for the consumer's {@code delay}; the others go on. */
     public void readFailed(PartitionCursor cursor, RuntimeException cause) {
         pause(cursor);
-        consumer.getExceptionHandler().handleException("Failed to read topic '" + topic + "' partition "
-                + cursor.partition() + " for group '" + group + "' after offset " + cursor.position()
-                + "; trying again after " + delayText(), cause);
+        consumer.getExceptionHandler().handleException(readFailure(cursor), cause);
     }
 
-    private void pause(PartitionCursor cursor) {
+    /** What a read failure of the partition says, naming topic, partition, group and offset. */
+    public String readFailure(PartitionCursor cursor) {
+        return "Failed to read topic '" + topic + "' partition " + cursor.partition() + " for group '" + group
+                + "' after offset " + cursor.position() + "; trying again after " + delayText();
+    }
+
+    /** Holds a partition back for the consumer's {@code delay}. */
+    public void pause(PartitionCursor cursor) {
         cursor.pauseUntil(System.nanoTime() + consumer.getTimeUnit().toNanos(consumer.getDelay()));
     }
 

@@ -30,6 +30,11 @@ public final class PartitionCursor {
         position = Math.max(position, offset);
     }
 
+    /** Moves to {@code offset}, backwards too: the group's offset was reset. */
+    void resetTo(long offset) {
+        position = offset;
+    }
+
     /** Holds the partition back until {@code retryAtNanos} ({@link System#nanoTime()}), after a failure. */
     void pauseUntil(long retryAtNanos) {
         this.retryAtNanos = retryAtNanos;
