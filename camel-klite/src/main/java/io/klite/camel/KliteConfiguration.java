@@ -163,6 +163,34 @@ public class KliteConfiguration implements Cloneable {
         return number;
     }
 
+    /**
+     * Checks the partitions this endpoint names against the topic before anything is written: against its count where
+     * it exists ({@code existingCount > 0}), else against the {@code partitionCount} it would be created with.
+     *
+     * @param role "consumer" or "producer", for the message
+     * @throws InvalidPartitionException naming the partition and the valid range
+     */
+    public void checkPartitionsFit(int existingCount, String role) {
+        int count = existingCount > 0 ? existingCount : partitionCount;
+        for (int number : partitions()) {
+            if (number >= count) {
+                throw new InvalidPartitionException("Invalid partition " + number + " for " + role + " of topic '"
+                        + topic + "': " + (existingCount > 0 ? "the topic has " : "partitionCount gives the new topic ")
+                        + validRange(count));
+            }
+        }
+    }
+
+    /**
+     * The warning for an endpoint whose {@code partitionCount} asks for more partitions than the existing topic has,
+     * or null where it has enough.
+     */
+    public String fewerPartitionsWarning(int count, String who) {
+        return count >= partitionCount ? null : "Topic '" + topic + "' has " + validRange(count) + " but " + who
+                + " asks for partitionCount=" + partitionCount + ": an existing topic keeps its partitions (another"
+                + " endpoint created it first; give every endpoint on the topic the same partitionCount)";
+    }
+
     /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */
     public static String validRange(int count) {
         return count == 1 ? "1 partition (valid: 0)" : count + " partitions (valid: 0.." + (count - 1) + ")";

@@ -61,13 +61,7 @@ public class KliteProducer extends DefaultProducer {
         super.doStart();
         log = getEndpoint().getLog();
         if (fixedPartition != null) {
-            int existing = log.partitionCount(configuration.getTopic());
-            int count = existing > 0 ? existing : configuration.getPartitionCount();
-            if (fixedPartition >= count) {
-                throw new InvalidPartitionException("Invalid partition " + fixedPartition + " for producer of topic '"
-                        + configuration.getTopic() + "': " + (existing > 0 ? "the topic has " : "partitionCount gives"
-                        + " the new topic ") + KliteConfiguration.validRange(count));
-            }
+            configuration.checkPartitionsFit(log.partitionCount(configuration.getTopic()), "producer");
         }
     }
 
@@ -143,11 +137,9 @@ public class KliteProducer extends DefaultProducer {
         int count = partitionCount;
         if (count == 0 || now - partitionCountReadAt > PARTITION_COUNT_MAX_AGE) {
             count = log.createTopicIfAbsent(configuration.getTopic(), configuration.getPartitionCount());
-            if (partitionCount == 0 && count < configuration.getPartitionCount()) {
-                LOG.warn("Topic '{}' has {} but this producer asks for partitionCount={}: an existing topic keeps its"
-                        + " partitions (another endpoint created it first; give every endpoint the same"
-                        + " partitionCount)", configuration.getTopic(), KliteConfiguration.validRange(count),
-                        configuration.getPartitionCount());
+            String warning = partitionCount == 0 ? configuration.fewerPartitionsWarning(count, "this producer") : null;
+            if (warning != null) {
+                LOG.warn(warning);
             }
             partitionCount = count;
             partitionCountReadAt = now;

@@ -33,7 +33,7 @@ public final class Assignment {
     private final String group;
     private final List<Integer> listed;
     private final boolean latest;
-    private final int partitionCountIfNew;
+    private final KliteConfiguration configuration;
     private final Map<Integer, PartitionCursor> cursors = new TreeMap<>();
     private long refreshedAt;
 
@@ -43,7 +43,7 @@ public final class Assignment {
         this.group = configuration.getGroup();
         this.listed = configuration.partitions();
         this.latest = configuration.startsAtLatest();
-        this.partitionCountIfNew = configuration.getPartitionCount();
+        this.configuration = configuration;
     }
 
     /**
@@ -53,15 +53,12 @@ public final class Assignment {
      * @throws InvalidPartitionException where a listed partition is beyond the topic's (or the new topic's) count
      */
     public void start(long nowNanos) {
-        int existing = log.partitionCount(topic);
-        checkListed(existing > 0 ? existing : partitionCountIfNew,
-                existing > 0 ? "the topic has " : "partitionCount gives the new topic ");
-        int count = existing > 0 ? existing : log.createTopicIfAbsent(topic, partitionCountIfNew);
-        checkListed(count, "the topic has ");
-        if (count < partitionCountIfNew) {
-            LOG.warn("Topic '{}' has {} but the consumer of group '{}' asks for partitionCount={}: an existing topic"
-                    + " keeps its partitions (another endpoint created it first; give every endpoint the same"
-                    + " partitionCount)", topic, KliteConfiguration.validRange(count), group, partitionCountIfNew);
+        configuration.checkPartitionsFit(log.partitionCount(topic), "consumer");
+        int count = log.createTopicIfAbsent(topic, configuration.getPartitionCount());
+        configuration.checkPartitionsFit(count, "consumer");
+        String warning = configuration.fewerPartitionsWarning(count, "the consumer of group '" + group + "'");
+        if (warning != null) {
+            LOG.warn(warning);
         }
         // latest is for a group new to the topic: a group that committed on some partition before has not seen
         // the partitions it has no commit on, which were added since, so it reads them from their start
@@ -70,15 +67,6 @@ public final class Assignment {
             cursors.put(partition, place(partition, newToTopic));
         }
         refreshedAt = nowNanos;
-    }
-
-    private void checkListed(int count, String has) {
-        for (int partition : listed) {
-            if (partition >= count) {
-                throw new InvalidPartitionException("Invalid partition " + partition + " for consumer of topic '"
-                        + topic + "': " + has + KliteConfiguration.validRange(count));
-            }
-        }
     }
 
     /** The cursors to poll, after adding partitions created since the last look. */
