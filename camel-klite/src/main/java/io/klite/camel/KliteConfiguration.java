@@ -176,7 +176,7 @@ public class KliteConfiguration implements Cloneable {
             if (number >= count) {
                 throw new InvalidPartitionException("Invalid partition " + number + " for " + role + " of topic '"
                         + topic + "': " + (existingCount > 0 ? "the topic has " : "partitionCount gives the new topic ")
-                        + validRange(count));
+                        + TopicPartition.validRange(count));
             }
         }
     }
@@ -186,14 +186,9 @@ public class KliteConfiguration implements Cloneable {
      * or null where it has enough.
      */
     public String fewerPartitionsWarning(int count, String who) {
-        return count >= partitionCount ? null : "Topic '" + topic + "' has " + validRange(count) + " but " + who
-                + " asks for partitionCount=" + partitionCount + ": an existing topic keeps its partitions (another"
+        return count >= partitionCount ? null : "Topic '" + topic + "' has " + TopicPartition.validRange(count)
+                + " but " + who + " asks for partitionCount=" + partitionCount + ": an existing topic keeps its partitions (another"
                 + " endpoint created it first; give every endpoint on the topic the same partitionCount)";
-    }
-
-    /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */
-    public static String validRange(int count) {
-        return count == 1 ? "1 partition (valid: 0)" : count + " partitions (valid: 0.." + (count - 1) + ")";
     }
 
     /** Whether a group with no committed offset starts after the messages that exist. */

@@ -102,20 +102,19 @@ public class KliteProducer extends DefaultProducer {
      * the header a consumer or an earlier producer left for another topic must not steer this one.
      */
     private int partition(Message message, String key, boolean keyFromHeader) {
+        int count = partitionCount();
         Object header = message.getHeader(KliteConstants.PARTITION);
         Object headerTopic = message.getHeader(KliteConstants.TOPIC);
         if (header != null && (headerTopic == null || configuration.getTopic().equals(headerTopic))) {
-            partitionCount();
             return partitionHeader(message, header);
         }
         if (key != null && (keyFromHeader || fixedPartition == null)) {
-            return KliteLog.partitionFor(key, partitionCount());
+            return KliteLog.partitionFor(key, count);
         }
         if (fixedPartition != null) {
-            partitionCount();
             return fixedPartition;
         }
-        return Math.floorMod(roundRobin.getAndIncrement(), partitionCount());
+        return Math.floorMod(roundRobin.getAndIncrement(), count);
     }
 
     private static int partitionHeader(Message message, Object header) {

@@ -276,8 +276,7 @@ final class Catalog {
 
     private static InvalidPartitionException outOfRange(TopicPartition tp, String has, int count) {
         return new InvalidPartitionException("Partition " + tp.partition() + " is out of range for topic '"
-                + tp.topic() + "': " + has + (count == 1 ? "1 partition (valid: 0)"
-                : count + " partitions (valid: 0.." + (count - 1) + ")"));
+                + tp.topic() + "': " + has + TopicPartition.validRange(count));
     }
 
     /** Runs table work in one write transaction; once it has committed, its tables are ready. */

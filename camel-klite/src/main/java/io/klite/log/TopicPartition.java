@@ -98,6 +98,11 @@ public record TopicPartition(String topic, int partition) {
         }
     }
 
+    /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */
+    public static String validRange(int count) {
+        return count == 1 ? "1 partition (valid: 0)" : count + " partitions (valid: 0.." + (count - 1) + ")";
+    }
+
     private static boolean isLegal(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '.' || c == '_' || c == '-';

@@ -53,18 +53,20 @@ public final class Assignment {
      * @throws InvalidPartitionException where a listed partition is beyond the topic's (or the new topic's) count
      */
     public void start(long nowNanos) {
-        configuration.checkPartitionsFit(log.partitionCount(topic), "consumer");
-        int count = log.createTopicIfAbsent(topic, configuration.getPartitionCount());
+        int existing = log.partitionCount(topic);
+        configuration.checkPartitionsFit(existing, "consumer");
+        int count = existing > 0 ? existing : log.createTopicIfAbsent(topic, configuration.getPartitionCount());
         configuration.checkPartitionsFit(count, "consumer");
         String warning = configuration.fewerPartitionsWarning(count, "the consumer of group '" + group + "'");
         if (warning != null) {
             LOG.warn(warning);
         }
+        List<OptionalLong> committed = range(count).stream().map(p -> log.committed(group, topic, p)).toList();
         // latest is for a group new to the topic: a group that committed on some partition before has not seen
         // the partitions it has no commit on, which were added since, so it reads them from their start
-        boolean newToTopic = latest && range(count).stream().noneMatch(p -> log.committed(group, topic, p).isPresent());
+        boolean newToTopic = latest && committed.stream().noneMatch(OptionalLong::isPresent);
         for (int partition : listed.isEmpty() ? range(count) : listed) {
-            cursors.put(partition, place(partition, newToTopic));
+            cursors.put(partition, place(partition, committed.get(partition), newToTopic));
         }
         refreshedAt = nowNanos;
     }
@@ -75,15 +77,14 @@ public final class Assignment {
             refreshedAt = nowNanos;
             int count = log.partitionCount(topic);
             for (int partition = cursors.size(); partition < count; partition++) {
-                cursors.put(partition, place(partition, false));
+                cursors.put(partition, place(partition, log.committed(group, topic, partition), false));
             }
         }
         return cursors.values();
     }
 
     /** A cursor at the group's committed offset, or where {@code autoOffsetReset} puts a group without one. */
-    private PartitionCursor place(int partition, boolean atEnd) {
-        OptionalLong committed = log.committed(group, topic, partition);
+    private PartitionCursor place(int partition, OptionalLong committed, boolean atEnd) {
         if (committed.isPresent()) {
             PartitionCursor cursor = new PartitionCursor(partition, committed.getAsLong());
             resetIfBeyondEnd(cursor);
