@@ -1,0 +1,74 @@
+package io.klite.runtime;
+
+import io.klite.runtime.api.ApiRoutes;
+import io.klite.runtime.worker.HttpWorkerRoutes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Camel Main set up as the Klite service. Settings come, first found wins, from {@code --key=value} arguments,
+ * {@code CAMEL_...} environment variables, {@code ./application.properties}, and the defaults bundled in the jar's
+ * {@code application.properties}. Routes: {@code routes/*.yaml} where the working directory has that folder, the
+ * worker file's routes, the route template {@code klite-http-worker} and the HTTP API.
+ */
+public class KliteMain extends Main {
+
+    static final String PROPERTIES = "file:application.properties;optional=true,"
+                                     + "classpath:application.properties;optional=true";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KliteMain.class);
+
+    public KliteMain() {
+        setPropertyPlaceholderLocations(PROPERTIES);
+        if (Files.isDirectory(Path.of("routes"))) {
+            // camel-main fails on a missing folder, so the pattern is only set where there is one
+            configure().withRoutesIncludePattern("file:routes/*.yaml");
+        }
+        configure().addRoutesBuilder(new HttpWorkerRoutes());
+        configure().addRoutesBuilder(new ApiRoutes());
+        addMainListener(new StartupCheck());
+    }
+
+    /**
+     * Runs until stopped, taking {@code --key=value} arguments as settings that win over every other source and
+     * the rest as Camel Main's own ({@code -duration 10} and so on).
+     *
+     * @return the process's exit code: 0 after a clean stop, 1 where start-up failed (said in one log line)
+     */
+    @Override
+    public int run(String[] args) {
+        List<String> camelArgs = new ArrayList<>();
+        for (String arg : args) {
+            int equals = arg.indexOf('=');
+            if (arg.startsWith("--") && equals > 2) {
+                addOverrideProperty(arg.substring(2, equals), arg.substring(equals + 1));
+            } else {
+                camelArgs.add(arg);
+            }
+        }
+        try {
+            return super.run(camelArgs.toArray(String[]::new));
+        } catch (Exception e) {
+            LOG.error("Klite cannot start: {}", describe(e));
+            LOG.debug("Start-up failure in detail", e);
+            return 1;
+        }
+    }
+
+    /** An exception's message, with its causes' where they add something. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()).strip());
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && !text.toString().contains(message.strip())) {
+                text.append("; caused by: ").append(message.strip());
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,56 @@
+package io.klite.runtime;
+
+import io.klite.camel.KliteComponent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Refuses to start when the HTTP server's port is taken (Camel alone would log it and run on without the API), and
+ * says in one line where the service is once it runs.
+ */
+final class StartupCheck extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartupCheck.class);
+
+    @Override
+    public void beforeStart(BaseMainSupport main) {
+        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        if (!Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"))) {
+            return;
+        }
+        String host = properties.resolveProperty("camel.server.host").orElse("0.0.0.0");
+        int port = Integer.parseInt(properties.resolveProperty("camel.server.port").orElse("8080").trim());
+        if (port == 0) {
+            return;
+        }
+        // Vert.x binds later, on its own thread, and only logs a failure: try the address first
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot listen on " + host + ":" + port + " (" + e.getMessage()
+                    + "): choose another port with camel.server.port (or address with camel.server.host)", e);
+        }
+    }
+
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        String database = context.getComponent("klite", KliteComponent.class).getConfiguration().getDatabase();
+        VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
+        if (server == null || server.getServer() == null) {
+            LOG.info("Klite is running, without the HTTP API (camel.server.enabled=false); database {}", database);
+            return;
+        }
+        String url = "http://" + server.getHost() + ":" + server.getServer().actualPort();
+        LOG.info("Klite is running: API {}/topics, health {}/observe/health, database {}", url, url, database);
+    }
+}

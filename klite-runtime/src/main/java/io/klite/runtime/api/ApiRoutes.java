@@ -1,0 +1,37 @@
+package io.klite.runtime.api;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The HTTP API on Camel's embedded server ({@code camel.server.host}, {@code camel.server.port}):
+ *
+ * <ul>
+ *   <li>{@code POST /topics/{topic}/messages[?partition=|?key=]}: the body is one message; 201
+ *       {@code {"topic","partition","offset"}};</li>
+ *   <li>{@code POST /topics/{topic}/batch[?partition=|?key=]}: a JSON array, one message per element, in one
+ *       transaction; 201 {@code {"topic","partition","firstOffset","count"}};</li>
+ *   <li>{@code GET /topics}, {@code GET /topics/{topic}}: partitions and end offsets;</li>
+ *   <li>{@code GET /groups}: committed offsets and lag per group and partition.</li>
+ * </ul>
+ *
+ * Bad requests get 400 and unknown topics 404, each with {@code {"error": "..."}} naming the problem.
+ */
+public final class ApiRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() throws Exception {
+        TopicsApi api = new TopicsApi();
+        getContext().addService(api);
+
+        from("platform-http:/topics?httpMethodRestrict=GET").routeId("api-topics")
+                .process(api::listTopics);
+        from("platform-http:/topics/{topic}?httpMethodRestrict=GET").routeId("api-topic")
+                .process(api::describeTopic);
+        from("platform-http:/topics/{topic}/messages?httpMethodRestrict=POST").routeId("api-produce")
+                .process(api::produce);
+        from("platform-http:/topics/{topic}/batch?httpMethodRestrict=POST").routeId("api-produce-batch")
+                .process(api::produceBatch);
+        from("platform-http:/groups?httpMethodRestrict=GET").routeId("api-groups")
+                .process(api::listGroups);
+    }
+}

@@ -1,0 +1,299 @@
+package io.klite.runtime.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klite.camel.KliteComponent;
+import io.klite.camel.KliteConstants;
+import io.klite.log.GroupOffset;
+import io.klite.log.InvalidOffsetException;
+import io.klite.log.InvalidPartitionException;
+import io.klite.log.InvalidTopicException;
+import io.klite.log.KliteLog;
+import io.klite.log.TopicInfo;
+import io.klite.log.TopicPartition;
+import io.klite.log.UnknownTopicException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the API's routes do. Messages go through the {@code klite:} producer, so a message posted here lands on the
+ * partition a route's {@code klite:} endpoint would pick for it (the {@code partition} query, else Kafka's
+ * partitioner on the {@code key} query, else round-robin). Reads use the component's shared log of the database
+ * file. Invariant: a request is answered with JSON, and a refused request has written nothing.
+ */
+final class TopicsApi extends ServiceSupport implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicsApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CamelContext camelContext;
+    private KliteLog log;
+    private KliteComponent component;
+    private ProducerTemplate producer;
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    protected void doStart() {
+        component = camelContext.getComponent("klite", KliteComponent.class);
+        log = component.acquireLog(component.getConfiguration().getDatabase());
+        producer = camelContext.createProducerTemplate();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (producer != null) {
+            producer.stop();
+        }
+        if (log != null) {
+            component.releaseLog(log);
+            log = null;
+        }
+    }
+
+    void listTopics(Exchange exchange) {
+        answer(exchange, () -> {
+            List<Map<String, Object>> topics = new ArrayList<>();
+            log.topics().forEach(topic -> topics.add(topicJson(topic)));
+            return ok(200, topics);
+        });
+    }
+
+    void describeTopic(Exchange exchange) {
+        answer(exchange, () -> {
+            String topic = topic(exchange);
+            return log.topics().stream().filter(t -> t.topic().equals(topic)).findFirst()
+                    .map(t -> ok(200, topicJson(t)))
+                    .orElseThrow(() -> new ApiException(404, "Topic '" + topic + "' does not exist"));
+        });
+    }
+
+    void listGroups(Exchange exchange) {
+        answer(exchange, () -> {
+            List<Map<String, Object>> groups = new ArrayList<>();
+            for (GroupOffset offset : log.groups()) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("group", offset.group());
+                json.put("topic", offset.topic());
+                json.put("partition", offset.partition());
+                json.put("committedOffset", offset.committedOffset());
+                json.put("endOffset", offset.endOffset());
+                json.put("lag", offset.lag());
+                groups.add(json);
+            }
+            return ok(200, groups);
+        });
+    }
+
+    void produce(Exchange exchange) {
+        answer(exchange, () -> {
+            String topic = topic(exchange);
+            Exchange sent = send(exchange, topic, body(exchange));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("topic", topic);
+            json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
+            json.put("offset", sent.getMessage().getHeader(KliteConstants.OFFSET));
+            return ok(201, json);
+        });
+    }
+
+    void produceBatch(Exchange exchange) {
+        answer(exchange, () -> {
+            String topic = topic(exchange);
+            List<byte[]> messages = batch(body(exchange));
+            Exchange sent = send(exchange, topic, messages);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("topic", topic);
+            json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
+            json.put("firstOffset", sent.getMessage().getHeader(KliteConstants.FIRST_OFFSET));
+            json.put("count", messages.size());
+            return ok(201, json);
+        });
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    private Exchange send(Exchange request, String topic, Object body) {
+        Integer partition = partition(request);
+        String key = request.getIn().getHeader("key", String.class);
+        if (partition != null && key != null) {
+            throw new ApiException(400, "Give either partition or key, not both (partition " + partition
+                    + ", key '" + key + "')");
+        }
+        if (key != null && key.isEmpty()) {
+            throw new ApiException(400, "The key is empty; give a non-empty key, or none for round-robin");
+        }
+        Exchange sent = producer.send("klite:" + topic, exchange -> {
+            exchange.getIn().setBody(body);
+            if (partition != null) {
+                exchange.getIn().setHeader(KliteConstants.PARTITION, partition);
+            }
+            if (key != null) {
+                exchange.getIn().setHeader(KliteConstants.KEY, key);
+            }
+        });
+        if (sent.getException() != null) {
+            throw asApiException(sent.getException());
+        }
+        return sent;
+    }
+
+    private static String topic(Exchange exchange) {
+        String topic = exchange.getIn().getHeader("topic", String.class);
+        try {
+            return TopicPartition.validateTopic(topic);
+        } catch (InvalidTopicException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+    }
+
+    private static Integer partition(Exchange exchange) {
+        String text = exchange.getIn().getHeader("partition", String.class);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "Invalid partition '" + text + "': a whole number from 0 is expected");
+        }
+    }
+
+    private static byte[] body(Exchange exchange) {
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+            // the HTTP server reads a form into fields, and the body is gone
+            throw new ApiException(400, "The body was sent as a form (Content-Type: application/x-www-form-urlencoded,"
+                    + " curl -d's default); send the message with its own type, such as -H 'Content-Type:"
+                    + " application/json'");
+        }
+        if (body == null || body.length == 0) {
+            throw new ApiException(400, "The request body is empty; the body is the message");
+        }
+        return body;
+    }
+
+    /** A batch body: a JSON array; a string element is the message's text, any other element its JSON. */
+    private static List<byte[]> batch(byte[] body) {
+        JsonNode array;
+        try {
+            array = JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new ApiException(400, "The batch body is not JSON: " + firstLine(e.getMessage())
+                    + "; send a JSON array, one element per message");
+        }
+        if (array == null || !array.isArray() || array.isEmpty()) {
+            throw new ApiException(400, "The batch body must be a JSON array of at least one message, not "
+                    + abbreviate(String.valueOf(array)));
+        }
+        List<byte[]> messages = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode element = array.get(i);
+            if (element.isNull()) {
+                throw new ApiException(400, "Batch element " + i + " is null; every element must be a message");
+            }
+            try {
+                messages.add(element.isTextual() ? element.textValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        : JSON.writeValueAsBytes(element));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Cannot write back a parsed JSON element", e);
+            }
+        }
+        return messages;
+    }
+
+    // ---------------------------------------------------------------- answers
+
+    private record Answer(int status, Object json) {
+    }
+
+    private static Answer ok(int status, Object json) {
+        return new Answer(status, json);
+    }
+
+    private interface Handler {
+        Answer handle();
+    }
+
+    private void answer(Exchange exchange, Handler handler) {
+        Answer answer;
+        try {
+            answer = handler.handle();
+        } catch (ApiException e) {
+            answer = new Answer(e.status, Map.of("error", e.getMessage()));
+        } catch (RuntimeException e) {
+            ApiException api = asApiException(e);
+            answer = new Answer(api.status, Map.of("error", api.getMessage()));
+        }
+        org.apache.camel.Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        try {
+            message.setBody(JSON.writeValueAsBytes(answer.json()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the answer as JSON", e);
+        }
+    }
+
+    private static ApiException asApiException(Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof ApiException) && !(cause instanceof io.klite.log.KliteException)
+               && !(cause instanceof IllegalArgumentException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ApiException api) {
+            return api;
+        }
+        if (cause instanceof UnknownTopicException) {
+            return new ApiException(404, cause.getMessage());
+        }
+        if (cause instanceof InvalidTopicException || cause instanceof InvalidPartitionException
+            || cause instanceof InvalidOffsetException || cause instanceof IllegalArgumentException) {
+            return new ApiException(400, cause.getMessage());
+        }
+        LOG.warn("API request failed", e);
+        return new ApiException(500, "Klite could not answer: " + cause.getMessage());
+    }
+
+    private static Map<String, Object> topicJson(TopicInfo topic) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("topic", topic.topic());
+        List<Map<String, Object>> partitions = new ArrayList<>();
+        topic.partitions().forEach(p -> {
+            Map<String, Object> partition = new LinkedHashMap<>();
+            partition.put("partition", p.partition());
+            partition.put("endOffset", p.endOffset());
+            partitions.add(partition);
+        });
+        json.put("partitions", partitions);
+        return json;
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("");
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+}

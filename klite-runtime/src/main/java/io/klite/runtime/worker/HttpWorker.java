@@ -1,0 +1,132 @@
+package io.klite.runtime.worker;
+
+import io.klite.camel.KliteConfiguration;
+import io.klite.log.KliteLog;
+import io.klite.log.TopicPartition;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One partition of a topic delivered to an HTTP endpoint for a consumer group: the unit a worker file entry or a
+ * {@code klite-http-worker} route becomes. Invariant: every field has been checked; an instance runs as it is.
+ *
+ * @param partitionCount the partitions the topic is created with where it does not exist yet (more than
+ *                       {@code partition})
+ * @param interval       the wait before a failed batch is posted again, and between polls of an idle partition
+ */
+public record HttpWorker(String topic, String group, int partition, int partitionCount, URI endpoint, int batchSize,
+                         Duration interval) {
+
+    public static final int DEFAULT_BATCH_SIZE = 100;
+    public static final String DEFAULT_INTERVAL = "1s";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+    /** The route id Klite gives the worker: {@code worker-<topic>-<group>-<partition>}. */
+    public String routeId() {
+        return "worker-" + topic + "-" + group + "-" + partition;
+    }
+
+    /** {@code scheme://host[:port]} of a URL: what the HTTP client connects to. */
+    public static String origin(URI url) {
+        return url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getHost()
+                + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    }
+
+    /** A URL as it may be logged: without user info and query, which can hold secrets. */
+    public static String withoutQuery(URI url) {
+        return origin(url) + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+
+    /**
+     * The checks every worker setting gets, each throwing an {@link IllegalArgumentException} whose message names
+     * the value and what is allowed; the caller adds where the value came from.
+     */
+    public static final class Settings {
+
+        private Settings() {
+        }
+
+        public static String topic(String topic) {
+            return TopicPartition.validateTopic(topic);
+        }
+
+        public static String group(String group) {
+            return KliteLog.validateGroup(group);
+        }
+
+        public static int partition(String text) {
+            int partition = integer(text, "a partition number");
+            if (partition < 0 || partition >= TopicPartition.MAX_PARTITIONS) {
+                throw new IllegalArgumentException("'" + text + "' is not a partition number; allowed: 0 to "
+                        + (TopicPartition.MAX_PARTITIONS - 1));
+            }
+            return partition;
+        }
+
+        /** Partitions for a topic the worker creates: 1 to the log's maximum. */
+        public static int partitionCount(String text) {
+            int count = integer(text, "a partition count");
+            if (count < 1 || count > TopicPartition.MAX_PARTITIONS) {
+                throw new IllegalArgumentException("'" + text + "' is not a partition count; allowed: 1 to "
+                        + TopicPartition.MAX_PARTITIONS);
+            }
+            return count;
+        }
+
+        public static int batchSize(String text) {
+            int size = integer(text, "a batch size");
+            if (size < 1 || size > KliteConfiguration.MAX_BATCH_SIZE) {
+                throw new IllegalArgumentException("'" + text + "' is not a batch size; allowed: 1 to "
+                        + KliteConfiguration.MAX_BATCH_SIZE + " messages");
+            }
+            return size;
+        }
+
+        /** A duration as the original klite writes it: a whole number with {@code ms}, {@code s} or {@code m}. */
+        public static Duration duration(String text) {
+            Matcher matcher = DURATION.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
+            if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
+                throw new IllegalArgumentException("'" + text + "' is not a duration; use a whole number above 0"
+                        + " with ms, s or m, such as 500ms, 5s or 1m");
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                default -> Duration.ofMinutes(amount);
+            };
+        }
+
+        /** An absolute {@code http} or {@code https} URL with a host. */
+        public static URI endpoint(String text) {
+            String rule = "; use an http:// or https:// URL with a host, such as http://127.0.0.1:9000/hook";
+            URI uri;
+            try {
+                uri = new URI(text == null ? "" : text.trim());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a URL (" + e.getReason() + ")" + rule);
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("'" + text + "' is not an http(s) URL" + rule);
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new IllegalArgumentException("'" + text + "' has no host" + rule);
+            }
+            return uri;
+        }
+
+        private static int integer(String text, String what) {
+            try {
+                return Integer.parseInt(text == null ? "" : text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is not " + what + ": a whole number is expected");
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.klite.runtime.worker;
+
+import io.klite.camel.KliteConstants;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.camel.RouteTemplateContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The route template {@value #TEMPLATE} and a route from it for each worker of the worker file.
+ *
+ * <p>A worker route consumes one partition for one group with {@code batching=true}, POSTs each batch as JSON and
+ * has the batch committed only when the answer is 2xx. Any other answer, no answer within the timeout, or no
+ * connection fails the exchange: the consumer holds that partition back for {@code interval} and posts the same
+ * batch again, while every other partition, each its own route, goes on.
+ */
+public final class HttpWorkerRoutes extends RouteBuilder {
+
+    public static final String TEMPLATE = "klite-http-worker";
+
+    /** {@code klite.workers}: the worker file; by default {@code workers.yaml}, {@code workers.yml} or {@code workers.json}. */
+    public static final String WORKERS_PROPERTY = "klite.workers";
+
+    /** {@code klite.worker.timeout}: the longest wait to connect, and then for the answer (the http component's timeouts). */
+    public static final String TIMEOUT_PROPERTY = "klite.worker.timeout";
+    static final List<String> DEFAULT_FILES = List.of("workers.yaml", "workers.yml", "workers.json");
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpWorkerRoutes.class);
+
+    private final DeliveryLog deliveryLog = new DeliveryLog();
+
+    @Override
+    public void configure() {
+        HttpWorker.Settings.duration(getContext().resolvePropertyPlaceholders("{{" + TIMEOUT_PROPERTY + "}}"));
+        bindToRegistry(DeliveryLog.BEAN, deliveryLog);
+
+        routeTemplate(TEMPLATE)
+                .templateParameter("topic", null, "The topic to deliver")
+                .templateParameter("group", null, "The consumer group whose committed offset the route moves")
+                .templateParameter("partition", null, "The partition to deliver (one number)")
+                .templateParameter("endpoint", null, "The http(s) URL each batch is POSTed to")
+                .templateParameter("batchSize", String.valueOf(HttpWorker.DEFAULT_BATCH_SIZE),
+                        "Most messages per POST")
+                .templateParameter("interval", HttpWorker.DEFAULT_INTERVAL,
+                        "Wait before a failed batch is posted again, and between polls while idle (500ms, 5s, 1m)")
+                .templateParameter("partitionCount", "1",
+                        "Partitions the topic gets where the route creates it (more than partition)")
+                .configure(HttpWorkerRoutes::checkParameters)
+                .from("klite:{{topic}}?group={{group}}&partition={{partition}}&partitionCount={{partitionCount}}"
+                      + "&batching=true&batchSize={{batchSize}}&delay={{interval}}"
+                      + "&exceptionHandler=#" + DeliveryLog.BEAN)
+                .errorHandler(noErrorHandler())
+                .setProperty(DeliveryLog.ENDPOINT, constant("{{endpoint}}"))
+                .setProperty(DeliveryLog.INTERVAL, constant("{{interval}}"))
+                .setProperty(DeliveryLog.TIMEOUT, constant("{{" + TIMEOUT_PROPERTY + "}}"))
+                .process(DeliveryLog::prepare)
+                .toD("${exchangeProperty." + DeliveryLog.ORIGIN + "}")
+                .bean(deliveryLog, "delivered");
+
+        for (HttpWorker worker : workers()) {
+            templatedRoute(TEMPLATE).routeId(worker.routeId())
+                    .parameter("topic", worker.topic())
+                    .parameter("group", worker.group())
+                    .parameter("partition", String.valueOf(worker.partition()))
+                    .parameter("partitionCount", String.valueOf(worker.partitionCount()))
+                    .parameter("endpoint", worker.endpoint().toString())
+                    .parameter("batchSize", String.valueOf(worker.batchSize()))
+                    .parameter("interval", text(worker.interval()));
+        }
+    }
+
+    /** The workers of the worker file, or none where there is no file. */
+    private List<HttpWorker> workers() {
+        Optional<String> named = getContext().getPropertiesComponent().resolveProperty(WORKERS_PROPERTY)
+                .filter(name -> !name.isBlank());
+        Path file;
+        if (named.isPresent()) {
+            file = Path.of(named.get());
+            if (!Files.isRegularFile(file)) {
+                throw new WorkerConfigException(WORKERS_PROPERTY + ": the worker file '" + named.get()
+                        + "' does not exist (looked in " + file.toAbsolutePath().getParent() + ")");
+            }
+        } else {
+            List<Path> present = DEFAULT_FILES.stream().map(Path::of).filter(Files::isRegularFile).toList();
+            if (present.size() > 1) {
+                throw new WorkerConfigException("Found worker files " + present + " in "
+                        + Path.of("").toAbsolutePath() + "; keep one, or choose one with " + WORKERS_PROPERTY);
+            }
+            if (present.isEmpty()) {
+                LOG.info("No worker file ({} or {}=<file>): no HTTP workers", DEFAULT_FILES, WORKERS_PROPERTY);
+                return List.of();
+            }
+            file = present.get(0);
+        }
+        List<HttpWorker> workers = WorkerFile.read(file);
+        LOG.info("Worker file {}: {} route(s), one per topic, group and partition", file, workers.size());
+        return workers;
+    }
+
+    /** Checks a templated route's parameters before Camel creates the route. */
+    static void checkParameters(RouteTemplateContext route) {
+        Map<String, Object> parameters = route.getParameters();
+        Function<String, String> where = name -> "Route template " + TEMPLATE + " (topic '" + parameters.get("topic")
+                + "', group '" + parameters.get("group") + "', partition '" + parameters.get("partition")
+                + "'): parameter " + name;
+        check(where, parameters, "topic", HttpWorker.Settings::topic);
+        check(where, parameters, "group", HttpWorker.Settings::group);
+        check(where, parameters, "partition", HttpWorker.Settings::partition);
+        check(where, parameters, "partitionCount", HttpWorker.Settings::partitionCount);
+        check(where, parameters, "batchSize", HttpWorker.Settings::batchSize);
+        check(where, parameters, "interval", HttpWorker.Settings::duration);
+        check(where, parameters, "endpoint", HttpWorker.Settings::endpoint);
+    }
+
+    private static <T> T check(Function<String, String> where, Map<String, Object> parameters, String name,
+                               Function<String, T> check) {
+        Object value = parameters.get(name);
+        try {
+            return check.apply(value == null ? null : value.toString());
+        } catch (RuntimeException e) {
+            throw new WorkerConfigException(where.apply(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 60_000 == 0 ? millis / 60_000 + "m" : millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+}

@@ -1,0 +1,84 @@
+package io.klite.runtime.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.klite.runtime.RunningKlite;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** 400 with a JSON error naming the problem, 404 for an unknown topic, and nothing written. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KliteApiRefusesBadRequestsTest {
+
+    RunningKlite klite;
+    ApiClient api;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        klite = RunningKlite.start(dir, Map.of());
+        api = new ApiClient(klite.api());
+        klite.file().createTopic("orders", 2);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        klite.close();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            /topics/bad%20name/messages          | {}          | Invalid topic name 'bad name': character ' ' at index 3 is not allowed
+            /topics/orders/messages?partition=x  | {}          | Invalid partition 'x': a whole number from 0 is expected
+            /topics/orders/messages?partition=2  | {}          | Partition 2 is out of range for topic 'orders': it has 2 partitions (valid: 0..1)
+            /topics/orders/messages?partition=-1 | {}          | Invalid partition -1 for topic 'orders': partitions are numbered from 0
+            /topics/orders/messages?partition=0&key=k | {}     | Give either partition or key, not both (partition 0, key 'k')
+            /topics/orders/messages?key=         | {}          | The key is empty
+            /topics/orders/batch                 | {"a": 1}    | The batch body must be a JSON array of at least one message, not {"a":1}
+            /topics/orders/batch                 | []          | The batch body must be a JSON array of at least one message, not []
+            /topics/orders/batch                 | [1, null]   | Batch element 1 is null; every element must be a message
+            /topics/orders/batch                 | [1,         | The batch body is not JSON:
+            /topics/orders/batch?partition=9     | [1]         | Partition 9 is out of range for topic 'orders'
+            """)
+    void aBadRequestIs400WithAnErrorAndWritesNothing(String path, String body, String error) throws Exception {
+        ApiClient.Answer answer = api.post(path, body);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.contentType()).isEqualTo("application/json");
+        assertThat(answer.json().get("error").asText()).startsWith(error);
+        assertThat(klite.file().endOffset("orders", 0) + klite.file().endOffset("orders", 1)).isZero();
+    }
+
+    @Test
+    void anEmptyBodyIs400() throws Exception {
+        ApiClient.Answer answer = api.post("/topics/orders/messages", "text/plain", new byte[0]);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").asText()).isEqualTo("The request body is empty; the body is the message");
+    }
+
+    @Test
+    void aFormPostSaysToSendTheBodyWithItsOwnContentType() throws Exception {
+        ApiClient.Answer answer = api.post("/topics/orders/messages", "application/x-www-form-urlencoded",
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").asText()).contains("application/x-www-form-urlencoded")
+                .contains("Content-Type: application/json");
+    }
+
+    @Test
+    void anUnknownTopicIs404() throws Exception {
+        ApiClient.Answer answer = api.get("/topics/nope");
+
+        assertThat(answer.status()).isEqualTo(404);
+        assertThat(answer.json().toString()).isEqualTo("{\"error\":\"Topic 'nope' does not exist\"}");
+    }
+}

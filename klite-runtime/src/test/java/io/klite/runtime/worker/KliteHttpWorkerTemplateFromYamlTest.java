@@ -1,0 +1,92 @@
+package io.klite.runtime.worker;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.klite.log.KliteLog;
+import io.klite.runtime.HttpSink;
+import io.klite.runtime.RunningKlite;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The route template klite-http-worker, used from a YAML route file as DESIGN section 5 shows. */
+class KliteHttpWorkerTemplateFromYamlTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTemplatedRouteDeliversAndCommitsLikeAWorker() throws Exception {
+        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"))) {
+            log.createTopic("payments", 3);
+            log.sendBatch("payments", 2, List.of("{\"id\":1}", "{\"id\":2}"));
+        }
+        try (HttpSink sink = HttpSink.start()) {
+            routes("""
+                    - templatedRoute:
+                        routeTemplateRef: klite-http-worker
+                        routeId: payments-ledger-2
+                        parameters:
+                          - name: topic
+                            value: payments
+                          - name: group
+                            value: ledger
+                          - name: partition
+                            value: "2"
+                          - name: endpoint
+                            value: "%s"
+                          - name: batchSize
+                            value: "1"
+                          - name: interval
+                            value: 100ms
+                    """.formatted(sink.url("/ledger")));
+
+            try (RunningKlite klite = RunningKlite.start(dir, routesProperty())) {
+                await().atMost(10, SECONDS).until(() -> klite.file().committed("ledger", "payments", 2).orElse(0) == 2);
+                assertThat(sink.received()).extracting(HttpSink.Request::offsets)
+                        .containsExactly(List.of(1L), List.of(2L));
+                assertThat(sink.received().get(0).json().toString())
+                        .startsWith("{\"topic\":\"payments\",\"partition\":2,\"messages\":[{\"offset\":1,\"data\":{\"id\":1}");
+                assertThat(klite.context().getRoute("payments-ledger-2")).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void aBadParameterStopsStartUpNamingTheParameterAndValue() throws Exception {
+        routes("""
+                - templatedRoute:
+                    routeTemplateRef: klite-http-worker
+                    parameters:
+                      - name: topic
+                        value: payments
+                      - name: group
+                        value: ledger
+                      - name: partition
+                        value: "0"
+                      - name: endpoint
+                        value: http://127.0.0.1:9/hook
+                      - name: interval
+                        value: 5x
+                """);
+
+        assertThatThrownBy(() -> RunningKlite.start(dir, routesProperty()).close())
+                .hasStackTraceContaining("Route template klite-http-worker (topic 'payments', group 'ledger',"
+                                         + " partition '0'): parameter interval: '5x' is not a duration");
+    }
+
+    private void routes(String yaml) throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/workers.yaml"), yaml);
+    }
+
+    private Map<String, String> routesProperty() {
+        return Map.of("camel.main.routesIncludePattern", "file:" + dir.resolve("routes") + "/*.yaml");
+    }
+}

@@ -1,0 +1,167 @@
+package io.klite.runtime.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The original klite's worker config, as YAML or JSON: a route's worth of settings per (topic, group, partition),
+ * and every mistake refused with the file, the key and the value.
+ */
+class WorkerFileReadsTheOriginalFormatTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheReadmeExampleOfTheOriginalKlite() throws Exception {
+        List<HttpWorker> workers = WorkerFile.read(file("workers.yaml", """
+                topics:
+                  orders:
+                    consumerGroups:
+                      order-processor: { partitions: [0, 1], endpoint: "https://example.com/process", batchSize: 50, interval: "5s" }
+                      order-analytics: { partitions: [0, 1, 2, 3], endpoint: "https://example.com/analytics", batchSize: 100, interval: "10s" }
+                  events:
+                    consumerGroups:
+                      event-handler: { partitions: [0], endpoint: "http://127.0.0.1:9000/events", batchSize: 25, interval: "2s" }
+                """));
+
+        assertThat(workers).hasSize(7);
+        assertThat(workers.get(0)).isEqualTo(new HttpWorker("orders", "order-processor", 0, 4,
+                URI.create("https://example.com/process"), 50, Duration.ofSeconds(5)));
+        // a topic the workers create gets enough partitions for every group on it
+        assertThat(workers).filteredOn(w -> w.topic().equals("orders")).allMatch(w -> w.partitionCount() == 4);
+        assertThat(workers.get(6)).isEqualTo(new HttpWorker("events", "event-handler", 0, 1,
+                URI.create("http://127.0.0.1:9000/events"), 25, Duration.ofSeconds(2)));
+        assertThat(workers).extracting(HttpWorker::routeId).contains("worker-orders-order-analytics-3");
+    }
+
+    @Test
+    void readsJsonAndFillsDefaults() throws Exception {
+        List<HttpWorker> workers = WorkerFile.read(file("workers.json", """
+                {"topics": {"orders": {"consumerGroups": {"billing": {"partitions": [2], "endpoint": "http://localhost/b"}}}}}
+                """));
+
+        assertThat(workers).containsExactly(new HttpWorker("orders", "billing", 2, 3, URI.create("http://localhost/b"),
+                HttpWorker.DEFAULT_BATCH_SIZE, Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void intervalsTakeMillisecondsSecondsAndMinutes() {
+        assertThat(HttpWorker.Settings.duration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(HttpWorker.Settings.duration("5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(HttpWorker.Settings.duration("2m")).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            interval 5x              | interval: 5x                   | workers.yaml: topics.orders.consumerGroups.billing.interval: '5x' is not a duration
+            interval without unit    | interval: 500                  | workers.yaml: topics.orders.consumerGroups.billing.interval: '500' is not a duration
+            partition not a number   | partitions: ["a"]              | workers.yaml: topics.orders.consumerGroups.billing.partitions: 'a' is not a partition number
+            negative partition       | partitions: [-1]               | workers.yaml: topics.orders.consumerGroups.billing.partitions: '-1' is not a partition number; allowed: 0 to 999
+            partition listed twice   | partitions: [1, 1]             | workers.yaml: topics.orders.consumerGroups.billing.partitions: partition 1 is listed twice
+            partitions not a list    | partitions: 0                  | workers.yaml: topics.orders.consumerGroups.billing.partitions is not a list of partition numbers
+            batch size zero          | batchSize: 0                   | workers.yaml: topics.orders.consumerGroups.billing.batchSize: '0' is not a batch size; allowed: 1 to 10000
+            batch size too big       | batchSize: 20000               | workers.yaml: topics.orders.consumerGroups.billing.batchSize: '20000' is not a batch size
+            endpoint not http        | endpoint: ftp://example.com/in | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'ftp://example.com/in' is not an http(s) URL
+            endpoint without host    | endpoint: http:/hook           | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http:/hook' has no host
+            endpoint relative        | endpoint: /hook                | workers.yaml: topics.orders.consumerGroups.billing.endpoint: '/hook' is not an http(s) URL
+            unknown key              | intervall: 5s                  | workers.yaml: topics.orders.consumerGroups.billing.intervall is not a known key (value '5s'); allowed here: batchSize, endpoint, interval, partitions
+            """)
+    void refusesABadSettingNamingFileKeyAndValue(String name, String setting, String message) throws Exception {
+        String key = setting.substring(0, setting.indexOf(':'));
+        StringBuilder group = new StringBuilder();
+        for (String line : List.of("partitions: [0]", "endpoint: http://127.0.0.1:9000/hook", "interval: 1s")) {
+            if (!line.startsWith(key + ":")) {
+                group.append("        ").append(line).append('\n');
+            }
+        }
+        group.append("        ").append(setting).append('\n');
+        Path workers = file("workers.yaml", "topics:\n  orders:\n    consumerGroups:\n      billing:\n" + group);
+
+        assertThatThrownBy(() -> WorkerFile.read(workers)).isInstanceOf(WorkerConfigException.class)
+                .message().startsWith(dir.resolve("workers.yaml") + ": " + message.substring("workers.yaml: ".length()));
+    }
+
+    @Test
+    void refusesAWorkerWithoutEndpoint() throws Exception {
+        Path workers = file("workers.yaml", """
+                topics:
+                  orders:
+                    consumerGroups:
+                      billing: { partitions: [0], interval: 5s }
+                """);
+
+        assertThatThrownBy(() -> WorkerFile.read(workers)).isInstanceOf(WorkerConfigException.class)
+                .hasMessage(workers + ": topics.orders.consumerGroups.billing.endpoint is missing; it is required");
+    }
+
+    @Test
+    void refusesMalformedYamlWithItsLine() throws Exception {
+        Path workers = file("workers.yaml", """
+                topics:
+                  orders:
+                    consumerGroups:
+                      billing: { partitions: [0, endpoint: http://x
+                """);
+
+        assertThatThrownBy(() -> WorkerFile.read(workers)).isInstanceOf(WorkerConfigException.class)
+                .hasMessageStartingWith(workers + ": not valid YAML at line ");
+    }
+
+    @Test
+    void refusesMalformedJson() throws Exception {
+        Path workers = file("workers.json", "{\"topics\": {\"orders\": }");
+
+        assertThatThrownBy(() -> WorkerFile.read(workers)).isInstanceOf(WorkerConfigException.class)
+                .hasMessageStartingWith(workers + ": not valid JSON at line 1, column ");
+    }
+
+    @Test
+    void refusesAnInvalidTopicOrGroupName() throws Exception {
+        Path badTopic = file("topic.yaml", """
+                topics:
+                  "bad topic":
+                    consumerGroups:
+                      billing: { partitions: [0], endpoint: "http://127.0.0.1/x" }
+                """);
+        Path badGroup = file("group.yaml", """
+                topics:
+                  orders:
+                    consumerGroups:
+                      "": { partitions: [0], endpoint: "http://127.0.0.1/x" }
+                """);
+
+        assertThatThrownBy(() -> WorkerFile.read(badTopic)).hasMessageStartingWith(badTopic
+                + ": topics.bad topic: Invalid topic name 'bad topic'");
+        assertThatThrownBy(() -> WorkerFile.read(badGroup)).hasMessageStartingWith(badGroup
+                + ": topics.orders.consumerGroups.: ");
+    }
+
+    @Test
+    void refusesAnEmptyFileAndMisplacedKeys() throws Exception {
+        Path empty = file("empty.yaml", "");
+        Path typo = file("typo.yaml", "topic:\n  orders: {}\n");
+        Path noGroups = file("nogroups.yaml", "topics:\n  orders:\n    groups: {}\n");
+
+        assertThatThrownBy(() -> WorkerFile.read(empty)).hasMessage(empty
+                + ": the file is empty; it needs 'topics:' with at least one topic");
+        assertThatThrownBy(() -> WorkerFile.read(typo)).hasMessage(typo
+                + ": topic is not a known key (value {\"orders\":{}}); allowed here: topics");
+        assertThatThrownBy(() -> WorkerFile.read(noGroups)).hasMessage(noGroups
+                + ": topics.orders.groups is not a known key (value {}); allowed here: consumerGroups");
+    }
+
+    private Path file(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content);
+    }
+}
