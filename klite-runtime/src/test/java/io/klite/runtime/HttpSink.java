@@ -37,6 +37,7 @@ public final class HttpSink implements AutoCloseable {
         public final String pathAndQuery;
         public final Headers headers;
         public final byte[] body;
+        public final java.time.Instant receivedAt = java.time.Instant.now();
         public volatile int status;
         private final HttpSink sink;
 

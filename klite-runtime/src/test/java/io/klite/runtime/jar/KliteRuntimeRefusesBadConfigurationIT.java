@@ -1,0 +1,103 @@
+package io.klite.runtime.jar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Bad configuration stops the jar at start-up with a non-zero exit and a message naming the file, the key and the
+ * value, before anything is delivered.
+ */
+class KliteRuntimeRefusesBadConfigurationIT {
+
+    private static final String WORKER = """
+            topics:
+              orders:
+                consumerGroups:
+                  billing:
+                    partitions: [0]
+                    endpoint: http://127.0.0.1:9/hook
+                    interval: 1s
+            """;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            malformed YAML           | 'partitions: [0]'        | 'partitions: [0, endpoint: {' | workers.yaml: not valid YAML at line
+            worker without endpoint  | 'endpoint: http://127.0.0.1:9/hook' | ''                | workers.yaml: topics.orders.consumerGroups.billing.endpoint is missing
+            interval 5x              | 'interval: 1s'           | 'interval: 5x'                 | workers.yaml: topics.orders.consumerGroups.billing.interval: '5x' is not a duration
+            partitions ["a"]         | 'partitions: [0]'        | 'partitions: ["a"]'            | workers.yaml: topics.orders.consumerGroups.billing.partitions: 'a' is not a partition number
+            endpoint not http(s)     | 'endpoint: http://127.0.0.1:9/hook' | 'endpoint: ftp://127.0.0.1/in' | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'ftp://127.0.0.1/in' is not an http(s) URL
+            """)
+    void aBadWorkerFile(String name, String good, String bad, String message) throws Exception {
+        Files.writeString(dir.resolve("workers.yaml"), WORKER.replace(good, bad));
+
+        String output = exitsWithError();
+
+        assertThat(output).contains("Klite cannot start: " + message);
+    }
+
+    @Test
+    void aBrokenYamlRoute() throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/orders.yaml"), """
+                - route:
+                    from:
+                      uri: timer:tick
+                      steps:
+                        - lgo: "hello"
+                """);
+
+        String output = exitsWithError();
+
+        assertThat(output).contains("Klite cannot start: Unknown node id: lgo")
+                .contains("routes/orders.yaml, line 5");
+    }
+
+    @Test
+    void aBadKliteOptionInAYamlRoute() throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/orders.yaml"), """
+                - route:
+                    from:
+                      uri: klite:orders?group=billing&autoOffsetReset=newest
+                      steps:
+                        - log: "${body}"
+                """);
+
+        String output = exitsWithError();
+
+        assertThat(output).contains("Klite cannot start: ").contains("autoOffsetReset").contains("newest");
+    }
+
+    @Test
+    void aPortInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            KliteProcess klite = KliteProcess.startExactly(dir, List.of("--camel.server.port=" + taken.getLocalPort()));
+
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).isNotZero();
+            assertThat(klite.output()).contains("Klite cannot start: Cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    private String exitsWithError() throws Exception {
+        try (KliteProcess klite = KliteProcess.start(dir)) {
+            int exit = klite.awaitExit(Duration.ofSeconds(30));
+            String output = klite.output();
+            assertThat(exit).as(output).isNotZero();
+            assertThat(output).doesNotContain("Klite is running");
+            return output;
+        }
+    }
+}
