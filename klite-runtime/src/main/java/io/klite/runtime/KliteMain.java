@@ -6,13 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Camel Main set up as the Klite service. Settings come, first found wins, from {@code --key=value} arguments,
- * {@code CAMEL_...} environment variables, {@code ./application.properties}, and the defaults bundled in the jar's
+ * environment variables ({@code CAMEL_COMPONENT_KLITE_DATABASE}, {@code CAMEL_SERVER_PORT}, {@code KLITE_WORKERS}),
+ * {@code ./application.properties}, and the defaults bundled in the jar's
  * {@code application.properties}. Routes: {@code routes/*.yaml} where the working directory has that folder, the
  * worker file's routes, the route template {@code klite-http-worker} and the HTTP API.
  */
@@ -42,6 +46,7 @@ public class KliteMain extends Main {
      */
     @Override
     public int run(String[] args) {
+        environmentSettings(System.getenv()).forEach(this::addOverrideProperty);
         List<String> camelArgs = new ArrayList<>();
         for (String arg : args) {
             int equals = arg.indexOf('=');
@@ -58,6 +63,26 @@ public class KliteMain extends Main {
             LOG.debug("Start-up failure in detail", e);
             return 1;
         }
+    }
+
+    /**
+     * The settings of environment variables camel-main 4.18 does not apply by itself: {@code CAMEL_COMPONENT_KLITE_*}
+     * (it maps component variables by its catalog of Camel's own components) and {@code CAMEL_SERVER_*} (it resolves
+     * them as placeholders but does not configure the server with them). {@code CAMEL_SERVER_PORT=9090} becomes
+     * {@code camel.server.port=9090}, {@code CAMEL_COMPONENT_KLITE_BATCH_SIZE=500} {@code camel.component.klite.batch-size=500}.
+     */
+    static Map<String, String> environmentSettings(Map<String, String> environment) {
+        Map<String, String> settings = new TreeMap<>();
+        environment.forEach((name, value) -> {
+            for (String prefix : List.of("CAMEL_COMPONENT_KLITE_", "CAMEL_SERVER_")) {
+                if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                    String group = prefix.substring(0, prefix.length() - 1).toLowerCase(Locale.ROOT).replace('_', '.');
+                    settings.put(group + "." + name.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '-'),
+                            value);
+                }
+            }
+        });
+        return settings;
     }
 
     /** An exception's message, with its causes' where they add something. */

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,22 +22,18 @@ final class StartupCheck extends MainListenerSupport {
 
     @Override
     public void beforeStart(BaseMainSupport main) {
-        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
-        if (!Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"))) {
-            return;
-        }
-        String host = properties.resolveProperty("camel.server.host").orElse("0.0.0.0");
-        int port = Integer.parseInt(properties.resolveProperty("camel.server.port").orElse("8080").trim());
-        if (port == 0) {
+        MainHttpServer server = main.getCamelContext().hasService(MainHttpServer.class);
+        if (server == null || server.getPort() == 0) {
             return;
         }
         // Vert.x binds later, on its own thread, and only logs a failure: try the address first
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(host, port));
+            socket.bind(new InetSocketAddress(server.getHost(), server.getPort()));
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                    + "): choose another port with camel.server.port (or address with camel.server.host)", e);
+            throw new IllegalStateException("Cannot listen on " + server.getHost() + ":" + server.getPort() + " ("
+                    + e.getMessage() + "): choose another port with camel.server.port (or address with"
+                    + " camel.server.host)", e);
         }
     }
 

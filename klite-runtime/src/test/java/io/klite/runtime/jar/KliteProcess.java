@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,13 +29,17 @@ final class KliteProcess implements AutoCloseable {
     private final Path output;
     private final long startedNanos = System.nanoTime();
 
-    private KliteProcess(Path workDir, Path output, List<String> args) throws IOException {
+    private KliteProcess(Path workDir, Path output, List<String> args, Map<String, String> environment)
+            throws IOException {
         this.output = output;
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", JAR.toString()));
         command.addAll(args);
-        process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("CAMEL_") || name.startsWith("KLITE_"));
+        builder.environment().putAll(environment);
+        process = builder.start();
     }
 
     /** Starts the jar in {@code workDir} with the API on a free port, plus the given arguments. */
@@ -46,9 +51,15 @@ final class KliteProcess implements AutoCloseable {
 
     /** Starts the jar with exactly these arguments. */
     static KliteProcess startExactly(Path workDir, List<String> args) throws IOException {
+        return startExactly(workDir, args, Map.of());
+    }
+
+    /** Starts the jar with exactly these arguments and environment variables. */
+    static KliteProcess startExactly(Path workDir, List<String> args, Map<String, String> environment)
+            throws IOException {
         Path output = workDir.resolve("klite.out");
         Files.writeString(output, "");
-        return new KliteProcess(workDir, output, args);
+        return new KliteProcess(workDir, output, args, environment);
     }
 
     /** Waits until the service says it runs; the API's base URL. */

@@ -1,0 +1,65 @@
+package io.klite.runtime.jar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DESIGN section 5: the jar's defaults, overridden by ./application.properties, overridden by environment variables,
+ * overridden by --key=value arguments.
+ */
+class KliteRuntimeTakesSettingsFromEveryPlaceIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void argumentsBeatEnvironmentBeatsTheWorkingDirectorysPropertiesBeatDefaults() throws Exception {
+        assertThat(databaseOfARun(List.of(), Map.of())).isEqualTo("data/klite.db");
+
+        Files.writeString(dir.resolve("application.properties"), "camel.component.klite.database = file.db\n");
+        assertThat(databaseOfARun(List.of(), Map.of())).isEqualTo("file.db");
+
+        Map<String, String> environment = Map.of("CAMEL_COMPONENT_KLITE_DATABASE", "env.db");
+        assertThat(databaseOfARun(List.of(), environment)).isEqualTo("env.db");
+
+        assertThat(databaseOfARun(List.of("--camel.component.klite.database=arg.db"), environment)).isEqualTo("arg.db");
+        assertThat(dir.resolve("arg.db")).exists();
+    }
+
+    @Test
+    void theServerAndTheWorkerFileFromEnvironmentVariables() throws Exception {
+        Files.writeString(dir.resolve("my-workers.yaml"), """
+                topics:
+                  orders:
+                    consumerGroups:
+                      billing: { partitions: [0], endpoint: "http://127.0.0.1:9/hook" }
+                """);
+
+        try (KliteProcess klite = KliteProcess.startExactly(dir, List.of("-duration", "1"),
+                Map.of("CAMEL_SERVER_PORT", "0", "KLITE_WORKERS", "my-workers.yaml"))) {
+            assertThat(klite.awaitRunning()).matches("http://127\\.0\\.0\\.1:\\d+").isNotEqualTo("http://127.0.0.1:8080");
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(klite.output()).contains("Worker file my-workers.yaml: 1 route(s)")
+                    .contains("Started worker-orders-billing-0");
+        }
+    }
+
+    private String databaseOfARun(List<String> args, Map<String, String> environment) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("--camel.server.port=0", "-duration", "1"));
+        all.addAll(args);
+        try (KliteProcess klite = KliteProcess.startExactly(dir, all, environment)) {
+            klite.awaitRunning();
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).isZero();
+            String output = klite.output();
+            int at = output.indexOf(", database ") + ", database ".length();
+            return output.substring(at, output.indexOf('\n', at)).strip();
+        }
+    }
+}
