@@ -9,14 +9,18 @@ import io.klite.log.GroupOffset;
 import io.klite.log.InvalidOffsetException;
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.InvalidTopicException;
+import io.klite.log.KliteException;
 import io.klite.log.KliteLog;
 import io.klite.log.TopicInfo;
 import io.klite.log.TopicPartition;
 import io.klite.log.UnknownTopicException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -73,7 +77,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         answer(exchange, () -> {
             List<Map<String, Object>> topics = new ArrayList<>();
             log.topics().forEach(topic -> topics.add(topicJson(topic)));
-            return ok(200, topics);
+            return new Answer(200, topics);
         });
     }
 
@@ -81,7 +85,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         answer(exchange, () -> {
             String topic = topic(exchange);
             return log.topics().stream().filter(t -> t.topic().equals(topic)).findFirst()
-                    .map(t -> ok(200, topicJson(t)))
+                    .map(t -> new Answer(200, topicJson(t)))
                     .orElseThrow(() -> new ApiException(404, "Topic '" + topic + "' does not exist"));
         });
     }
@@ -99,7 +103,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
                 json.put("lag", offset.lag());
                 groups.add(json);
             }
-            return ok(200, groups);
+            return new Answer(200, groups);
         });
     }
 
@@ -111,7 +115,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             json.put("topic", topic);
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
             json.put("offset", sent.getMessage().getHeader(KliteConstants.OFFSET));
-            return ok(201, json);
+            return new Answer(201, json);
         });
     }
 
@@ -125,7 +129,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
             json.put("firstOffset", sent.getMessage().getHeader(KliteConstants.FIRST_OFFSET));
             json.put("count", messages.size());
-            return ok(201, json);
+            return new Answer(201, json);
         });
     }
 
@@ -197,7 +201,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         JsonNode array;
         try {
             array = JSON.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ApiException(400, "The batch body is not JSON: " + firstLine(e.getMessage())
                     + "; send a JSON array, one element per message");
         }
@@ -212,7 +216,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
                 throw new ApiException(400, "Batch element " + i + " is null; every element must be a message");
             }
             try {
-                messages.add(element.isTextual() ? element.textValue().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                messages.add(element.isTextual() ? element.textValue().getBytes(StandardCharsets.UTF_8)
                         : JSON.writeValueAsBytes(element));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("Cannot write back a parsed JSON element", e);
@@ -226,23 +230,14 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     private record Answer(int status, Object json) {
     }
 
-    private static Answer ok(int status, Object json) {
-        return new Answer(status, json);
-    }
-
-    private interface Handler {
-        Answer handle();
-    }
-
-    private void answer(Exchange exchange, Handler handler) {
+    /** Answers the request with what {@code handler} returns, or with the error it throws. */
+    private static void answer(Exchange exchange, Supplier<Answer> handler) {
         Answer answer;
         try {
-            answer = handler.handle();
-        } catch (ApiException e) {
-            answer = new Answer(e.status, Map.of("error", e.getMessage()));
+            answer = handler.get();
         } catch (RuntimeException e) {
-            ApiException api = asApiException(e);
-            answer = new Answer(api.status, Map.of("error", api.getMessage()));
+            ApiException refused = asApiException(e);
+            answer = new Answer(refused.status, Map.of("error", refused.getMessage()));
         }
         org.apache.camel.Message message = exchange.getMessage();
         message.getHeaders().clear();
@@ -257,7 +252,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
     private static ApiException asApiException(Exception e) {
         Throwable cause = e;
-        while (cause.getCause() != null && !(cause instanceof ApiException) && !(cause instanceof io.klite.log.KliteException)
+        while (cause.getCause() != null && !(cause instanceof ApiException) && !(cause instanceof KliteException)
                && !(cause instanceof IllegalArgumentException)) {
             cause = cause.getCause();
         }

@@ -1,6 +1,5 @@
 package io.klite.runtime.worker;
 
-import io.klite.camel.KliteConstants;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +37,12 @@ public final class HttpWorkerRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        HttpWorker.Settings.duration(getContext().resolvePropertyPlaceholders("{{" + TIMEOUT_PROPERTY + "}}"));
+        String timeout = getContext().resolvePropertyPlaceholders("{{" + TIMEOUT_PROPERTY + "}}");
+        try {
+            HttpWorker.Settings.duration(timeout);
+        } catch (IllegalArgumentException e) {
+            throw new WorkerConfigException(TIMEOUT_PROPERTY + ": " + e.getMessage(), e);
+        }
         bindToRegistry(DeliveryLog.BEAN, deliveryLog);
 
         routeTemplate(TEMPLATE)
