@@ -1,0 +1,80 @@
+package io.klite.runtime;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.klite.runtime.worker.HttpWorker;
+import io.klite.runtime.worker.WorkerFile;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's section on the service shows what the service does: its worker file, route template and defaults. */
+class KliteRuntimeReadmeExamplesTest {
+
+    private static final Path README = Path.of(System.getProperty("klite.repository", ".."), "README.md");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theWorkerFileExampleReads() throws Exception {
+        Path file = Files.writeString(dir.resolve("workers.yaml"), yamlBlock("### Workers", 0));
+
+        List<HttpWorker> workers = WorkerFile.read(file);
+
+        assertThat(workers).extracting(HttpWorker::routeId).containsExactly("worker-orders-billing-0",
+                "worker-orders-billing-1", "worker-orders-analytics-0", "worker-orders-analytics-1",
+                "worker-orders-analytics-2", "worker-orders-analytics-3");
+    }
+
+    @Test
+    void theRouteTemplateExampleDelivers() throws Exception {
+        try (HttpSink sink = HttpSink.start()) {
+            String route = yamlBlock("### Workers", 1).replace("http://127.0.0.1:9000/ledger", sink.url("/ledger"));
+            Files.createDirectories(dir.resolve("routes"));
+            Files.writeString(dir.resolve("routes/ledger.yaml"), route);
+
+            try (RunningKlite klite = RunningKlite.start(dir, Map.of(
+                    "camel.main.routesIncludePattern", "file:" + dir.resolve("routes") + "/*.yaml"))) {
+                klite.file().send("payments", 0, "{\"id\": 1}");
+                await().atMost(15, SECONDS).until(() -> klite.file().committed("ledger", "payments", 0).orElse(0) == 1);
+                assertThat(sink.received()).hasSize(1);
+                assertThat(klite.context().getRoute("payments-ledger-0")).isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void theSettingsTableShowsTheBundledDefaults() throws Exception {
+        Properties bundled = new Properties();
+        try (InputStream in = getClass().getResourceAsStream("/application.properties")) {
+            bundled.load(in);
+        }
+        String readme = Files.readString(README);
+        for (String key : List.of("camel.component.klite.database", "camel.server.host", "camel.server.port",
+                "klite.worker.timeout", "camel.main.shutdownTimeout")) {
+            assertThat(readme).contains("| `" + key + "` | `" + bundled.getProperty(key) + "` |");
+        }
+    }
+
+    /** The n-th YAML block after a heading of the README. */
+    private static String yamlBlock(String heading, int n) throws Exception {
+        String readme = Files.readString(README);
+        Matcher yaml = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        int from = readme.indexOf(heading);
+        assertThat(from).as(heading).isNotNegative();
+        for (int i = 0; i <= n; i++) {
+            assertThat(yaml.find(i == 0 ? from : yaml.end())).as("yaml block " + n + " after " + heading).isTrue();
+        }
+        return yaml.group(1);
+    }
+}
