@@ -91,6 +91,28 @@ class KliteHttpWorkerPostsBatchesTest {
         }
     }
 
+    @Test
+    void aWorkerCreatesItsMissingTopicWithEnoughPartitionsForEveryGroup() throws Exception {
+        try (HttpSink sink = HttpSink.start()) {
+            Path workers = Files.writeString(dir.resolve("workers.yaml"), """
+                    topics:
+                      signups:
+                        consumerGroups:
+                          mailer: { partitions: [0], endpoint: "%s", interval: 100ms }
+                          crm: { partitions: [2], endpoint: "%s", interval: 100ms }
+                    """.formatted(sink.url("/mailer"), sink.url("/crm")));
+
+            try (RunningKlite klite = RunningKlite.start(dir, Map.of("klite.workers", workers.toString()))) {
+                assertThat(klite.file().partitionCount("signups")).isEqualTo(3);
+
+                klite.file().send("signups", 2, "{\"user\":\"ada\"}");
+                await().atMost(10, SECONDS).until(() -> klite.file().committed("crm", "signups", 2).orElse(0) == 1);
+                assertThat(sink.received()).singleElement()
+                        .satisfies(r -> assertThat(r.pathAndQuery).isEqualTo("/crm"));
+            }
+        }
+    }
+
     private static OptionalLong committed(RunningKlite klite, int partition) {
         return klite.file().committed("billing", "orders", partition);
     }
