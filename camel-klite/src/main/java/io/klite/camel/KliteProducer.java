@@ -3,6 +3,7 @@ package io.klite.camel;
 import io.klite.log.BatchResult;
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.KliteLog;
+import io.klite.log.TopicPartition;
 import java.io.File;
 import java.io.InputStream;
 import java.io.Reader;
@@ -74,19 +75,39 @@ public class KliteProducer extends DefaultProducer {
         if (!keyFromHeader) {
             key = configuration.getKey();
         }
-        int partition = partition(message, key, keyFromHeader);
+        // everything is checked before the topic is created: a refused message leaves no trace
         Object body = message.getBody();
-        long lastOffset;
+        Object payload;
         if (body instanceof List<?> list) {
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("Invalid batch [] for topic '" + topic
+                        + "': a batch holds at least one message");
+            }
             List<Object> payloads = new ArrayList<>(list.size());
             for (Object element : list) {
                 payloads.add(payload(exchange, element, payloads.size()));
             }
+            payload = payloads;
+        } else {
+            payload = payload(exchange, body, -1);
+        }
+        int existing = partitionCount();
+        int count = existing > 0 ? existing : configuration.getPartitionCount();
+        int partition = partition(message, key, keyFromHeader, count);
+        TopicPartition target = new TopicPartition(topic, partition);
+        if (partition >= count) {
+            throw target.outOfRange(existing > 0, count);
+        }
+        if (existing == 0) {
+            log.createTopicIfAbsent(topic, configuration.getPartitionCount());
+        }
+        long lastOffset;
+        if (payload instanceof List<?> payloads) {
             BatchResult result = log.sendBatch(topic, partition, key, payloads);
             message.setHeader(KliteConstants.FIRST_OFFSET, result.firstOffset());
             lastOffset = result.lastOffset();
         } else {
-            lastOffset = log.send(topic, partition, key, payload(exchange, body, -1));
+            lastOffset = log.send(topic, partition, key, payload);
         }
         message.setHeader(KliteConstants.TOPIC, topic);
         message.setHeader(KliteConstants.PARTITION, partition);
@@ -97,12 +118,11 @@ public class KliteProducer extends DefaultProducer {
     }
 
     /**
-     * The partition to write, by the rules in the class comment; creates the topic where it does not exist. The
+     * The partition to write, by the rules in the class comment, for a topic of {@code count} partitions. The
      * partition header counts only where the message's {@code CamelKliteTopic} header is absent or names this topic:
      * the header a consumer or an earlier producer left for another topic must not steer this one.
      */
-    private int partition(Message message, String key, boolean keyFromHeader) {
-        int count = partitionCount();
+    private int partition(Message message, String key, boolean keyFromHeader, int count) {
         Object header = message.getHeader(KliteConstants.PARTITION);
         Object headerTopic = message.getHeader(KliteConstants.TOPIC);
         if (header != null && (headerTopic == null || configuration.getTopic().equals(headerTopic))) {
@@ -130,12 +150,18 @@ public class KliteProducer extends DefaultProducer {
                 + "': give a partition number (an Integer, or text of one)");
     }
 
-    /** The topic's partition count, read at most once per {@link #PARTITION_COUNT_MAX_AGE}; creates the topic. */
+    /**
+     * The topic's partition count, read at most once per {@link #PARTITION_COUNT_MAX_AGE}; 0 while the topic does not
+     * exist.
+     */
     private int partitionCount() {
         long now = System.nanoTime();
         int count = partitionCount;
         if (count == 0 || now - partitionCountReadAt > PARTITION_COUNT_MAX_AGE) {
-            count = log.createTopicIfAbsent(configuration.getTopic(), configuration.getPartitionCount());
+            count = log.partitionCount(configuration.getTopic());
+            if (count == 0) {
+                return 0;
+            }
             String warning = partitionCount == 0 ? configuration.fewerPartitionsWarning(count, "this producer") : null;
             if (warning != null) {
                 LOG.warn(warning);

@@ -157,7 +157,7 @@ final class Catalog {
             TopicTables existing = scan.find(tp.topic());
             int count = existing == null ? partitionsIfNew : existing.partitionCount();
             if (tp.partition() >= count) {
-                throw outOfRange(tp, existing == null ? "a new topic gets " : "it has ", count);
+                throw tp.outOfRange(existing != null, count);
             }
             return existing == null ? ensureTables(conn, scan, tp.topic(), count) : ensureTables(conn, scan, List.of(tp));
         });
@@ -213,7 +213,7 @@ final class Catalog {
             return PartitionState.UNKNOWN_TOPIC;
         }
         if (tp.partition() >= existing.partitionCount()) {
-            throw outOfRange(tp, "it has ", existing.partitionCount());
+            throw tp.outOfRange(true, existing.partitionCount());
         }
         if (!existing.partitions().contains(tp.partition())) {
             return PartitionState.EMPTY;
@@ -272,11 +272,6 @@ final class Catalog {
             }
         }
         return sequenceExists;
-    }
-
-    private static InvalidPartitionException outOfRange(TopicPartition tp, String has, int count) {
-        return new InvalidPartitionException("Partition " + tp.partition() + " is out of range for topic '"
-                + tp.topic() + "': " + has + TopicPartition.validRange(count));
     }
 
     /** Runs table work in one write transaction; once it has committed, its tables are ready. */

@@ -98,6 +98,15 @@ public record TopicPartition(String topic, int partition) {
         }
     }
 
+    /**
+     * The error for this partition of a topic with {@code count} partitions ({@code exists}) or of a topic that would
+     * be created with {@code count}.
+     */
+    public InvalidPartitionException outOfRange(boolean exists, int count) {
+        return new InvalidPartitionException("Partition " + partition + " is out of range for topic '" + topic + "': "
+                + (exists ? "it has " : "a new topic gets ") + validRange(count));
+    }
+
     /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */
     public static String validRange(int count) {
         return count == 1 ? "1 partition (valid: 0)" : count + " partitions (valid: 0.." + (count - 1) + ")";

@@ -92,6 +92,20 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
     }
 
     @Test
+    void aRefusedMessageToANewTopicDoesNotCreateIt() {
+        assertThatThrownBy(() -> template.sendBodyAndHeader("klite:fresh?partitionCount=2", "x", KliteConstants.PARTITION, 2))
+                .isInstanceOf(CamelExecutionException.class).cause()
+                .hasMessage("Partition 2 is out of range for topic 'fresh': a new topic gets 2 partitions (valid: 0..1)");
+        assertThatThrownBy(() -> template.sendBody("klite:fresh?partitionCount=2", java.util.List.of()))
+                .isInstanceOf(CamelExecutionException.class);
+        assertThat(file().partitionCount("fresh")).isZero();
+
+        template.sendBodyAndHeader("klite:fresh?partitionCount=2", "x", KliteConstants.PARTITION, 1);
+        assertThat(file().partitionCount("fresh")).isEqualTo(2);
+        assertThat(file().endOffset("fresh", 1)).isEqualTo(1);
+    }
+
+    @Test
     void partitionHeaderLeftForAnotherTopicDoesNotSteerThisOne() {
         // a route writing to orders (6 partitions) and then to audit (1 partition): the partition header the first
         // producer left names orders' partition, and must not be applied to audit
