@@ -52,6 +52,10 @@ public class KliteMain extends Main {
             int equals = arg.indexOf('=');
             if (arg.startsWith("--") && equals > 2) {
                 addOverrideProperty(arg.substring(2, equals), arg.substring(equals + 1));
+            } else if (arg.startsWith("--")) {
+                LOG.error("Klite cannot start: argument '{}' has no value; write --key=value, such as"
+                          + " --camel.server.port=9090", arg);
+                return 1;
             } else {
                 camelArgs.add(arg);
             }

@@ -23,10 +23,19 @@ final class StartupCheck extends MainListenerSupport {
     @Override
     public void beforeStart(BaseMainSupport main) {
         MainHttpServer server = main.getCamelContext().hasService(MainHttpServer.class);
-        if (server == null || server.getPort() == 0) {
+        if (server == null) {
             return;
         }
-        // Vert.x binds later, on its own thread, and only logs a failure: try the address first
+        String port = main.getCamelContext().getPropertiesComponent().resolveProperty("camel.server.port").orElse("0");
+        if (!port.strip().matches("\\d{1,5}") || Integer.parseInt(port.strip()) > 65_535) {
+            // Camel would bind a random port instead
+            throw new IllegalStateException("camel.server.port: '" + port + "' is not a port; use 0 to 65535");
+        }
+        if (server.getPort() == 0) {
+            return;
+        }
+        // Vert.x binds later, on its own thread, and only logs a failure, so the address is tried first. Another
+        // program could still take the port in between; Vert.x would then log the failure.
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(server.getHost(), server.getPort()));

@@ -11,6 +11,7 @@ import io.klite.log.InvalidPartitionException;
 import io.klite.log.InvalidTopicException;
 import io.klite.log.KliteException;
 import io.klite.log.KliteLog;
+import io.klite.log.KliteStorageException;
 import io.klite.log.TopicInfo;
 import io.klite.log.TopicPartition;
 import io.klite.log.UnknownTopicException;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
@@ -83,7 +85,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
     void describeTopic(Exchange exchange) {
         answer(exchange, () -> {
-            String topic = topic(exchange);
+            String topic = ProduceRequest.topic(exchange);
             return log.topics().stream().filter(t -> t.topic().equals(topic)).findFirst()
                     .map(t -> new Answer(200, topicJson(t)))
                     .orElseThrow(() -> new ApiException(404, "Topic '" + topic + "' does not exist"));
@@ -109,8 +111,9 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
     void produce(Exchange exchange) {
         answer(exchange, () -> {
-            String topic = topic(exchange);
-            Exchange sent = send(exchange, topic, body(exchange));
+            ProduceRequest request = ProduceRequest.of(exchange);
+            Exchange sent = send(request, body(exchange));
+            String topic = request.topic();
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("topic", topic);
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
@@ -121,9 +124,10 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
     void produceBatch(Exchange exchange) {
         answer(exchange, () -> {
-            String topic = topic(exchange);
-            List<byte[]> messages = batch(body(exchange));
-            Exchange sent = send(exchange, topic, messages);
+            ProduceRequest request = ProduceRequest.of(exchange);
+            List<byte[]> messages = JsonBatch.messages(body(exchange));
+            Exchange sent = send(request, messages);
+            String topic = request.topic();
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("topic", topic);
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
@@ -135,23 +139,18 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
     // ---------------------------------------------------------------- requests
 
-    private Exchange send(Exchange request, String topic, Object body) {
-        Integer partition = partition(request);
-        String key = request.getIn().getHeader("key", String.class);
-        if (partition != null && key != null) {
-            throw new ApiException(400, "Give either partition or key, not both (partition " + partition
-                    + ", key '" + key + "')");
-        }
-        if (key != null && key.isEmpty()) {
-            throw new ApiException(400, "The key is empty; give a non-empty key, or none for round-robin");
-        }
-        Exchange sent = producer.send("klite:" + topic, exchange -> {
+    /**
+     * Sends through the {@code klite:} producer, which checks the partition before it creates a topic: a refused
+     * request writes nothing.
+     */
+    private Exchange send(ProduceRequest request, Object body) {
+        Exchange sent = producer.send("klite:" + request.topic(), exchange -> {
             exchange.getIn().setBody(body);
-            if (partition != null) {
-                exchange.getIn().setHeader(KliteConstants.PARTITION, partition);
+            if (request.partition() != null) {
+                exchange.getIn().setHeader(KliteConstants.PARTITION, request.partition());
             }
-            if (key != null) {
-                exchange.getIn().setHeader(KliteConstants.KEY, key);
+            if (request.key() != null) {
+                exchange.getIn().setHeader(KliteConstants.KEY, request.key());
             }
         });
         if (sent.getException() != null) {
@@ -160,31 +159,10 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         return sent;
     }
 
-    private static String topic(Exchange exchange) {
-        String topic = exchange.getIn().getHeader("topic", String.class);
-        try {
-            return TopicPartition.validateTopic(topic);
-        } catch (InvalidTopicException e) {
-            throw new ApiException(400, e.getMessage());
-        }
-    }
-
-    private static Integer partition(Exchange exchange) {
-        String text = exchange.getIn().getHeader("partition", String.class);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(text.trim());
-        } catch (NumberFormatException e) {
-            throw new ApiException(400, "Invalid partition '" + text + "': a whole number from 0 is expected");
-        }
-    }
-
     private static byte[] body(Exchange exchange) {
         byte[] body = exchange.getIn().getBody(byte[].class);
         String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             // the HTTP server reads a form into fields, and the body is gone
             throw new ApiException(400, "The body was sent as a form (Content-Type: application/x-www-form-urlencoded,"
                     + " curl -d's default); send the message with its own type, such as -H 'Content-Type:"
@@ -194,35 +172,6 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             throw new ApiException(400, "The request body is empty; the body is the message");
         }
         return body;
-    }
-
-    /** A batch body: a JSON array; a string element is the message's text, any other element its JSON. */
-    private static List<byte[]> batch(byte[] body) {
-        JsonNode array;
-        try {
-            array = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new ApiException(400, "The batch body is not JSON: " + firstLine(e.getMessage())
-                    + "; send a JSON array, one element per message");
-        }
-        if (array == null || !array.isArray() || array.isEmpty()) {
-            throw new ApiException(400, "The batch body must be a JSON array of at least one message, not "
-                    + abbreviate(String.valueOf(array)));
-        }
-        List<byte[]> messages = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode element = array.get(i);
-            if (element.isNull()) {
-                throw new ApiException(400, "Batch element " + i + " is null; every element must be a message");
-            }
-            try {
-                messages.add(element.isTextual() ? element.textValue().getBytes(StandardCharsets.UTF_8)
-                        : JSON.writeValueAsBytes(element));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Cannot write back a parsed JSON element", e);
-            }
-        }
-        return messages;
     }
 
     // ---------------------------------------------------------------- answers
@@ -252,8 +201,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
     private static ApiException asApiException(Exception e) {
         Throwable cause = e;
-        while (cause.getCause() != null && !(cause instanceof ApiException) && !(cause instanceof KliteException)
-               && !(cause instanceof IllegalArgumentException)) {
+        while (cause.getCause() != null && !(cause instanceof ApiException) && !(cause instanceof KliteException)) {
             cause = cause.getCause();
         }
         if (cause instanceof ApiException api) {
@@ -263,8 +211,12 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             return new ApiException(404, cause.getMessage());
         }
         if (cause instanceof InvalidTopicException || cause instanceof InvalidPartitionException
-            || cause instanceof InvalidOffsetException || cause instanceof IllegalArgumentException) {
+            || cause instanceof InvalidOffsetException) {
             return new ApiException(400, cause.getMessage());
+        }
+        if (cause instanceof KliteStorageException) {
+            LOG.warn("API request failed: {}", cause.getMessage());
+            return new ApiException(503, "Klite cannot use its database now: " + cause.getMessage());
         }
         LOG.warn("API request failed", e);
         return new ApiException(500, "Klite could not answer: " + cause.getMessage());

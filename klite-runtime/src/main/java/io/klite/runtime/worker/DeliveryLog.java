@@ -9,7 +9,6 @@ import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.hc.core5.http.NoHttpResponseException;
@@ -44,7 +43,7 @@ public final class DeliveryLog implements ExceptionHandler {
 
     @Override
     public void handleException(Throwable exception) {
-        handleException(null, null, exception);
+        handleException("Worker consumer failure", null, exception);
     }
 
     @Override
@@ -70,21 +69,6 @@ public final class DeliveryLog implements ExceptionHandler {
                 first, exchange.getIn().getHeader(KliteConstants.LAST_OFFSET),
                 exchange.getIn().getHeader(KliteConstants.GROUP), now.attempts(), exchange.getProperty(INTERVAL));
         LOG.debug("Delivery failure in detail", exception);
-    }
-
-    /**
-     * Makes the consumed batch a POST of its JSON to the worker's endpoint: the URL exactly as configured (query
-     * included) goes in {@link Exchange#HTTP_URI}; the route sends to the endpoint's origin, so that no part of the
-     * URL is read as a Camel option.
-     */
-    static void prepare(Exchange exchange) throws InvalidPayloadException {
-        URI endpoint = URI.create(exchange.getProperty(ENDPOINT, String.class));
-        exchange.setProperty(ORIGIN, HttpWorker.origin(endpoint));
-        org.apache.camel.Message message = exchange.getIn();
-        message.setBody(message.getMandatoryBody(byte[].class));
-        message.setHeader(Exchange.HTTP_URI, endpoint.toString());
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
     }
 
     /** Failed attempts in a row of the batch a worker route is posting: 0 while its deliveries succeed. */

@@ -25,10 +25,14 @@ public record HttpWorker(String topic, String group, int partition, int partitio
     public static final String DEFAULT_INTERVAL = "1s";
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+    private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
-    /** The route id Klite gives the worker: {@code worker-<topic>-<group>-<partition>}. */
+    /**
+     * The route id Klite gives the worker: {@code worker/<topic>/<group>/<partition>}, one per worker since neither
+     * a topic nor a group name holds a {@code /}.
+     */
     public String routeId() {
-        return "worker-" + topic + "-" + group + "-" + partition;
+        return "worker/" + topic + "/" + group + "/" + partition;
     }
 
     /** {@code scheme://host[:port]} of a URL: what the HTTP client connects to. */
@@ -55,8 +59,17 @@ public record HttpWorker(String topic, String group, int partition, int partitio
             return TopicPartition.validateTopic(topic);
         }
 
+        /**
+         * A worker's group: Kafka's characters for names, {@code [A-Za-z0-9._-]}, 1 to 249 of them, so that the name
+         * goes into the route's {@code klite:} URI and its route id as it is.
+         */
         public static String group(String group) {
-            return KliteLog.validateGroup(group);
+            KliteLog.validateGroup(group);
+            if (!GROUP.matcher(group).matches()) {
+                throw new IllegalArgumentException("'" + group + "' is not a worker group name; use 1 to 249"
+                        + " characters of [A-Za-z0-9._-]");
+            }
+            return group;
         }
 
         public static int partition(String text) {
@@ -89,7 +102,7 @@ public record HttpWorker(String topic, String group, int partition, int partitio
 
         /** A duration as the original klite writes it: a whole number with {@code ms}, {@code s} or {@code m}. */
         public static Duration duration(String text) {
-            Matcher matcher = DURATION.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
+            Matcher matcher = DURATION.matcher(text == null ? "" : text);
             if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
                 throw new IllegalArgumentException("'" + text + "' is not a duration; use a whole number above 0"
                         + " with ms, s or m, such as 500ms, 5s or 1m");
@@ -102,12 +115,12 @@ public record HttpWorker(String topic, String group, int partition, int partitio
             };
         }
 
-        /** An absolute {@code http} or {@code https} URL with a host. */
+        /** An absolute {@code http} or {@code https} URL with a host, and no user info (which the client refuses). */
         public static URI endpoint(String text) {
             String rule = "; use an http:// or https:// URL with a host, such as http://127.0.0.1:9000/hook";
             URI uri;
             try {
-                uri = new URI(text == null ? "" : text.trim());
+                uri = new URI(text == null ? "" : text);
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("'" + text + "' is not a URL (" + e.getReason() + ")" + rule);
             }
@@ -118,12 +131,19 @@ public record HttpWorker(String topic, String group, int partition, int partitio
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
                 throw new IllegalArgumentException("'" + text + "' has no host" + rule);
             }
+            if (uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("'" + withoutQuery(uri) + "' carries user info (user:password@),"
+                        + " which the HTTP client refuses to send; give the endpoint without it");
+            }
+            if (uri.getPort() > 65_535) {
+                throw new IllegalArgumentException("'" + text + "' has port " + uri.getPort() + "; ports go up to 65535");
+            }
             return uri;
         }
 
         private static int integer(String text, String what) {
             try {
-                return Integer.parseInt(text == null ? "" : text.trim());
+                return Integer.parseInt(text == null ? "" : text);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + text + "' is not " + what + ": a whole number is expected");
             }

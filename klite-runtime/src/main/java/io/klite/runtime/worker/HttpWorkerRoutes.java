@@ -1,14 +1,23 @@
 package io.klite.runtime.worker;
 
+import io.klite.camel.KliteComponent;
+import io.klite.log.KliteLog;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
 import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +39,9 @@ public final class HttpWorkerRoutes extends RouteBuilder {
     /** {@code klite.worker.timeout}: the longest wait to connect, and then for the answer (the http component's timeouts). */
     public static final String TIMEOUT_PROPERTY = "klite.worker.timeout";
     static final List<String> DEFAULT_FILES = List.of("workers.yaml", "workers.yml", "workers.json");
+    static final List<String> KLITE_SETTINGS = List.of(WORKERS_PROPERTY, TIMEOUT_PROPERTY);
+    static final List<String> PARAMETERS = List.of("topic", "group", "partition", "endpoint", "batchSize", "interval",
+            "partitionCount");
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpWorkerRoutes.class);
 
@@ -37,6 +49,7 @@ public final class HttpWorkerRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        checkKliteSettings();
         String timeout = getContext().resolvePropertyPlaceholders("{{" + TIMEOUT_PROPERTY + "}}");
         try {
             HttpWorker.Settings.duration(timeout);
@@ -56,15 +69,16 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                         "Wait before a failed batch is posted again, and between polls while idle (500ms, 5s, 1m)")
                 .templateParameter("partitionCount", "1",
                         "Partitions the topic gets where the route creates it (more than partition)")
-                .configure(HttpWorkerRoutes::checkParameters)
+                .configure(HttpWorkerRoutes::prepareRoute)
+                // what makes it a worker is pinned, whatever camel.component.klite.* says for other endpoints
                 .from("klite:{{topic}}?group={{group}}&partition={{partition}}&partitionCount={{partitionCount}}"
-                      + "&batching=true&batchSize={{batchSize}}&delay={{interval}}"
-                      + "&exceptionHandler=#" + DeliveryLog.BEAN)
+                      + "&batching=true&batchSize={{batchSize}}&delay={{interval}}&autoOffsetReset=earliest"
+                      + "&allowManualCommit=false&bridgeErrorHandler=false&exceptionHandler=#" + DeliveryLog.BEAN)
                 .errorHandler(noErrorHandler())
                 .setProperty(DeliveryLog.ENDPOINT, constant("{{endpoint}}"))
                 .setProperty(DeliveryLog.INTERVAL, constant("{{interval}}"))
                 .setProperty(DeliveryLog.TIMEOUT, constant("{{" + TIMEOUT_PROPERTY + "}}"))
-                .process(DeliveryLog::prepare)
+                .process(HttpWorkerRoutes::toPost)
                 .toD("${exchangeProperty." + DeliveryLog.ORIGIN + "}")
                 .bean(deliveryLog, "delivered");
 
@@ -108,19 +122,78 @@ public final class HttpWorkerRoutes extends RouteBuilder {
         return workers;
     }
 
-    /** Checks a templated route's parameters before Camel creates the route. */
-    static void checkParameters(RouteTemplateContext route) {
+    /**
+     * Checks a templated route's parameters before Camel creates the route, and creates its topic where it does not
+     * exist yet, with enough partitions for the route's partition.
+     */
+    static void prepareRoute(RouteTemplateContext route) {
         Map<String, Object> parameters = route.getParameters();
         Function<String, String> where = name -> "Route template " + TEMPLATE + " (topic '" + parameters.get("topic")
                 + "', group '" + parameters.get("group") + "', partition '" + parameters.get("partition")
                 + "'): parameter " + name;
-        check(where, parameters, "topic", HttpWorker.Settings::topic);
+        for (String name : parameters.keySet()) {
+            if (!PARAMETERS.contains(name)) {
+                throw new WorkerConfigException(where.apply(name) + " is unknown; the parameters are "
+                        + String.join(", ", PARAMETERS));
+            }
+        }
+        String topic = check(where, parameters, "topic", HttpWorker.Settings::topic);
         check(where, parameters, "group", HttpWorker.Settings::group);
-        check(where, parameters, "partition", HttpWorker.Settings::partition);
-        check(where, parameters, "partitionCount", HttpWorker.Settings::partitionCount);
+        int partition = check(where, parameters, "partition", HttpWorker.Settings::partition);
+        int partitionCount = check(where, parameters, "partitionCount", HttpWorker.Settings::partitionCount);
         check(where, parameters, "batchSize", HttpWorker.Settings::batchSize);
         check(where, parameters, "interval", HttpWorker.Settings::duration);
         check(where, parameters, "endpoint", HttpWorker.Settings::endpoint);
+
+        KliteComponent klite = route.getCamelContext().getComponent("klite", KliteComponent.class);
+        KliteLog log = klite.acquireLog(klite.getConfiguration().getDatabase());
+        try {
+            log.createTopicIfAbsent(topic, Math.max(partitionCount, partition + 1));
+        } finally {
+            klite.releaseLog(log);
+        }
+    }
+
+    /**
+     * Makes the consumed batch a POST of its JSON to the worker's endpoint: the URL exactly as configured (query
+     * included) goes in {@link Exchange#HTTP_URI}; the route sends to the endpoint's origin, so that no part of the
+     * URL is read as a Camel option.
+     */
+    private static void toPost(Exchange exchange) throws InvalidPayloadException {
+        URI endpoint = URI.create(exchange.getProperty(DeliveryLog.ENDPOINT, String.class));
+        exchange.setProperty(DeliveryLog.ORIGIN, HttpWorker.origin(endpoint));
+        Message message = exchange.getIn();
+        message.setBody(message.getMandatoryBody(byte[].class));
+        message.setHeader(Exchange.HTTP_URI, endpoint.toString());
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+    }
+
+    /** Refuses a {@code klite.*} setting Klite does not have: a typo would otherwise pass as the default. */
+    private void checkKliteSettings() {
+        PropertiesComponent properties = getContext().getPropertiesComponent();
+        Map<Object, Object> settings = new HashMap<>(properties.loadProperties(key -> key.startsWith("klite.")));
+        // --key=value arguments are override properties, which loadProperties leaves out
+        if (properties instanceof org.apache.camel.component.properties.PropertiesComponent camelProperties) {
+            addKliteSettings(settings, camelProperties.getInitialProperties());
+            addKliteSettings(settings, camelProperties.getOverrideProperties());
+        }
+        settings.forEach((key, value) -> {
+            if (!KLITE_SETTINGS.contains(key.toString())) {
+                throw new WorkerConfigException("Unknown setting " + key + "=" + value + "; Klite's own settings are "
+                        + String.join(" and ", KLITE_SETTINGS));
+            }
+        });
+    }
+
+    private static void addKliteSettings(Map<Object, Object> settings, Properties more) {
+        if (more != null) {
+            more.forEach((key, value) -> {
+                if (key.toString().startsWith("klite.")) {
+                    settings.put(key, value);
+                }
+            });
+        }
     }
 
     private static <T> T check(Function<String, String> where, Map<String, Object> parameters, String name,

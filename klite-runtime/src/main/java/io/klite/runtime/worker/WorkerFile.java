@@ -2,6 +2,7 @@ package io.klite.runtime.worker;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -53,7 +54,8 @@ public final class WorkerFile {
             throw new WorkerConfigException(file + ": cannot read the worker file: " + e, e);
         }
         boolean json = file.toLowerCase().endsWith(".json");
-        ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+        ObjectMapper mapper = (json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory()))
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
         JsonNode root;
         try {
             root = mapper.readTree(content);

@@ -55,13 +55,14 @@ class KliteApiProducesMessagesTest {
     void aBatchIsOneTransactionOfOneMessagePerElement() throws Exception {
         klite.file().createTopic("orders", 3);
 
-        ApiClient.Answer answer = api.post("/topics/orders/batch?partition=2", "[{\"a\": 1}, \"plain text\", 42, [1,2]]");
+        ApiClient.Answer answer = api.post("/topics/orders/batch?partition=2",
+                "[{\"a\": 1, \"b\": 12345678901234567.891}, \"plain text\", 1e400, [1, 2]]");
 
         assertThat(answer.status()).isEqualTo(201);
         assertThat(answer.json().toString())
                 .isEqualTo("{\"topic\":\"orders\",\"partition\":2,\"firstOffset\":1,\"count\":4}");
         assertThat(klite.file().read("orders", 2, 0, 10)).extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
-                .containsExactly("{\"a\":1}", "plain text", "42", "[1,2]");
+                .containsExactly("{\"a\": 1, \"b\": 12345678901234567.891}", "plain text", "1e400", "[1, 2]");
     }
 
     @Test

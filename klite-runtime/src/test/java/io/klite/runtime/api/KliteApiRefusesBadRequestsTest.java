@@ -41,10 +41,16 @@ class KliteApiRefusesBadRequestsTest {
             /topics/orders/messages?partition=-1 | {}          | Invalid partition -1 for topic 'orders': partitions are numbered from 0
             /topics/orders/messages?partition=0&key=k | {}     | Give either partition or key, not both (partition 0, key 'k')
             /topics/orders/messages?key=         | {}          | The key is empty
-            /topics/orders/batch                 | {"a": 1}    | The batch body must be a JSON array of at least one message, not {"a":1}
+            /topics/orders/batch                 | {"a": 1}    | The batch body must be a JSON array of at least one message, not {"a": 1}
             /topics/orders/batch                 | []          | The batch body must be a JSON array of at least one message, not []
             /topics/orders/batch                 | [1, null]   | Batch element 1 is null; every element must be a message
-            /topics/orders/batch                 | [1,         | The batch body is not JSON:
+            /topics/orders/batch                 | [1,         | The batch body is not valid JSON: Unexpected end-of-input
+            /topics/orders/batch                 | [{"d": 1, "d": 2}] | The batch body is not valid JSON: Duplicate field 'd'
+            /topics/orders/batch                 | [1] [2]     | The batch body has more after its array (at byte 4); send one JSON array
+            /topics/orders/batch                 | ["ok", ""]  | Batch element 1 is an empty string
+            /topics/orders/batch?partiton=1      | [1]         | Unknown query parameter 'partiton'; a POST takes partition or key
+            /topics/orders/messages?key=a&key=b  | {}          | The query parameter key is given twice; give it once
+            /topics/orders/messages?partition=1&partition=0 | {} | The query parameter partition is given twice
             /topics/orders/batch?partition=9     | [1]         | Partition 9 is out of range for topic 'orders'
             """)
     void aBadRequestIs400WithAnErrorAndWritesNothing(String path, String body, String error) throws Exception {
@@ -54,6 +60,35 @@ class KliteApiRefusesBadRequestsTest {
         assertThat(answer.contentType()).isEqualTo("application/json");
         assertThat(answer.json().get("error").asText()).startsWith(error);
         assertThat(klite.file().endOffset("orders", 0) + klite.file().endOffset("orders", 1)).isZero();
+    }
+
+    @Test
+    void aRefusedMessageForANewTopicCreatesNoTopic() throws Exception {
+        ApiClient.Answer answer = api.post("/topics/brand-new/messages?partition=5", "{}");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").asText())
+                .isEqualTo("Partition 5 is out of range for topic 'brand-new': a new topic gets 1 partition (valid: 0)");
+        assertThat(api.get("/topics/brand-new").status()).isEqualTo(404);
+        assertThat(api.post("/topics/brand-new/batch?partition=-1", "[1]").status()).isEqualTo(400);
+        assertThat(api.get("/topics/brand-new").status()).isEqualTo(404);
+    }
+
+    @Test
+    void requestHeadersDoNotPassForQueryParametersOrTheTopic() throws Exception {
+        klite.file().createTopic("headers", 2);
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(klite.api() + "/topics/headers/messages"))
+                        .header("Content-Type", "application/json").header("key", "from-a-header")
+                        .header("partition", "7").header("topic", "elsewhere")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(response.body()).startsWith("{\"topic\":\"headers\",");
+        assertThat(klite.file().partitionCount("elsewhere")).isZero();
+        int partition = klite.file().endOffset("headers", 0) == 1 ? 0 : 1;
+        assertThat(klite.file().read("headers", partition, 0, 1).get(0).key()).isNull();
     }
 
     @Test

@@ -86,14 +86,17 @@ class KliteRuntimeRedeliversAfterKillIT {
                 second.awaitExit(Duration.ofSeconds(20));
             }
 
+            int rewinds = 0;
             for (int partition = 0; partition <= 1; partition++) {
-                assertEveryOffsetInOrder(sink.received(partition), posted.get(partition), beforeKill);
+                rewinds += assertEveryOffsetInOrder(sink.received(partition), posted.get(partition));
             }
+            // the batch in flight at the kill was never committed: it came again after the restart
+            assertThat(rewinds).isBetween(1, 2);
         }
     }
 
-    private static void assertEveryOffsetInOrder(List<HttpSink.Request> requests, Map<Long, String> posted,
-                                                 int firstAfterRestart) {
+    /** Checks one partition's deliveries; how many times they went back to redeliver. */
+    private static int assertEveryOffsetInOrder(List<HttpSink.Request> requests, Map<Long, String> posted) {
         TreeSet<Long> seen = new TreeSet<>();
         long last = 0;
         int rewinds = 0;
@@ -117,8 +120,7 @@ class KliteRuntimeRedeliversAfterKillIT {
         assertThat(seen).hasSize(posted.size());
         assertThat(seen.first()).isEqualTo(1);
         assertThat(seen.last()).isEqualTo(posted.size());
-        assertThat(requests).isNotEmpty();
-        assertThat(firstAfterRestart).isPositive();
+        return rewinds;
     }
 
     private static void postBatch(String api, int partition, int firstNumber, Map<Integer, Map<Long, String>> posted)

@@ -91,6 +91,25 @@ class KliteRuntimeRefusesBadConfigurationIT {
         }
     }
 
+    @Test
+    void aServerPortThatIsNotANumber() throws Exception {
+        Files.writeString(dir.resolve("application.properties"), "camel.server.port = abc\n");
+
+        try (KliteProcess klite = KliteProcess.startExactly(dir, List.of())) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).isNotZero();
+            assertThat(klite.output()).contains("Klite cannot start: camel.server.port: 'abc' is not a port");
+        }
+    }
+
+    @Test
+    void anArgumentWithoutValue() throws Exception {
+        try (KliteProcess klite = KliteProcess.startExactly(dir, List.of("--camel.server.port", "9999"))) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).isNotZero();
+            assertThat(klite.output()).contains("Klite cannot start: argument '--camel.server.port' has no value;"
+                                                + " write --key=value");
+        }
+    }
+
     private String exitsWithError() throws Exception {
         try (KliteProcess klite = KliteProcess.start(dir)) {
             int exit = klite.awaitExit(Duration.ofSeconds(30));

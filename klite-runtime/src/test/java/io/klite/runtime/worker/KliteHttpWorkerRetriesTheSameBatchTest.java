@@ -57,7 +57,7 @@ class KliteHttpWorkerRetriesTheSameBatchTest {
                 """.formatted(sink.url("/hook")));
 
         try (RunningKlite klite = RunningKlite.start(dir, Map.of("klite.workers", workers.toString(),
-                "klite.worker.timeout", "2s"))) {
+                "klite.worker.timeout", "3s"))) {
             // partition 0: the 500 has been answered and the second attempt is waiting for an answer that won't come
             await().atMost(10, SECONDS).until(() -> sink.received(0).size() == 2);
             assertThat(committed(klite, 0)).isEmpty();
@@ -80,14 +80,14 @@ class KliteHttpWorkerRetriesTheSameBatchTest {
             klite.file().send("orders", 0, "{\"order\":4}");
             klite.file().send("orders", 0, "{\"order\":5}");
             DeliveryLog deliveryLog = klite.context().getRegistry().lookupByNameAndType(DeliveryLog.BEAN, DeliveryLog.class);
-            await().atMost(10, SECONDS).until(() -> deliveryLog.failedAttempts("worker-orders-billing-0") >= 2);
+            await().atMost(10, SECONDS).until(() -> deliveryLog.failedAttempts("worker/orders/billing/0") >= 2);
             assertThat(committed(klite, 0)).hasValue(3);
 
             // back on the same port: the waiting batch arrives, whole and in order, and is committed
             try (HttpSink back = HttpSink.start(port, request -> 200)) {
                 await().atMost(10, SECONDS).until(() -> committed(klite, 0).orElse(0) == 5);
                 assertThat(back.received(0)).extracting(HttpSink.Request::offsets).containsExactly(List.of(4L, 5L));
-                assertThat(deliveryLog.failedAttempts("worker-orders-billing-0")).isZero();
+                assertThat(deliveryLog.failedAttempts("worker/orders/billing/0")).isZero();
             }
         } finally {
             sink.close();

@@ -81,6 +81,55 @@ class KliteHttpWorkerTemplateFromYamlTest {
                                          + " partition '0'): parameter interval: '5x' is not a duration");
     }
 
+    @Test
+    void aRouteCreatesItsMissingTopicWithEnoughPartitionsForItsPartition() throws Exception {
+        try (HttpSink sink = HttpSink.start()) {
+            routes(templated("refunds", "2", sink.url("/refunds"), ""));
+
+            try (RunningKlite klite = RunningKlite.start(dir, routesProperty())) {
+                assertThat(klite.file().partitionCount("refunds")).isEqualTo(3);
+                klite.file().send("refunds", 2, "{\"id\":7}");
+                await().atMost(10, SECONDS).until(() -> klite.file().committed("ledger", "refunds", 2).orElse(0) == 1);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownParameterIsRefusedRatherThanIgnored() throws Exception {
+        routes(templated("refunds", "0", "http://127.0.0.1:9/x", "      - name: intervall\n        value: 5s\n"));
+
+        assertThatThrownBy(() -> RunningKlite.start(dir, routesProperty()).close())
+                .hasStackTraceContaining("Route template klite-http-worker (topic 'refunds', group 'ledger',"
+                                         + " partition '0'): parameter intervall is unknown; the parameters are topic,"
+                                         + " group, partition, endpoint, batchSize, interval, partitionCount");
+    }
+
+    @Test
+    void aParameterIsUsedExactlyAsChecked() throws Exception {
+        routes(templated("refunds", "0", "http://127.0.0.1:9/x", "      - name: batchSize\n        value: \" 7\"\n"));
+
+        assertThatThrownBy(() -> RunningKlite.start(dir, routesProperty()).close())
+                .hasStackTraceContaining("parameter batchSize: ' 7' is not a batch size: a whole number is expected");
+    }
+
+    private static String templated(String topic, String partition, String endpoint, String more) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: klite-http-worker
+                    parameters:
+                      - name: topic
+                        value: %s
+                      - name: group
+                        value: ledger
+                      - name: partition
+                        value: "%s"
+                      - name: endpoint
+                        value: "%s"
+                      - name: interval
+                        value: 100ms
+                %s""".formatted(topic, partition, endpoint, more);
+    }
+
     private void routes(String yaml) throws Exception {
         Files.createDirectories(dir.resolve("routes"));
         Files.writeString(dir.resolve("routes/workers.yaml"), yaml);

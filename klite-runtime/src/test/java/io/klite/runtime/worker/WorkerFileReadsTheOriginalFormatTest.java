@@ -42,7 +42,7 @@ class WorkerFileReadsTheOriginalFormatTest {
         assertThat(workers).filteredOn(w -> w.topic().equals("orders")).allMatch(w -> w.partitionCount() == 4);
         assertThat(workers.get(6)).isEqualTo(new HttpWorker("events", "event-handler", 0, 1,
                 URI.create("http://127.0.0.1:9000/events"), 25, Duration.ofSeconds(2)));
-        assertThat(workers).extracting(HttpWorker::routeId).contains("worker-orders-order-analytics-3");
+        assertThat(workers).extracting(HttpWorker::routeId).contains("worker/orders/order-analytics/3");
     }
 
     @Test
@@ -75,6 +75,9 @@ class WorkerFileReadsTheOriginalFormatTest {
             endpoint not http        | endpoint: ftp://example.com/in | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'ftp://example.com/in' is not an http(s) URL
             endpoint without host    | endpoint: http:/hook           | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http:/hook' has no host
             endpoint relative        | endpoint: /hook                | workers.yaml: topics.orders.consumerGroups.billing.endpoint: '/hook' is not an http(s) URL
+            interval in capitals     | interval: 5S                   | workers.yaml: topics.orders.consumerGroups.billing.interval: '5S' is not a duration
+            endpoint with user info  | endpoint: http://ann:pw@127.0.0.1/h | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http://127.0.0.1/h' carries user info
+            endpoint port too high   | endpoint: http://127.0.0.1:70000/h | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http://127.0.0.1:70000/h' has port 70000; ports go up to 65535
             unknown key              | intervall: 5s                  | workers.yaml: topics.orders.consumerGroups.billing.intervall is not a known key (value '5s'); allowed here: batchSize, endpoint, interval, partitions
             """)
     void refusesABadSettingNamingFileKeyAndValue(String name, String setting, String message) throws Exception {
@@ -145,6 +148,50 @@ class WorkerFileReadsTheOriginalFormatTest {
                 + ": topics.bad topic: Invalid topic name 'bad topic'");
         assertThatThrownBy(() -> WorkerFile.read(badGroup)).hasMessageStartingWith(badGroup
                 + ": topics.orders.consumerGroups.: ");
+    }
+
+    @Test
+    void refusesAKeyGivenTwiceInYamlOrJson() throws Exception {
+        Path yaml = file("twice.yaml", """
+                topics:
+                  orders:
+                    consumerGroups:
+                      billing: { partitions: [0], endpoint: "http://127.0.0.1/a" }
+                      billing: { partitions: [1], endpoint: "http://127.0.0.1/b", interval: 5x }
+                """);
+        Path json = file("twice.json", """
+                {"topics": {"orders": {"consumerGroups": {"g": {"partitions": [0], "endpoint": "http://127.0.0.1/a"}}},
+                            "orders": {"consumerGroups": {}}}}
+                """);
+
+        assertThatThrownBy(() -> WorkerFile.read(yaml)).isInstanceOf(WorkerConfigException.class)
+                .hasMessageStartingWith(yaml + ": not valid YAML at line ").hasMessageContaining("'billing'");
+        assertThatThrownBy(() -> WorkerFile.read(json)).isInstanceOf(WorkerConfigException.class)
+                .hasMessageStartingWith(json + ": not valid JSON at line ").hasMessageContaining("'orders'");
+    }
+
+    @Test
+    void refusesAGroupNameThatIsNotKafkaLike() throws Exception {
+        Path workers = file("workers.yaml", """
+                topics:
+                  orders:
+                    consumerGroups:
+                      "a+b": { partitions: [0], endpoint: "http://127.0.0.1/x" }
+                """);
+
+        assertThatThrownBy(() -> WorkerFile.read(workers)).hasMessage(workers + ": topics.orders.consumerGroups.a+b:"
+                + " 'a+b' is not a worker group name; use 1 to 249 characters of [A-Za-z0-9._-]");
+    }
+
+    @Test
+    void routeIdsCannotCollide() throws Exception {
+        List<HttpWorker> workers = WorkerFile.read(file("workers.yaml", """
+                topics:
+                  a-b: { consumerGroups: { c: { partitions: [0], endpoint: "http://127.0.0.1/x" } } }
+                  a: { consumerGroups: { b-c: { partitions: [0], endpoint: "http://127.0.0.1/x" } } }
+                """));
+
+        assertThat(workers).extracting(HttpWorker::routeId).containsExactly("worker/a-b/c/0", "worker/a/b-c/0");
     }
 
     @Test

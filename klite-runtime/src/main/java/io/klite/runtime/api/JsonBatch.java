@@ -1,0 +1,73 @@
+package io.klite.runtime.api;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The messages of a {@code /batch} body: a JSON array, one message per element. A string element is stored as its
+ * text; any other element as its JSON exactly as sent (numbers keep every digit, objects their spacing and key
+ * order). The body must be one array and nothing else, with no duplicate keys in its objects and no empty or null
+ * element; anything else is refused whole.
+ */
+final class JsonBatch {
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    private JsonBatch() {
+    }
+
+    static List<byte[]> messages(byte[] body) {
+        try (JsonParser parser = JSON.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw notAnArray(body);
+            }
+            List<byte[]> messages = new ArrayList<>();
+            for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+                int index = messages.size();
+                if (token == JsonToken.VALUE_NULL) {
+                    throw new ApiException(400, "Batch element " + index + " is null; every element must be a message");
+                }
+                if (token == JsonToken.VALUE_STRING) {
+                    String text = parser.getText();
+                    if (text.isEmpty()) {
+                        throw new ApiException(400, "Batch element " + index + " is an empty string; every element"
+                                + " must be a message");
+                    }
+                    messages.add(text.getBytes(StandardCharsets.UTF_8));
+                    continue;
+                }
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                int end = (int) parser.currentLocation().getByteOffset();
+                messages.add(Arrays.copyOfRange(body, start, end));
+            }
+            if (messages.isEmpty()) {
+                throw notAnArray(body);
+            }
+            if (parser.nextToken() != null) {
+                throw new ApiException(400, "The batch body has more after its array (at byte "
+                        + parser.currentTokenLocation().getByteOffset() + "); send one JSON array");
+            }
+            return messages;
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "The batch body is not valid JSON: " + e.getOriginalMessage()
+                    + " (at byte " + e.getLocation().getByteOffset() + "); send a JSON array, one element per message");
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read a request body held in memory", e);
+        }
+    }
+
+    private static ApiException notAnArray(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        return new ApiException(400, "The batch body must be a JSON array of at least one message, not "
+                + (text.length() > 60 ? text.substring(0, 57) + "..." : text));
+    }
+}
