@@ -103,7 +103,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             due++;
             try {
                 List<Message> batch = log.read(configuration.getTopic(), cursor.partition(), cursor.position(),
-                        configuration.getBatchSize());
+                        cursor.fetchLimit(configuration.getBatchSize()));
                 if (!batch.isEmpty()) {
                     fetched.add(new Fetched(cursor, batch));
                     messages += batch.size();

@@ -24,6 +24,7 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
     private final List<Exchange> jsonBatches = new CopyOnWriteArrayList<>();
     private final List<String> manualBatches = new CopyOnWriteArrayList<>();
     private final AtomicBoolean failedOnce = new AtomicBoolean();
+    private final List<String> growingBatches = new CopyOnWriteArrayList<>();
     @BindToRegistry("failures")
     private final RecordingExceptionHandler failures = new RecordingExceptionHandler();
 
@@ -43,6 +44,17 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
                                     "orders", 0));
                             if (failedOnce.compareAndSet(false, true)) {
                                 throw new IllegalStateException("warehouse offline");
+                            }
+                        });
+
+                from("klite:growing?group=billing&batching=true&batchSize=10&initialDelay=0&delay=50")
+                        .process(exchange -> {
+                            KliteBatch batch = exchange.getIn().getBody(KliteBatch.class);
+                            growingBatches.add(batch.firstOffset() + ".." + batch.lastOffset());
+                            if (growingBatches.size() == 1) {
+                                // more messages arrive while the first batch fails
+                                template.sendBody("klite:growing", List.of("4", "5"));
+                                throw new IllegalStateException("receiver down");
                             }
                         });
 
@@ -76,6 +88,14 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
                 "[7] first=7 last=7 committed=OptionalLong[6]");
         assertThat(failures.handled).singleElement().asString().contains(
                 "Failed to process the batch of offsets 1..3 of topic 'orders' partition 0", "warehouse offline");
+    }
+
+    @Test
+    void aFailedBatchComesAgainWithTheSameOffsetsThoughMoreMessagesArrived() {
+        template.sendBody("klite:growing", List.of("1", "2", "3"));
+
+        await().untilAsserted(() -> assertThat(file().committed("billing", "growing", 0)).hasValue(5));
+        assertThat(growingBatches).containsExactly("1..3", "1..3", "4..5");
     }
 
     @Test

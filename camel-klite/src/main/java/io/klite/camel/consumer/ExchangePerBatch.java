@@ -11,7 +11,7 @@ import org.apache.camel.Exchange;
 
 /**
  * {@code batching=true}: one exchange per partition per poll, body a {@link KliteBatch}; committed as a whole when the
- * exchange succeeds, delivered again as a whole when it fails.
+ * exchange succeeds, delivered again as a whole, with the same offsets, when it fails.
  */
 final class ExchangePerBatch extends Delivery {
 
@@ -33,6 +33,7 @@ final class ExchangePerBatch extends Delivery {
             exchange.getIn().setHeader(KliteConstants.LAST_OFFSET, batch.lastOffset());
             setTimestamp(exchange, messages.get(messages.size() - 1));
             if (!process(exchange, cursor, "the batch of offsets " + batch.firstOffset() + ".." + batch.lastOffset())) {
+                cursor.batchFailed(batch.lastOffset());
                 return 0;
             }
         } finally {

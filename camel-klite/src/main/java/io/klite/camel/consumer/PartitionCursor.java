@@ -1,9 +1,10 @@
 package io.klite.camel.consumer;
 
 /**
- * Where a consumer stands on one partition. Invariant: {@link #position()} is the offset of the last message whose
+ * Where a consumer stands on one partition. Invariants: {@link #position()} is the offset of the last message whose
  * exchange succeeded (or where the group started), so the next fetch starts right after it and a failed message is
- * fetched again before anything after it. Used by the consumer's poll thread only.
+ * fetched again before anything after it; a failed batch is fetched again with the same offsets, not more, until it
+ * succeeds. Used by the consumer's poll thread only.
  */
 public final class PartitionCursor {
 
@@ -11,6 +12,7 @@ public final class PartitionCursor {
     private long position;
     private long retryAtNanos;
     private boolean paused;
+    private long failedBatchEnd;
 
     PartitionCursor(int partition, long position) {
         this.partition = partition;
@@ -33,6 +35,18 @@ public final class PartitionCursor {
     /** Moves to {@code offset}, backwards too: the group's offset was reset. */
     void resetTo(long offset) {
         position = offset;
+        failedBatchEnd = 0;
+    }
+
+    /** Remembers the last offset of a batch that failed, so that it is offered again as the same batch. */
+    void batchFailed(long lastOffset) {
+        failedBatchEnd = lastOffset;
+    }
+
+    /** The most messages the next fetch may take: {@code batchSize}, or what is left of a failed batch. */
+    public int fetchLimit(int batchSize) {
+        long left = failedBatchEnd - position;
+        return left > 0 && left < batchSize ? (int) left : batchSize;
     }
 
     /** Holds the partition back until {@code retryAtNanos} ({@link System#nanoTime()}), after a failure. */
