@@ -31,9 +31,9 @@ class KliteRuntimeReadmeExamplesTest {
 
         List<HttpWorker> workers = WorkerFile.read(file);
 
-        assertThat(workers).extracting(HttpWorker::routeId).containsExactly("worker/orders/billing/0",
-                "worker/orders/billing/1", "worker/orders/analytics/0", "worker/orders/analytics/1",
-                "worker/orders/analytics/2", "worker/orders/analytics/3");
+        assertThat(workers).extracting(HttpWorker::routeId).containsExactly("worker:orders:billing:0",
+                "worker:orders:billing:1", "worker:orders:analytics:0", "worker:orders:analytics:1",
+                "worker:orders:analytics:2", "worker:orders:analytics:3");
     }
 
     @Test

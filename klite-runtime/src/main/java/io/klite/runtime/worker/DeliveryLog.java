@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
+import java.time.Instant;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,8 @@ public final class DeliveryLog implements ExceptionHandler {
     /** Consecutive failed attempts per route, for the batch starting at {@code firstOffset}. */
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
 
-    private record Failing(long firstOffset, int attempts) {
+    /** The batch a worker route keeps failing to deliver. */
+    record Failing(long firstOffset, Object lastOffset, int attempts, String reason, Instant since) {
     }
 
     @Override
@@ -60,11 +62,15 @@ public final class DeliveryLog implements ExceptionHandler {
             LOG.debug("Failure in detail", exception);
             return;
         }
+        String reason = reason(exception, exchange.getProperty(TIMEOUT, String.class));
+        Object last = exchange.getIn().getHeader(KliteConstants.LAST_OFFSET);
         Failing now = failing.compute(exchange.getFromRouteId(), (route, before) ->
-                new Failing(first, before != null && before.firstOffset() == first ? before.attempts() + 1 : 1));
+                before != null && before.firstOffset() == first
+                        ? new Failing(first, last, before.attempts() + 1, reason, before.since())
+                        : new Failing(first, last, 1, reason, Instant.now()));
         LOG.warn("Delivery to {} failed: {}; topic '{}' partition {} offsets {}..{} for group '{}', attempt {};"
                  + " posting the same batch again in {}",
-                forLog(exchange), reason(exception, exchange.getProperty(TIMEOUT, String.class)),
+                forLog(exchange), reason,
                 exchange.getIn().getHeader(KliteConstants.TOPIC), exchange.getIn().getHeader(KliteConstants.PARTITION),
                 first, exchange.getIn().getHeader(KliteConstants.LAST_OFFSET),
                 exchange.getIn().getHeader(KliteConstants.GROUP), now.attempts(), exchange.getProperty(INTERVAL));
@@ -75,6 +81,11 @@ public final class DeliveryLog implements ExceptionHandler {
     public int failedAttempts(String routeId) {
         Failing now = failing.get(routeId);
         return now == null ? 0 : now.attempts();
+    }
+
+    /** The worker routes whose current batch has failed, by route id. */
+    Map<String, Failing> failing() {
+        return Map.copyOf(failing);
     }
 
     /** Notes an accepted batch, logging the end of a run of failures. */

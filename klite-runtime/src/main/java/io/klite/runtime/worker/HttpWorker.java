@@ -28,11 +28,11 @@ public record HttpWorker(String topic, String group, int partition, int partitio
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     /**
-     * The route id Klite gives the worker: {@code worker/<topic>/<group>/<partition>}, one per worker since neither
-     * a topic nor a group name holds a {@code /}.
+     * The route id Klite gives the worker: {@code worker:<topic>:<group>:<partition>}, one per worker since neither
+     * a topic nor a group name holds a {@code :}.
      */
     public String routeId() {
-        return "worker/" + topic + "/" + group + "/" + partition;
+        return "worker:" + topic + ":" + group + ":" + partition;
     }
 
     /** {@code scheme://host[:port]} of a URL: what the HTTP client connects to. */

@@ -17,6 +17,7 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,12 @@ public final class HttpWorkerRoutes extends RouteBuilder {
             throw new WorkerConfigException(TIMEOUT_PROPERTY + ": " + e.getMessage(), e);
         }
         bindToRegistry(DeliveryLog.BEAN, deliveryLog);
+        HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
+        if (health != null) {
+            WorkersHealthCheck check = new WorkersHealthCheck(deliveryLog);
+            check.setCamelContext(getContext());
+            health.register(check);
+        }
 
         routeTemplate(TEMPLATE)
                 .templateParameter("topic", null, "The topic to deliver")

@@ -47,7 +47,7 @@ class KliteRuntimeTakesSettingsFromEveryPlaceIT {
             assertThat(klite.awaitRunning()).matches("http://127\\.0\\.0\\.1:\\d+").isNotEqualTo("http://127.0.0.1:8080");
             assertThat(klite.awaitExit(Duration.ofSeconds(30))).isZero();
             assertThat(klite.output()).contains("Worker file my-workers.yaml: 1 route(s)")
-                    .contains("Started worker/orders/billing/0");
+                    .contains("Started worker:orders:billing:0");
         }
     }
 

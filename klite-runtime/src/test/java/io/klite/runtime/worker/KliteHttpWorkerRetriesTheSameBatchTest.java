@@ -4,9 +4,14 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.log.KliteLog;
 import io.klite.runtime.HttpSink;
 import io.klite.runtime.RunningKlite;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,18 +85,32 @@ class KliteHttpWorkerRetriesTheSameBatchTest {
             klite.file().send("orders", 0, "{\"order\":4}");
             klite.file().send("orders", 0, "{\"order\":5}");
             DeliveryLog deliveryLog = klite.context().getRegistry().lookupByNameAndType(DeliveryLog.BEAN, DeliveryLog.class);
-            await().atMost(10, SECONDS).until(() -> deliveryLog.failedAttempts("worker/orders/billing/0") >= 2);
+            await().atMost(10, SECONDS).until(() -> deliveryLog.failedAttempts("worker:orders:billing:0") >= 3);
             assertThat(committed(klite, 0)).hasValue(3);
+            // the overall health says which worker is stuck, while liveness and readiness stay up
+            HttpResponse<String> health = get(klite.api() + "/observe/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(new ObjectMapper().readTree(health.body()).findValue("message").asText())
+                    .startsWith("1 worker(s) cannot deliver: worker:orders:billing:0 offsets 4..5: ")
+                    .contains(" failed attempts since ", "last: cannot connect");
+            assertThat(get(klite.api() + "/observe/health/live").statusCode()).isEqualTo(200);
+            assertThat(get(klite.api() + "/observe/health/ready").statusCode()).isEqualTo(200);
 
             // back on the same port: the waiting batch arrives, whole and in order, and is committed
             try (HttpSink back = HttpSink.start(port, request -> 200)) {
                 await().atMost(10, SECONDS).until(() -> committed(klite, 0).orElse(0) == 5);
                 assertThat(back.received(0)).extracting(HttpSink.Request::offsets).containsExactly(List.of(4L, 5L));
-                assertThat(deliveryLog.failedAttempts("worker/orders/billing/0")).isZero();
+                assertThat(deliveryLog.failedAttempts("worker:orders:billing:0")).isZero();
+                assertThat(get(klite.api() + "/observe/health").statusCode()).isEqualTo(200);
             }
         } finally {
             sink.close();
         }
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static OptionalLong committed(RunningKlite klite, int partition) {

@@ -42,7 +42,7 @@ class WorkerFileReadsTheOriginalFormatTest {
         assertThat(workers).filteredOn(w -> w.topic().equals("orders")).allMatch(w -> w.partitionCount() == 4);
         assertThat(workers.get(6)).isEqualTo(new HttpWorker("events", "event-handler", 0, 1,
                 URI.create("http://127.0.0.1:9000/events"), 25, Duration.ofSeconds(2)));
-        assertThat(workers).extracting(HttpWorker::routeId).contains("worker/orders/order-analytics/3");
+        assertThat(workers).extracting(HttpWorker::routeId).contains("worker:orders:order-analytics:3");
     }
 
     @Test
@@ -191,7 +191,7 @@ class WorkerFileReadsTheOriginalFormatTest {
                   a: { consumerGroups: { b-c: { partitions: [0], endpoint: "http://127.0.0.1/x" } } }
                 """));
 
-        assertThat(workers).extracting(HttpWorker::routeId).containsExactly("worker/a-b/c/0", "worker/a/b-c/0");
+        assertThat(workers).extracting(HttpWorker::routeId).containsExactly("worker:a-b:c:0", "worker:a:b-c:0");
     }
 
     @Test
