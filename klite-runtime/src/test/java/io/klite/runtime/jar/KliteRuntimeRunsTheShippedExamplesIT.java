@@ -53,6 +53,33 @@ class KliteRuntimeRunsTheShippedExamplesIT {
         }
     }
 
+    @Test
+    void theExampleSinkPrintsWhatTheWorkerDelivers() throws Exception {
+        copy("routes/demo-orders.yaml");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path sinkOutput = dir.resolve("sink.out");
+        Process sink = new ProcessBuilder("python3", REPOSITORY.resolve("examples/sink.py").toString(),
+                String.valueOf(port)).redirectErrorStream(true).redirectOutput(sinkOutput.toFile()).start();
+        try {
+            await().atMost(20, SECONDS).until(() -> Files.readString(sinkOutput).contains("sink listening"));
+            Files.writeString(dir.resolve("examples-workers.yaml"),
+                    Files.readString(REPOSITORY.resolve("examples/workers.yaml"))
+                            .replace("http://127.0.0.1:9000", "http://127.0.0.1:" + port));
+
+            try (KliteProcess klite = KliteProcess.start(dir, "--klite.workers=examples-workers.yaml")) {
+                klite.awaitRunning();
+                await().atMost(30, SECONDS).until(() -> Files.readString(sinkOutput).contains("got demo-orders/"));
+                assertThat(Files.readString(sinkOutput)).containsPattern(
+                        "got demo-orders/[01] offsets \\d+\\.\\.\\d+, first: \\{\"orderId\": \\d+");
+            }
+        } finally {
+            sink.destroy();
+        }
+    }
+
     private void copy(String file) throws Exception {
         Files.createDirectories(dir.resolve(file).getParent());
         Files.copy(REPOSITORY.resolve(file), dir.resolve(file));
