@@ -102,8 +102,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             }
             due++;
             try {
-                List<Message> batch = log.read(configuration.getTopic(), cursor.partition(), cursor.position(),
-                        cursor.fetchLimit(configuration.getBatchSize()));
+                List<Message> batch = cursor.toDeliver(log.read(configuration.getTopic(), cursor.partition(),
+                        cursor.position(), cursor.fetchLimit(configuration.getBatchSize())));
                 if (!batch.isEmpty()) {
                     fetched.add(new Fetched(cursor, batch));
                     messages += batch.size();

@@ -91,15 +91,29 @@ public class KliteProducer extends DefaultProducer {
         } else {
             payload = payload(exchange, body, -1);
         }
-        int existing = partitionCount();
+        int existing = partitionCount(false);
         int count = existing > 0 ? existing : configuration.getPartitionCount();
         int partition = partition(message, key, keyFromHeader, count);
-        TopicPartition target = new TopicPartition(topic, partition);
+        if (partition >= count && existing > 0) {
+            // the cached count may be up to a second old: another program may just have added partitions
+            existing = partitionCount(true);
+            count = existing > 0 ? existing : configuration.getPartitionCount();
+            partition = partition(message, key, keyFromHeader, count);
+        }
+        TopicPartition target = new TopicPartition(topic, partition); // refuses a negative number
         if (partition >= count) {
             throw target.outOfRange(existing > 0, count);
         }
         if (existing == 0) {
-            log.createTopicIfAbsent(topic, configuration.getPartitionCount());
+            int created = log.createTopicIfAbsent(topic, configuration.getPartitionCount());
+            if (created != count) {
+                // another program created the topic meanwhile, with another count: choose again
+                count = created;
+                partition = partition(message, key, keyFromHeader, count);
+                if (partition >= count) {
+                    throw new TopicPartition(topic, partition).outOfRange(true, count);
+                }
+            }
         }
         long lastOffset;
         if (payload instanceof List<?> payloads) {
@@ -151,13 +165,13 @@ public class KliteProducer extends DefaultProducer {
     }
 
     /**
-     * The topic's partition count, read at most once per {@link #PARTITION_COUNT_MAX_AGE}; 0 while the topic does not
-     * exist.
+     * The topic's partition count, read at most once per {@link #PARTITION_COUNT_MAX_AGE} unless {@code fresh}; 0 while
+     * the topic does not exist.
      */
-    private int partitionCount() {
+    private int partitionCount(boolean fresh) {
         long now = System.nanoTime();
         int count = partitionCount;
-        if (count == 0 || now - partitionCountReadAt > PARTITION_COUNT_MAX_AGE) {
+        if (fresh || count == 0 || now - partitionCountReadAt > PARTITION_COUNT_MAX_AGE) {
             count = log.partitionCount(configuration.getTopic());
             if (count == 0) {
                 return 0;

@@ -25,6 +25,7 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
     private final List<String> manualBatches = new CopyOnWriteArrayList<>();
     private final AtomicBoolean failedOnce = new AtomicBoolean();
     private final List<String> growingBatches = new CopyOnWriteArrayList<>();
+    private final List<List<Long>> gapBatches = new CopyOnWriteArrayList<>();
     @BindToRegistry("failures")
     private final RecordingExceptionHandler failures = new RecordingExceptionHandler();
 
@@ -54,6 +55,17 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
                             if (growingBatches.size() == 1) {
                                 // more messages arrive while the first batch fails
                                 template.sendBody("klite:growing", List.of("4", "5"));
+                                throw new IllegalStateException("receiver down");
+                            }
+                        });
+
+                from("klite:gaps?group=billing&batching=true&batchSize=10&initialDelay=0&delay=50")
+                        .routeId("gaps").autoStartup(false)
+                        .process(exchange -> {
+                            KliteBatch batch = exchange.getIn().getBody(KliteBatch.class);
+                            gapBatches.add(batch.messages().stream().map(Message::offset).toList());
+                            if (gapBatches.size() == 1) {
+                                template.sendBody("klite:gaps", List.of("6", "7", "8"));
                                 throw new IllegalStateException("receiver down");
                             }
                         });
@@ -96,6 +108,20 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
 
         await().untilAsserted(() -> assertThat(file().committed("billing", "growing", 0)).hasValue(5));
         assertThat(growingBatches).containsExactly("1..3", "1..3", "4..5");
+    }
+
+    @Test
+    void aFailedBatchWithGapsInItsOffsetsDoesNotGrowEither() throws Exception {
+        // offsets 1 and 5 are left: another program deleted 2..4 before the consumer started
+        file().sendBatch("gaps", 0, List.of("1", "2", "3", "4", "5"));
+        try (java.sql.Connection jdbc = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db());
+                java.sql.Statement statement = jdbc.createStatement()) {
+            statement.execute("DELETE FROM \"gaps_0\" WHERE id BETWEEN 2 AND 4");
+        }
+        context.getRouteController().startRoute("gaps");
+
+        await().untilAsserted(() -> assertThat(file().committed("billing", "gaps", 0)).hasValue(8));
+        assertThat(gapBatches).containsExactly(List.of(1L, 5L), List.of(1L, 5L), List.of(6L, 7L, 8L));
     }
 
     @Test

@@ -106,6 +106,16 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
     }
 
     @Test
+    void aPartitionAnotherProgramJustAddedIsWritable() {
+        template.sendBody("klite:grown?partitionCount=2", "x");
+        file().createTopic("grown", 3);
+
+        template.sendBodyAndHeader("klite:grown?partitionCount=2", "y", KliteConstants.PARTITION, 2);
+
+        assertThat(file().endOffset("grown", 2)).isEqualTo(1);
+    }
+
+    @Test
     void partitionHeaderLeftForAnotherTopicDoesNotSteerThisOne() {
         // a route writing to orders (6 partitions) and then to audit (1 partition): the partition header the first
         // producer left names orders' partition, and must not be applied to audit

@@ -27,6 +27,8 @@ public class KliteMain extends Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(KliteMain.class);
 
+    private boolean optionsShown;
+
     public KliteMain() {
         setPropertyPlaceholderLocations(PROPERTIES);
         if (Files.isDirectory(Path.of("routes"))) {
@@ -42,7 +44,8 @@ public class KliteMain extends Main {
      * Runs until stopped, taking {@code --key=value} arguments as settings that win over every other source and
      * the rest as Camel Main's own ({@code -duration 10} and so on).
      *
-     * @return the process's exit code: 0 after a clean stop, 1 where start-up failed (said in one log line)
+     * @return the process's exit code: 0 after {@code -duration} or {@code -help}, 1 where start-up failed (said in
+     *         one log line). SIGTERM ends the JVM itself, after a clean stop, with 143 as for any Java service.
      */
     @Override
     public int run(String[] args) {
@@ -61,12 +64,24 @@ public class KliteMain extends Main {
             }
         }
         try {
-            return super.run(camelArgs.toArray(String[]::new));
+            int exitCode = super.run(camelArgs.toArray(String[]::new));
+            if (optionsShown && !camelArgs.contains("-h") && !camelArgs.contains("-help")) {
+                LOG.error("Klite cannot start: unknown argument in {}; settings are --key=value", camelArgs);
+                return 1;
+            }
+            return exitCode;
         } catch (Exception e) {
             LOG.error("Klite cannot start: {}", describe(e));
             LOG.debug("Start-up failure in detail", e);
             return 1;
         }
+    }
+
+    /** Camel Main lists its options for {@code -help} and for an argument it does not know. */
+    @Override
+    public void showOptions() {
+        optionsShown = true;
+        super.showOptions();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +39,8 @@ public final class HttpSink implements AutoCloseable {
         public final Headers headers;
         public final byte[] body;
         public final java.time.Instant receivedAt = java.time.Instant.now();
+        /** Headers a responder wants on its answer. */
+        public final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
         public volatile int status;
         private final HttpSink sink;
 
@@ -113,6 +116,7 @@ public final class HttpSink implements AutoCloseable {
         } catch (Exception e) {
             status = 599;
         }
+        request.answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         try {
             exchange.sendResponseHeaders(status, -1);
             request.status = status;

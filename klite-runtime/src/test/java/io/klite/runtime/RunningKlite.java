@@ -28,7 +28,12 @@ public final class RunningKlite implements AutoCloseable {
 
     public static RunningKlite start(Path folder, Map<String, String> properties) throws Exception {
         RunningKlite klite = new RunningKlite(folder, properties);
-        klite.main.start();
+        try {
+            klite.main.start();
+        } catch (Exception | Error e) {
+            klite.main.stop();
+            throw e;
+        }
         return klite;
     }
 

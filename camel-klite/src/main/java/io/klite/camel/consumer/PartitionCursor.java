@@ -1,5 +1,8 @@
 package io.klite.camel.consumer;
 
+import io.klite.log.Message;
+import java.util.List;
+
 /**
  * Where a consumer stands on one partition. Invariants: {@link #position()} is the offset of the last message whose
  * exchange succeeded (or where the group started), so the next fetch starts right after it and a failed message is
@@ -47,6 +50,23 @@ public final class PartitionCursor {
     public int fetchLimit(int batchSize) {
         long left = failedBatchEnd - position;
         return left > 0 && left < batchSize ? (int) left : batchSize;
+    }
+
+    /**
+     * The fetched messages that belong in the next batch: all of them, or, while a failed batch is offered again,
+     * those up to its last offset (offsets may have gaps, where rows were deleted, so the fetch limit alone can
+     * take more).
+     */
+    public List<Message> toDeliver(List<Message> fetched) {
+        if (failedBatchEnd <= position || fetched.isEmpty()
+            || fetched.get(fetched.size() - 1).offset() <= failedBatchEnd) {
+            return fetched;
+        }
+        int end = 0;
+        while (end < fetched.size() && fetched.get(end).offset() <= failedBatchEnd) {
+            end++;
+        }
+        return end == 0 ? fetched : fetched.subList(0, end);
     }
 
     /** Holds the partition back until {@code retryAtNanos} ({@link System#nanoTime()}), after a failure. */

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +24,7 @@ import java.util.List;
 final class JsonBatch {
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private JsonBatch() {
     }
@@ -28,6 +33,10 @@ final class JsonBatch {
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw notAnArray(body);
+            }
+            if (parser.currentTokenLocation().getByteOffset() < 0) {
+                // Jackson reads UTF-16 and UTF-32 as characters, without byte positions to slice elements by
+                throw new ApiException(400, "The batch body is not UTF-8; send JSON in UTF-8");
             }
             List<byte[]> messages = new ArrayList<>();
             for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
@@ -41,7 +50,7 @@ final class JsonBatch {
                         throw new ApiException(400, "Batch element " + index + " is an empty string; every element"
                                 + " must be a message");
                     }
-                    messages.add(text.getBytes(StandardCharsets.UTF_8));
+                    messages.add(utf8(text, index));
                     continue;
                 }
                 int start = (int) parser.currentTokenLocation().getByteOffset();
@@ -62,6 +71,18 @@ final class JsonBatch {
                     + " (at byte " + e.getLocation().getByteOffset() + "); send a JSON array, one element per message");
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read a request body held in memory", e);
+        }
+    }
+
+    /** A string element's text as UTF-8, refusing one that is not Unicode text (a lone surrogate escape). */
+    private static byte[] utf8(String text, int index) {
+        try {
+            ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(text));
+            return Arrays.copyOf(bytes.array(), bytes.limit());
+        } catch (CharacterCodingException e) {
+            throw new ApiException(400, "Batch element " + index + " is not valid Unicode text (" + e.getMessage()
+                    + "); send the message as text or as JSON");
         }
     }
 

@@ -1,7 +1,6 @@
 package io.klite.runtime.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.camel.KliteComponent;
 import io.klite.camel.KliteConstants;
@@ -15,8 +14,6 @@ import io.klite.log.KliteStorageException;
 import io.klite.log.TopicInfo;
 import io.klite.log.TopicPartition;
 import io.klite.log.UnknownTopicException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,11 +159,12 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     private static byte[] body(Exchange exchange) {
         byte[] body = exchange.getIn().getBody(byte[].class);
         String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
             // the HTTP server reads a form into fields, and the body is gone
-            throw new ApiException(400, "The body was sent as a form (Content-Type: application/x-www-form-urlencoded,"
-                    + " curl -d's default); send the message with its own type, such as -H 'Content-Type:"
-                    + " application/json'");
+            throw new ApiException(400, "The body was sent as a form (Content-Type: " + contentType.split(";")[0]
+                    + "; application/x-www-form-urlencoded is curl -d's default); send the message with its own type,"
+                    + " such as -H 'Content-Type: application/json'");
         }
         if (body == null || body.length == 0) {
             throw new ApiException(400, "The request body is empty; the body is the message");
@@ -234,13 +232,5 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         });
         json.put("partitions", partitions);
         return json;
-    }
-
-    private static String firstLine(String text) {
-        return text == null ? "" : text.lines().findFirst().orElse("");
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
     }
 }

@@ -129,7 +129,12 @@ public record HttpWorker(String topic, String group, int partition, int partitio
                 throw new IllegalArgumentException("'" + text + "' is not an http(s) URL" + rule);
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new IllegalArgumentException("'" + text + "' has no host" + rule);
+                throw new IllegalArgumentException("'" + text + "' has no valid host (a host name is letters, digits,"
+                        + " '-' and '.')" + rule);
+            }
+            if (uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("'" + text + "' has a fragment (#" + uri.getRawFragment()
+                        + "), which is never sent to a server; give the endpoint without it");
             }
             if (uri.getRawUserInfo() != null) {
                 throw new IllegalArgumentException("'" + withoutQuery(uri) + "' carries user info (user:password@),"
@@ -141,12 +146,25 @@ public record HttpWorker(String topic, String group, int partition, int partitio
             return uri;
         }
 
+        /** Digits only: what is checked here goes into a route's URI exactly as written. */
+        /**
+         * Checks a worker's partition against the database as it is: an existing topic must have the partition (Klite
+         * adds no partitions to an existing topic), and no existing topic may differ from it in case only.
+         */
+        public static void fitsDatabase(KliteLog log, String topic, int partition) {
+            int count = log.partitionCount(topic);
+            if (count > 0 && partition >= count) {
+                throw new IllegalArgumentException("partition " + partition + " is beyond the existing topic '" + topic
+                        + "', which has " + TopicPartition.validRange(count) + "; Klite adds no partitions to an"
+                        + " existing topic");
+            }
+        }
+
         private static int integer(String text, String what) {
-            try {
-                return Integer.parseInt(text == null ? "" : text);
-            } catch (NumberFormatException e) {
+            if (text == null || !text.matches("[0-9]{1,9}")) {
                 throw new IllegalArgumentException("'" + text + "' is not " + what + ": a whole number is expected");
             }
+            return Integer.parseInt(text);
         }
     }
 }

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -79,7 +81,7 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                 .configure(HttpWorkerRoutes::prepareRoute)
                 // what makes it a worker is pinned, whatever camel.component.klite.* says for other endpoints
                 .from("klite:{{topic}}?group={{group}}&partition={{partition}}&partitionCount={{partitionCount}}"
-                      + "&batching=true&batchSize={{batchSize}}&delay={{interval}}&autoOffsetReset=earliest"
+                      + "&batching=true&batchSize={{batchSize}}&initialDelay=0&delay={{interval}}&autoOffsetReset=earliest"
                       + "&allowManualCommit=false&bridgeErrorHandler=false&exceptionHandler=#" + DeliveryLog.BEAN)
                 .errorHandler(noErrorHandler())
                 .setProperty(DeliveryLog.ENDPOINT, constant("{{endpoint}}"))
@@ -125,6 +127,17 @@ public final class HttpWorkerRoutes extends RouteBuilder {
             file = present.get(0);
         }
         List<HttpWorker> workers = WorkerFile.read(file);
+        // every worker is checked against the database before any route creates a topic
+        withLog(getContext(), log -> {
+            for (HttpWorker worker : workers) {
+                try {
+                    HttpWorker.Settings.fitsDatabase(log, worker.topic(), worker.partition());
+                } catch (RuntimeException e) {
+                    throw new WorkerConfigException(file + ": topics." + worker.topic() + ".consumerGroups."
+                            + worker.group() + ".partitions: " + e.getMessage(), e);
+                }
+            }
+        });
         LOG.info("Worker file {}: {} route(s), one per topic, group and partition", file, workers.size());
         return workers;
     }
@@ -152,10 +165,22 @@ public final class HttpWorkerRoutes extends RouteBuilder {
         check(where, parameters, "interval", HttpWorker.Settings::duration);
         check(where, parameters, "endpoint", HttpWorker.Settings::endpoint);
 
-        KliteComponent klite = route.getCamelContext().getComponent("klite", KliteComponent.class);
+        withLog(route.getCamelContext(), log -> {
+            try {
+                HttpWorker.Settings.fitsDatabase(log, topic, partition);
+            } catch (RuntimeException e) {
+                throw new WorkerConfigException(where.apply("partition") + ": " + e.getMessage(), e);
+            }
+            log.createTopicIfAbsent(topic, Math.max(partitionCount, partition + 1));
+        });
+    }
+
+    /** Runs {@code work} on the klite: component's log of its database. */
+    private static void withLog(CamelContext context, Consumer<KliteLog> work) {
+        KliteComponent klite = context.getComponent("klite", KliteComponent.class);
         KliteLog log = klite.acquireLog(klite.getConfiguration().getDatabase());
         try {
-            log.createTopicIfAbsent(topic, Math.max(partitionCount, partition + 1));
+            work.accept(log);
         } finally {
             klite.releaseLog(log);
         }

@@ -55,7 +55,8 @@ public final class WorkerFile {
         }
         boolean json = file.toLowerCase().endsWith(".json");
         ObjectMapper mapper = (json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory()))
-                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         JsonNode root;
         try {
             root = mapper.readTree(content);

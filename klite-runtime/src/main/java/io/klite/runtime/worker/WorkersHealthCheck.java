@@ -36,7 +36,9 @@ final class WorkersHealthCheck extends AbstractHealthCheck {
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Map<String, Object> stuck = new TreeMap<>();
         deliveryLog.failing().forEach((route, failing) -> {
-            if (failing.attempts() >= DOWN_AFTER) {
+            // a route that was stopped meanwhile is not delivering, nor failing to
+            if (failing.attempts() >= DOWN_AFTER && getCamelContext().getRouteController().getRouteStatus(route) != null
+                && getCamelContext().getRouteController().getRouteStatus(route).isStarted()) {
                 stuck.put(route, "offsets " + failing.firstOffset() + ".." + failing.lastOffset() + ": "
                         + failing.attempts() + " failed attempts since " + failing.since() + ", last: " + failing.reason());
             }

@@ -110,6 +110,24 @@ class KliteApiRefusesBadRequestsTest {
     }
 
     @Test
+    void aBatchThatIsNotUtf8OrNotUnicodeTextIs400() throws Exception {
+        ApiClient.Answer utf16 = api.post("/topics/orders/batch", "application/json",
+                "[1, 2]".getBytes(StandardCharsets.UTF_16));
+        ApiClient.Answer loneSurrogate = api.post("/topics/orders/batch", "[\"\\ud800\"]");
+        ApiClient.Answer multipart = api.post("/topics/orders/messages", "multipart/form-data; boundary=x",
+                "--x--".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(utf16.status()).isEqualTo(400);
+        assertThat(utf16.json().get("error").asText()).isEqualTo("The batch body is not UTF-8; send JSON in UTF-8");
+        assertThat(loneSurrogate.status()).isEqualTo(400);
+        assertThat(loneSurrogate.json().get("error").asText()).startsWith("Batch element 0 is not valid Unicode text");
+        assertThat(multipart.status()).isEqualTo(400);
+        assertThat(multipart.json().get("error").asText()).startsWith("The body was sent as a form (Content-Type:"
+                                                                     + " multipart/form-data;");
+        assertThat(klite.file().endOffset("orders", 0) + klite.file().endOffset("orders", 1)).isZero();
+    }
+
+    @Test
     void anUnknownTopicIs404() throws Exception {
         ApiClient.Answer answer = api.get("/topics/nope");
 

@@ -102,6 +102,15 @@ class KliteRuntimeRefusesBadConfigurationIT {
     }
 
     @Test
+    void anArgumentCamelDoesNotKnow() throws Exception {
+        try (KliteProcess klite = KliteProcess.startExactly(dir, List.of("workers.yml"))) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).isNotZero();
+            assertThat(klite.output()).contains("Klite cannot start: unknown argument in [workers.yml]; settings are"
+                                                + " --key=value");
+        }
+    }
+
+    @Test
     void anArgumentWithoutValue() throws Exception {
         try (KliteProcess klite = KliteProcess.startExactly(dir, List.of("--camel.server.port", "9999"))) {
             assertThat(klite.awaitExit(Duration.ofSeconds(30))).isNotZero();

@@ -2,6 +2,7 @@ package io.klite.runtime.worker;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.klite.log.KliteLog;
@@ -110,6 +111,31 @@ class KliteHttpWorkerPostsBatchesTest {
                 assertThat(sink.received()).singleElement()
                         .satisfies(r -> assertThat(r.pathAndQuery).isEqualTo("/crm"));
             }
+        }
+    }
+
+    @Test
+    void aWorkerBeyondAnExistingTopicsPartitionsStopsTheStartBeforeAnythingIsCreated() throws Exception {
+        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"))) {
+            log.createTopic("orders", 1);
+        }
+        Path workers = Files.writeString(dir.resolve("workers.yaml"), """
+                topics:
+                  audit:
+                    consumerGroups:
+                      keeper: { partitions: [0], endpoint: "http://127.0.0.1:9/audit" }
+                  orders:
+                    consumerGroups:
+                      billing: { partitions: [0, 3], endpoint: "http://127.0.0.1:9/orders" }
+                """);
+
+        assertThatThrownBy(() -> RunningKlite.start(dir, Map.of("klite.workers", workers.toString())).close())
+                .hasStackTraceContaining(workers + ": topics.orders.consumerGroups.billing.partitions: partition 3 is"
+                        + " beyond the existing topic 'orders', which has 1 partition (valid: 0); Klite adds no"
+                        + " partitions to an existing topic");
+        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"))) {
+            assertThat(log.partitionCount("audit")).isZero();
+            assertThat(log.partitionCount("orders")).isEqualTo(1);
         }
     }
 

@@ -96,15 +96,46 @@ class KliteHttpWorkerRetriesTheSameBatchTest {
             assertThat(get(klite.api() + "/observe/health/live").statusCode()).isEqualTo(200);
             assertThat(get(klite.api() + "/observe/health/ready").statusCode()).isEqualTo(200);
 
-            // back on the same port: the waiting batch arrives, whole and in order, and is committed
+            // back on the same port: the waiting batch arrives, whole and in order, not grown by the message that came
+            // meanwhile, and is committed; then the new message
+            klite.file().send("orders", 0, "{\"order\":6}");
             try (HttpSink back = HttpSink.start(port, request -> 200)) {
-                await().atMost(10, SECONDS).until(() -> committed(klite, 0).orElse(0) == 5);
-                assertThat(back.received(0)).extracting(HttpSink.Request::offsets).containsExactly(List.of(4L, 5L));
+                await().atMost(10, SECONDS).until(() -> committed(klite, 0).orElse(0) == 6);
+                assertThat(back.received(0)).extracting(HttpSink.Request::offsets)
+                        .containsExactly(List.of(4L, 5L), List.of(6L));
                 assertThat(deliveryLog.failedAttempts("worker:orders:billing:0")).isZero();
                 assertThat(get(klite.api() + "/observe/health").statusCode()).isEqualTo(200);
             }
         } finally {
             sink.close();
+        }
+    }
+
+    @Test
+    void aServiceUnavailableIsOneFailedAttemptWhateverItsRetryAfter() throws Exception {
+        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"))) {
+            log.send("orders", 0, "{\"order\":1}");
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        try (HttpSink sink = HttpSink.start(request -> {
+            if (attempts.incrementAndGet() <= 2) {
+                request.answerHeaders.put("Retry-After", "30");
+                return 503;
+            }
+            return 200;
+        })) {
+            Path workers = Files.writeString(dir.resolve("workers.yaml"), """
+                    topics:
+                      orders:
+                        consumerGroups:
+                          billing: { partitions: [0], endpoint: "%s", interval: 200ms }
+                    """.formatted(sink.url("/hook")));
+
+            try (RunningKlite klite = RunningKlite.start(dir, Map.of("klite.workers", workers.toString()))) {
+                // the HTTP client's own retry would wait out Retry-After: 30 and post twice per attempt
+                await().atMost(10, SECONDS).until(() -> committed(klite, 0).orElse(0) == 1);
+                assertThat(sink.received()).extracting(r -> r.status).containsExactly(503, 503, 200);
+            }
         }
     }
 

@@ -67,13 +67,16 @@ class WorkerFileReadsTheOriginalFormatTest {
             interval 5x              | interval: 5x                   | workers.yaml: topics.orders.consumerGroups.billing.interval: '5x' is not a duration
             interval without unit    | interval: 500                  | workers.yaml: topics.orders.consumerGroups.billing.interval: '500' is not a duration
             partition not a number   | partitions: ["a"]              | workers.yaml: topics.orders.consumerGroups.billing.partitions: 'a' is not a partition number
-            negative partition       | partitions: [-1]               | workers.yaml: topics.orders.consumerGroups.billing.partitions: '-1' is not a partition number; allowed: 0 to 999
+            negative partition       | partitions: [-1]               | workers.yaml: topics.orders.consumerGroups.billing.partitions: '-1' is not a partition number: a whole number is expected
+            partition too big        | partitions: [1000]             | workers.yaml: topics.orders.consumerGroups.billing.partitions: '1000' is not a partition number; allowed: 0 to 999
+            batch size with a sign   | batchSize: "+2"                | workers.yaml: topics.orders.consumerGroups.billing.batchSize: '+2' is not a batch size: a whole number is expected
+            endpoint with fragment   | endpoint: http://127.0.0.1/h#x | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http://127.0.0.1/h#x' has a fragment (#x)
             partition listed twice   | partitions: [1, 1]             | workers.yaml: topics.orders.consumerGroups.billing.partitions: partition 1 is listed twice
             partitions not a list    | partitions: 0                  | workers.yaml: topics.orders.consumerGroups.billing.partitions is not a list of partition numbers
             batch size zero          | batchSize: 0                   | workers.yaml: topics.orders.consumerGroups.billing.batchSize: '0' is not a batch size; allowed: 1 to 10000
             batch size too big       | batchSize: 20000               | workers.yaml: topics.orders.consumerGroups.billing.batchSize: '20000' is not a batch size
             endpoint not http        | endpoint: ftp://example.com/in | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'ftp://example.com/in' is not an http(s) URL
-            endpoint without host    | endpoint: http:/hook           | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http:/hook' has no host
+            endpoint without host    | endpoint: http:/hook           | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http:/hook' has no valid host
             endpoint relative        | endpoint: /hook                | workers.yaml: topics.orders.consumerGroups.billing.endpoint: '/hook' is not an http(s) URL
             interval in capitals     | interval: 5S                   | workers.yaml: topics.orders.consumerGroups.billing.interval: '5S' is not a duration
             endpoint with user info  | endpoint: http://ann:pw@127.0.0.1/h | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http://127.0.0.1/h' carries user info
@@ -168,6 +171,25 @@ class WorkerFileReadsTheOriginalFormatTest {
                 .hasMessageStartingWith(yaml + ": not valid YAML at line ").hasMessageContaining("'billing'");
         assertThatThrownBy(() -> WorkerFile.read(json)).isInstanceOf(WorkerConfigException.class)
                 .hasMessageStartingWith(json + ": not valid JSON at line ").hasMessageContaining("'orders'");
+    }
+
+    @Test
+    void refusesASecondYamlDocumentOrTrailingJson() throws Exception {
+        Path yaml = file("two.yaml", """
+                topics:
+                  orders: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/a" } } }
+                ---
+                topics:
+                  payments: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/b" } } }
+                """);
+        Path json = file("trailing.json", """
+                {"topics": {"orders": {"consumerGroups": {"g": {"partitions": [0], "endpoint": "http://127.0.0.1/a"}}}}}}
+                """);
+
+        assertThatThrownBy(() -> WorkerFile.read(yaml)).isInstanceOf(WorkerConfigException.class)
+                .hasMessageStartingWith(yaml + ": not valid YAML at line ");
+        assertThatThrownBy(() -> WorkerFile.read(json)).isInstanceOf(WorkerConfigException.class)
+                .hasMessageStartingWith(json + ": not valid JSON at line ");
     }
 
     @Test
