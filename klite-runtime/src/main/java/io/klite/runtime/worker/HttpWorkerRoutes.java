@@ -39,7 +39,7 @@ public final class HttpWorkerRoutes extends RouteBuilder {
     /** {@code klite.workers}: the worker file; by default {@code workers.yaml}, {@code workers.yml} or {@code workers.json}. */
     public static final String WORKERS_PROPERTY = "klite.workers";
 
-    /** {@code klite.worker.timeout}: the longest wait to connect, and then for the answer (the http component's timeouts). */
+    /** {@code klite.worker.timeout}: the longest wait to connect, then for the answer (the http(s) components' timeouts). */
     public static final String TIMEOUT_PROPERTY = "klite.worker.timeout";
     static final List<String> DEFAULT_FILES = List.of("workers.yaml", "workers.yml", "workers.json");
     static final List<String> KLITE_SETTINGS = List.of(WORKERS_PROPERTY, TIMEOUT_PROPERTY);
@@ -81,8 +81,9 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                 .configure(HttpWorkerRoutes::prepareRoute)
                 // what makes it a worker is pinned, whatever camel.component.klite.* says for other endpoints
                 .from("klite:{{topic}}?group={{group}}&partition={{partition}}&partitionCount={{partitionCount}}"
-                      + "&batching=true&batchSize={{batchSize}}&initialDelay=0&delay={{interval}}&autoOffsetReset=earliest"
-                      + "&allowManualCommit=false&bridgeErrorHandler=false&exceptionHandler=#" + DeliveryLog.BEAN)
+                      + "&batching=true&batchSize={{batchSize}}&initialDelay=0&delay={{interval}}"
+                      + "&autoOffsetReset=earliest&allowManualCommit=false&bridgeErrorHandler=false"
+                      + "&exceptionHandler=#" + DeliveryLog.BEAN)
                 .errorHandler(noErrorHandler())
                 .setProperty(DeliveryLog.ENDPOINT, constant("{{endpoint}}"))
                 .setProperty(DeliveryLog.INTERVAL, constant("{{interval}}"))
