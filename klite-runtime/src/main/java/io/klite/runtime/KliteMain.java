@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +79,19 @@ public class KliteMain extends Main {
         }
     }
 
+    /**
+     * Environment variables come after {@code --key=value} arguments for placeholders too: Camel would look them up
+     * first. They still come before {@code ./application.properties}, as {@link #environmentSettings} makes Klite's
+     * and the servers' ones override properties, which arguments override in turn.
+     */
+    @Override
+    protected void configurePropertiesService(CamelContext camelContext) throws Exception {
+        super.configurePropertiesService(camelContext);
+        if (camelContext.getPropertiesComponent() instanceof PropertiesComponent properties) {
+            properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK);
+        }
+    }
+
     /** Camel Main lists its options for {@code -help} and for an argument it does not know. */
     @Override
     public void showOptions() {
@@ -85,15 +100,22 @@ public class KliteMain extends Main {
     }
 
     /**
-     * The settings of environment variables camel-main 4.18 does not apply by itself: {@code CAMEL_COMPONENT_KLITE_*}
-     * (it maps component variables by its catalog of Camel's own components) and {@code CAMEL_SERVER_*} (it resolves
-     * them as placeholders but does not configure the server with them). {@code CAMEL_SERVER_PORT=9090} becomes
-     * {@code camel.server.port=9090}, {@code CAMEL_COMPONENT_KLITE_BATCH_SIZE=500} {@code camel.component.klite.batch-size=500}.
+     * The settings of environment variables camel-main 4.18 does not apply by itself, or not ahead of
+     * {@code ./application.properties}: {@code CAMEL_COMPONENT_KLITE_*} (it maps component variables by its catalog of
+     * Camel's own components), {@code CAMEL_SERVER_*} and {@code CAMEL_MANAGEMENT_*} (it resolves them as
+     * placeholders but does not configure the servers with them), and Klite's own {@code KLITE_WORKERS} and
+     * {@code KLITE_WORKER_TIMEOUT}.
+     * {@code CAMEL_SERVER_PORT=9090} becomes {@code camel.server.port=9090}, {@code KLITE_WORKER_TIMEOUT=5s}
+     * {@code klite.worker.timeout=5s}, {@code CAMEL_COMPONENT_KLITE_BATCH_SIZE=500}
+     * {@code camel.component.klite.batch-size=500}.
      */
     static Map<String, String> environmentSettings(Map<String, String> environment) {
         Map<String, String> settings = new TreeMap<>();
         environment.forEach((name, value) -> {
-            for (String prefix : List.of("CAMEL_COMPONENT_KLITE_", "CAMEL_SERVER_")) {
+            if (name.equals("KLITE_WORKERS") || name.equals("KLITE_WORKER_TIMEOUT")) {
+                settings.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+            for (String prefix : List.of("CAMEL_COMPONENT_KLITE_", "CAMEL_SERVER_", "CAMEL_MANAGEMENT_")) {
                 if (name.startsWith(prefix) && name.length() > prefix.length()) {
                     String group = prefix.substring(0, prefix.length() - 1).toLowerCase(Locale.ROOT).replace('_', '.');
                     settings.put(group + "." + name.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '-'),

@@ -52,7 +52,7 @@ final class StartupCheck extends MainListenerSupport {
         String database = context.getComponent("klite", KliteComponent.class).getConfiguration().getDatabase();
         VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
         if (server == null || server.getServer() == null) {
-            LOG.info("Klite is running, without the HTTP API (camel.server.enabled=false); database {}", database);
+            LOG.info("Klite is running without its HTTP API (camel.server.enabled=false); database {}", database);
             return;
         }
         String url = "http://" + server.getHost() + ":" + server.getServer().actualPort();

@@ -20,6 +20,10 @@ public final class ApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() throws Exception {
+        if (!getContext().getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean)
+                .orElse(false)) {
+            return; // no HTTP server, no API
+        }
         TopicsApi api = new TopicsApi();
         getContext().addService(api);
 

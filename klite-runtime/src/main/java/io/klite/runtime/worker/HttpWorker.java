@@ -149,7 +149,8 @@ public record HttpWorker(String topic, String group, int partition, int partitio
         /** Digits only: what is checked here goes into a route's URI exactly as written. */
         /**
          * Checks a worker's partition against the database as it is: an existing topic must have the partition (Klite
-         * adds no partitions to an existing topic), and no existing topic may differ from it in case only.
+         * adds no partitions to an existing topic). The log refuses a topic that differs from an existing one in case
+         * only.
          */
         public static void fitsDatabase(KliteLog log, String topic, int partition) {
             int count = log.partitionCount(topic);

@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -81,9 +83,15 @@ public final class WorkerFile {
             throw fail("topics", topics, "no topic is listed; give at least one");
         }
         List<HttpWorker> workers = new ArrayList<>();
+        Map<String, String> byLowerCase = new HashMap<>();
         while (topicEntries.hasNext()) {
             Map.Entry<String, JsonNode> topicEntry = topicEntries.next();
             String topicKey = "topics." + topicEntry.getKey();
+            String sameButCase = byLowerCase.put(topicEntry.getKey().toLowerCase(Locale.ROOT), topicEntry.getKey());
+            if (sameButCase != null) {
+                throw new WorkerConfigException(file + ": " + topicKey + " and topics." + sameButCase + " differ in case"
+                        + " only, and SQLite's table names ignore case; give them distinct names");
+            }
             String topic = check(topicKey, topicEntry.getKey(), HttpWorker.Settings::topic);
             JsonNode groups = object(topicEntry.getValue(), topicKey, Set.of("consumerGroups")).get("consumerGroups");
             String groupsKey = topicKey + ".consumerGroups";

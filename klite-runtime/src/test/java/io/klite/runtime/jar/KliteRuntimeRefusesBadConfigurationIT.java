@@ -83,8 +83,8 @@ class KliteRuntimeRefusesBadConfigurationIT {
 
     @Test
     void aPortInUse() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            KliteProcess klite = KliteProcess.startExactly(dir, List.of("--camel.server.port=" + taken.getLocalPort()));
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                KliteProcess klite = KliteProcess.startExactly(dir, List.of("--camel.server.port=" + taken.getLocalPort()))) {
 
             assertThat(klite.awaitExit(Duration.ofSeconds(30))).isNotZero();
             assertThat(klite.output()).contains("Klite cannot start: Cannot listen on 127.0.0.1:" + taken.getLocalPort());

@@ -51,6 +51,37 @@ class KliteRuntimeTakesSettingsFromEveryPlaceIT {
         }
     }
 
+    @Test
+    void anArgumentBeatsAnEnvironmentVariableForKlitesOwnSettings() throws Exception {
+        for (String name : List.of("from-env.yaml", "from-arg.yaml")) {
+            Files.writeString(dir.resolve(name), """
+                    topics:
+                      %s:
+                        consumerGroups:
+                          billing: { partitions: [0], endpoint: "http://127.0.0.1:9/hook" }
+                    """.formatted(name.substring(0, name.indexOf('.'))));
+        }
+
+        try (KliteProcess klite = KliteProcess.startExactly(dir,
+                List.of("--camel.server.port=0", "--klite.workers=from-arg.yaml", "-duration", "1"),
+                Map.of("KLITE_WORKERS", "from-env.yaml", "CAMEL_SERVER_PORT", "8080"))) {
+            klite.awaitRunning();
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(klite.output()).contains("Worker file from-arg.yaml: 1 route(s)")
+                    .doesNotContain("http://127.0.0.1:8080");
+        }
+    }
+
+    @Test
+    void withoutTheHttpServerThereIsNoApi() throws Exception {
+        try (KliteProcess klite = KliteProcess.startExactly(dir, List.of("--camel.server.enabled=false",
+                "--camel.management.enabled=false", "-duration", "1"), Map.of())) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).as(klite.output()).isZero();
+            assertThat(klite.output()).contains("Klite is running without its HTTP API (camel.server.enabled=false);"
+                                                + " database data/klite.db");
+        }
+    }
+
     private String databaseOfARun(List<String> args, Map<String, String> environment) throws Exception {
         List<String> all = new java.util.ArrayList<>(List.of("--camel.server.port=0", "-duration", "1"));
         all.addAll(args);

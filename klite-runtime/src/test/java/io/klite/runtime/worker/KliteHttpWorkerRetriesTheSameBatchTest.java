@@ -82,8 +82,7 @@ class KliteHttpWorkerRetriesTheSameBatchTest {
 
             // the receiver goes away: connections are refused, nothing is committed, the batch waits
             sink.close();
-            klite.file().send("orders", 0, "{\"order\":4}");
-            klite.file().send("orders", 0, "{\"order\":5}");
+            klite.file().sendBatch("orders", 0, List.of("{\"order\":4}", "{\"order\":5}"));
             DeliveryLog deliveryLog = klite.context().getRegistry().lookupByNameAndType(DeliveryLog.BEAN, DeliveryLog.class);
             await().atMost(10, SECONDS).until(() -> deliveryLog.failedAttempts("worker:orders:billing:0") >= 3);
             assertThat(committed(klite, 0)).hasValue(3);

@@ -193,6 +193,18 @@ class WorkerFileReadsTheOriginalFormatTest {
     }
 
     @Test
+    void refusesTwoTopicsThatDifferInCaseOnly() throws Exception {
+        Path workers = file("workers.yaml", """
+                topics:
+                  orders: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/a" } } }
+                  Orders: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/b" } } }
+                """);
+
+        assertThatThrownBy(() -> WorkerFile.read(workers)).hasMessage(workers + ": topics.Orders and topics.orders"
+                + " differ in case only, and SQLite's table names ignore case; give them distinct names");
+    }
+
+    @Test
     void refusesAGroupNameThatIsNotKafkaLike() throws Exception {
         Path workers = file("workers.yaml", """
                 topics:
