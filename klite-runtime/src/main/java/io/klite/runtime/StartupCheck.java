@@ -26,8 +26,9 @@ final class StartupCheck extends MainListenerSupport {
         if (server == null) {
             return;
         }
-        String port = main.getCamelContext().getPropertiesComponent().resolveProperty("camel.server.port").orElse("0");
-        if (!port.strip().matches("\\d{1,5}") || Integer.parseInt(port.strip()) > 65_535) {
+        String port = main.getCamelContext().getPropertiesComponent().resolveProperty("camel.server.port").orElse("0")
+                .strip();
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65_535) {
             // Camel would bind a random port instead
             throw new IllegalStateException("camel.server.port: '" + port + "' is not a port; use 0 to 65535");
         }

@@ -11,7 +11,6 @@ import io.klite.log.InvalidTopicException;
 import io.klite.log.KliteException;
 import io.klite.log.KliteLog;
 import io.klite.log.KliteStorageException;
-import io.klite.log.TopicInfo;
 import io.klite.log.TopicPartition;
 import io.klite.log.UnknownTopicException;
 import java.util.ArrayList;
@@ -74,9 +73,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
     void listTopics(Exchange exchange) {
         answer(exchange, () -> {
-            List<Map<String, Object>> topics = new ArrayList<>();
-            log.topics().forEach(topic -> topics.add(topicJson(topic)));
-            return new Answer(200, topics);
+            return new Answer(200, log.topics());
         });
     }
 
@@ -84,7 +81,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         answer(exchange, () -> {
             String topic = ProduceRequest.topic(exchange);
             return log.topics().stream().filter(t -> t.topic().equals(topic)).findFirst()
-                    .map(t -> new Answer(200, topicJson(t)))
+                    .map(t -> new Answer(200, t))
                     .orElseThrow(() -> new ApiException(404, "Topic '" + topic + "' does not exist"));
         });
     }
@@ -110,9 +107,8 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         answer(exchange, () -> {
             ProduceRequest request = ProduceRequest.of(exchange);
             Exchange sent = send(request, body(exchange));
-            String topic = request.topic();
             Map<String, Object> json = new LinkedHashMap<>();
-            json.put("topic", topic);
+            json.put("topic", request.topic());
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
             json.put("offset", sent.getMessage().getHeader(KliteConstants.OFFSET));
             return new Answer(201, json);
@@ -124,9 +120,8 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             ProduceRequest request = ProduceRequest.of(exchange);
             List<byte[]> messages = JsonBatch.messages(body(exchange));
             Exchange sent = send(request, messages);
-            String topic = request.topic();
             Map<String, Object> json = new LinkedHashMap<>();
-            json.put("topic", topic);
+            json.put("topic", request.topic());
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
             json.put("firstOffset", sent.getMessage().getHeader(KliteConstants.FIRST_OFFSET));
             json.put("count", messages.size());
@@ -218,19 +213,5 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         }
         LOG.warn("API request failed", e);
         return new ApiException(500, "Klite could not answer: " + cause.getMessage());
-    }
-
-    private static Map<String, Object> topicJson(TopicInfo topic) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("topic", topic.topic());
-        List<Map<String, Object>> partitions = new ArrayList<>();
-        topic.partitions().forEach(p -> {
-            Map<String, Object> partition = new LinkedHashMap<>();
-            partition.put("partition", p.partition());
-            partition.put("endOffset", p.endOffset());
-            partitions.add(partition);
-        });
-        json.put("partitions", partitions);
-        return json;
     }
 }

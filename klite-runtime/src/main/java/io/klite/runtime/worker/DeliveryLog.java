@@ -5,8 +5,8 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.time.Instant;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
@@ -72,7 +72,7 @@ public final class DeliveryLog implements ExceptionHandler {
                  + " posting the same batch again in {}",
                 forLog(exchange), reason,
                 exchange.getIn().getHeader(KliteConstants.TOPIC), exchange.getIn().getHeader(KliteConstants.PARTITION),
-                first, exchange.getIn().getHeader(KliteConstants.LAST_OFFSET),
+                first, last,
                 exchange.getIn().getHeader(KliteConstants.GROUP), now.attempts(), exchange.getProperty(INTERVAL));
         LOG.debug("Delivery failure in detail", exception);
     }

@@ -146,7 +146,6 @@ public record HttpWorker(String topic, String group, int partition, int partitio
             return uri;
         }
 
-        /** Digits only: what is checked here goes into a route's URI exactly as written. */
         /**
          * Checks a worker's partition against the database as it is: an existing topic must have the partition (Klite
          * adds no partitions to an existing topic). The log refuses a topic that differs from an existing one in case
@@ -161,6 +160,7 @@ public record HttpWorker(String topic, String group, int partition, int partitio
             }
         }
 
+        /** Digits only: what is checked here goes into a route's URI exactly as written. */
         private static int integer(String text, String what) {
             if (text == null || !text.matches("[0-9]{1,9}")) {
                 throw new IllegalArgumentException("'" + text + "' is not " + what + ": a whole number is expected");
