@@ -1,0 +1,6 @@
+package io.klite.bench;
+
+public final class KliteBench {
+    public static void main(String[] args) {
+    }
+}
