@@ -1,0 +1,248 @@
+package io.klite.bench;
+
+import io.klite.log.BatchResult;
+import io.klite.log.KliteLog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The runtime delivering a prefilled log to a local HTTP sink, batch {@value #BATCH_SIZE}, in a child JVM with a
+ * fixed {@value #CHILD_HEAP} heap: messages per second from the first POST to the last message, the heap after each
+ * GC over that time, and the same-run baseline of {@link HttpBaseline} (a plain client posting ready-made bodies
+ * to the same sink).
+ *
+ * <p>Run it alone from the repository root, after {@code mvn -B -q package -DskipTests}:
+ * {@code java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp klite-bench/target/klite-bench.jar
+ * io.klite.bench.RuntimeDeliveryBench [messages] [partitions]}. System properties: {@value #JAR_PROPERTY} (the
+ * runtime jar, by default {@value #DEFAULT_JAR}), {@value #CHILD_OPTIONS_PROPERTY} (more options for the child JVM,
+ * such as {@code -XX:StartFlightRecording=duration=60s,filename=/tmp/runtime.jfr}).
+ */
+public final class RuntimeDeliveryBench {
+
+    static final String JAR_PROPERTY = "klite.runtime.jar";
+    static final String DEFAULT_JAR = "klite-runtime/target/klite-runtime.jar";
+    static final String CHILD_OPTIONS_PROPERTY = "klite.bench.childJvmOptions";
+    static final long DEFAULT_MESSAGES = 10_000_000;
+    /** Two partitions, two worker routes: one per core of the 2-core machine the figures are taken on. */
+    static final int DEFAULT_PARTITIONS = 2;
+    static final String TOPIC = "bench";
+    static final int BATCH_SIZE = 500;
+    static final String CHILD_HEAP = "128m";
+
+    private static final String DATABASE = "bench.db";
+    private static final int PREFILL_BATCH = 1000;
+    private static final Duration STALL = Duration.ofSeconds(30);
+    private static final int LOG_TAIL_LINES = 40;
+
+    /**
+     * One run's figures.
+     *
+     * @param seconds                   from the first POST's arrival to the last message's
+     * @param baselineMessagesPerSecond the same sink fed by {@link HttpBaseline} in this run
+     * @param firstQuarterMaxMiB        the child's largest heap after GC in the first quarter of {@code seconds}
+     *                                  (NaN where no GC ended in it); likewise the last quarter and all of it
+     * @param gcCount                   the child's GC pauses within {@code seconds}
+     */
+    public record Result(long messages, double seconds, double messagesPerSecond, double baselineMessagesPerSecond,
+                         double firstQuarterMaxMiB, double lastQuarterMaxMiB, double maxMiB, int gcCount) {
+
+        /** Flat: the last quarter's heap after GC at most 10% (and 2 MiB) above the first quarter's. */
+        public boolean heapFlat() {
+            return !(lastQuarterMaxMiB > firstQuarterMaxMiB * 1.1 + 2);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,d messages in %.2f s: %,.0f msg/s (baseline, plain HttpClient to the"
+                    + " same sink: %,.0f msg/s, runtime at %.0f%% of it); child heap after GC, MiB: first quarter max"
+                    + " %.1f, last quarter max %.1f, max %.1f, %d GC pauses: %s",
+                    messages, seconds, messagesPerSecond, baselineMessagesPerSecond,
+                    100 * messagesPerSecond / baselineMessagesPerSecond, firstQuarterMaxMiB, lastQuarterMaxMiB,
+                    maxMiB, gcCount, heapFlat() ? "flat" : "GROWING");
+        }
+    }
+
+    private RuntimeDeliveryBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long messages = args.length > 0 ? number(args[0], "messages") : DEFAULT_MESSAGES;
+        int partitions = args.length > 1 ? Math.toIntExact(number(args[1], "partitions")) : DEFAULT_PARTITIONS;
+        Path jar = Path.of(System.getProperty(JAR_PROPERTY, DEFAULT_JAR));
+        Path workDir = Files.createTempDirectory("klite-runtime-bench");
+        Result result = run(jar, messages, partitions, workDir);
+        System.out.println("RuntimeDeliveryBench, " + partitions + " partition(s), batch " + BATCH_SIZE + ": " + result);
+        try (Stream<Path> files = Files.list(workDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(DATABASE)).toList()) {
+                Files.delete(file);
+            }
+        }
+        System.out.println("The runtime's log and GC log are in " + workDir);
+    }
+
+    /**
+     * Prefills a log in {@code workDir} with {@code messages} orders over {@code partitions} partitions, measures the
+     * baseline, then has the runtime jar deliver them all to a sink in this JVM. Leaves the database, the worker
+     * file, the child's log ({@code runtime.log}) and its GC log ({@code gc.log}) in {@code workDir}.
+     */
+    public static Result run(Path runtimeJar, long messages, int partitions, Path workDir) throws Exception {
+        if (!Files.isRegularFile(runtimeJar)) {
+            throw new IllegalArgumentException("No runtime jar at " + runtimeJar.toAbsolutePath() + "; build it with"
+                    + " mvn -B -q package -DskipTests, or name it with -D" + JAR_PROPERTY + "=<jar>");
+        }
+        if (messages < 1 || partitions < 1) {
+            throw new IllegalArgumentException("messages " + messages + " and partitions " + partitions
+                    + ": both must be at least 1");
+        }
+        Path database = workDir.resolve(DATABASE);
+        long start = System.nanoTime();
+        long[] endOffsets = prefill(database, messages, partitions);
+        System.out.printf(Locale.ROOT, "Prefilled %,d messages of %d bytes over %d partition(s) in %.1f s (%s)%n",
+                messages, OrderPayloads.SIZE, partitions, (System.nanoTime() - start) / 1e9, database);
+
+        double baseline = HttpBaseline.messagesPerSecond(BATCH_SIZE);
+        System.out.printf(Locale.ROOT, "Baseline, plain HttpClient posting ready-made %d-message bodies: %,.0f msg/s%n",
+                BATCH_SIZE, baseline);
+
+        try (BatchSink sink = new BatchSink(messages, true)) {
+            Path workers = writeWorkerFile(workDir, partitions, sink.url());
+            Path gcLog = workDir.resolve("gc.log");
+            Path childLog = workDir.resolve("runtime.log");
+            Process child = startRuntime(runtimeJar, workDir, database, workers, gcLog, childLog);
+            try {
+                awaitDelivery(sink, child, messages, childLog);
+            } finally {
+                stop(child);
+            }
+            for (int partition = 0; partition < partitions; partition++) {
+                if (sink.lastOffset(partition) != endOffsets[partition]) {
+                    throw new IllegalStateException("Partition " + partition + " was delivered up to offset "
+                            + sink.lastOffset(partition) + " but ends at " + endOffsets[partition]);
+                }
+            }
+            double seconds = (sink.lastMessageNanos() - sink.firstPostNanos()) / 1e9;
+            GcLog.Window heap = GcLog.window(GcLog.read(gcLog), sink.firstPostMillis(), sink.lastMessageMillis());
+            return new Result(messages, seconds, messages / seconds, baseline, heap.firstQuarterMaxMiB(),
+                    heap.lastQuarterMaxMiB(), heap.maxMiB(), heap.pauses());
+        }
+    }
+
+    /** Writes the orders, batches of {@value #PREFILL_BATCH} taking turns over the partitions; returns their end offsets. */
+    private static long[] prefill(Path database, long messages, int partitions) {
+        long[] endOffsets = new long[partitions];
+        try (KliteLog log = KliteLog.open(database)) {
+            log.createTopic(TOPIC, partitions);
+            long written = 0;
+            for (int batch = 0; written < messages; batch++) {
+                int size = (int) Math.min(PREFILL_BATCH, messages - written);
+                List<byte[]> payloads = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    payloads.add(OrderPayloads.order(written + i));
+                }
+                int partition = batch % partitions;
+                BatchResult result = log.sendBatch(TOPIC, partition, null, payloads);
+                endOffsets[partition] = result.lastOffset();
+                written += size;
+            }
+        }
+        return endOffsets;
+    }
+
+    private static Path writeWorkerFile(Path workDir, int partitions, String endpoint) throws IOException {
+        String list = String.join(", ", Stream.iterate(0, p -> p + 1).limit(partitions).map(String::valueOf).toList());
+        Path file = workDir.resolve("workers.yaml");
+        Files.writeString(file, "topics:\n"
+                + "  " + TOPIC + ":\n"
+                + "    consumerGroups:\n"
+                + "      bench-sink: { partitions: [" + list + "], endpoint: \"" + endpoint + "\", batchSize: "
+                + BATCH_SIZE + ", interval: 1s }\n");
+        return file;
+    }
+
+    /**
+     * Starts the runtime jar in {@code workDir} (so that it loads no {@code routes/} folder) without its HTTP API and
+     * health server, which would otherwise want port 8080.
+     */
+    private static Process startRuntime(Path jar, Path workDir, Path database, Path workers, Path gcLog,
+                                        Path childLog) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch",
+                "-Xlog:gc:file=" + gcLog + ":" + GcLog.DECORATORS));
+        String childOptions = System.getProperty(CHILD_OPTIONS_PROPERTY, "").strip();
+        if (!childOptions.isEmpty()) {
+            command.addAll(Arrays.asList(childOptions.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
+                "--camel.component.klite.database=" + database.toAbsolutePath(),
+                "--klite.workers=" + workers.toAbsolutePath(),
+                "--camel.server.enabled=false",
+                "--camel.management.enabled=false"));
+        System.out.println("Starting the runtime: " + String.join(" ", command));
+        return new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(childLog.toFile())
+                .start();
+    }
+
+    /** Waits for every message; fails where the child dies, the sink refuses a batch or nothing arrives for 30 s. */
+    private static void awaitDelivery(BatchSink sink, Process child, long messages, Path childLog)
+            throws InterruptedException, IOException {
+        long lastCount = -1;
+        long lastProgress = System.nanoTime();
+        while (!sink.awaitAll(Duration.ofSeconds(1))) {
+            String failure = sink.failure();
+            long received = sink.received();
+            if (failure != null) {
+                throw new IllegalStateException("The sink refused a batch after " + received + " of " + messages
+                        + " messages: " + failure + tail(childLog));
+            }
+            if (!child.isAlive()) {
+                throw new IllegalStateException("The runtime exited with code " + child.exitValue() + " after "
+                        + received + " of " + messages + " messages" + tail(childLog));
+            }
+            if (received != lastCount) {
+                lastCount = received;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+                throw new IllegalStateException("No message arrived for " + STALL.toSeconds() + " s, at " + received
+                        + " of " + messages + " messages" + tail(childLog));
+            }
+        }
+    }
+
+    /** SIGTERM, then SIGKILL where the runtime has not stopped within 30 s. */
+    private static void stop(Process child) throws InterruptedException {
+        child.destroy();
+        if (!child.waitFor(30, TimeUnit.SECONDS)) {
+            child.destroyForcibly().waitFor();
+            System.out.println("The runtime did not stop within 30 s of SIGTERM and was killed");
+        }
+    }
+
+    private static long number(String text, String what) {
+        try {
+            return Long.parseLong(text.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a count of " + what + "; usage: "
+                    + RuntimeDeliveryBench.class.getName() + " [messages] [partitions]", e);
+        }
+    }
+
+    private static String tail(Path childLog) throws IOException {
+        List<String> lines = Files.readAllLines(childLog, StandardCharsets.UTF_8);
+        return "; the last lines of " + childLog + ":\n"
+               + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    }
+
+}
