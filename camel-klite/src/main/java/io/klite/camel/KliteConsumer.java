@@ -3,8 +3,10 @@ package io.klite.camel;
 import io.klite.camel.consumer.Assignment;
 import io.klite.camel.consumer.Delivery;
 import io.klite.camel.consumer.PartitionCursor;
+import io.klite.camel.consumer.WakeablePollScheduler;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
+import io.klite.log.Subscription;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.apache.camel.support.ScheduledBatchPollingConsumer;
  * Polls a topic for a consumer group: each round fetches up to {@code batchSize} messages per assigned partition after
  * where the group stands and hands them to the route (see {@link Delivery} for the ordering and commit rules); a poll
  * runs rounds until one delivers nothing. Scheduling between polls ({@code delay}, {@code initialDelay}, backoff...) is
- * Camel's, as for any polling consumer.
+ * Camel's, as for any polling consumer, except that a send to the topic in this JVM starts the next poll at once (see
+ * {@link WakeablePollScheduler}; not with a {@code scheduler} of the user's choosing).
  */
 public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
@@ -26,6 +29,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private Delivery delivery;
     private KliteLog log;
     private ConsumerClaims.Claim claim;
+    private Subscription wakeups;
 
     public KliteConsumer(KliteEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -45,8 +49,15 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             assignment = new Assignment(log, configuration);
             assignment.start(System.nanoTime());
             delivery = Delivery.of(this, log, configuration);
+            if (getScheduler() == null) {
+                setScheduler(new WakeablePollScheduler(getInitialDelay(), getDelay(), getTimeUnit(), isUseFixedDelay()));
+            }
+            if (getScheduler() instanceof WakeablePollScheduler scheduler) {
+                wakeups = log.addAppendListener(configuration.getTopic(), scheduler::wake);
+            }
             super.doStart();
         } catch (Exception | Error e) {
+            stopWakeups();
             releaseClaim();
             throw e;
         }
@@ -55,9 +66,17 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     @Override
     protected void doStop() throws Exception {
         try {
+            stopWakeups();
             super.doStop();
         } finally {
             releaseClaim();
+        }
+    }
+
+    private void stopWakeups() {
+        if (wakeups != null) {
+            wakeups.close();
+            wakeups = null;
         }
     }
 

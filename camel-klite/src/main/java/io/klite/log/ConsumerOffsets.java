@@ -88,7 +88,7 @@ final class ConsumerOffsets {
             throw new UnknownTopicException("Cannot commit offset " + offset + " for group '" + group + "' on " + tp
                     + ": topic '" + tp.topic() + "' does not exist");
         }
-        catalog.onTable(tp, () -> db.write(conn -> {
+        catalog.onTable(tp, () -> db.writeGrouped(conn -> {
             // whether the table exists is decided again inside the transaction: it may have been created since
             boolean exists = state == PartitionState.READY || Catalog.scan(conn).hasTable(tp.topic(), tp.partition());
             long end = exists ? catalog.endOffset(conn, tp) : 0;

@@ -6,10 +6,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 
@@ -23,11 +29,19 @@ import org.sqlite.SQLiteConfig;
  * beside the writer. Every connection caches its prepared statements; after any SQL error the writer drops them
  * (the driver closes a statement that failed) and a reader is closed, so one failure never poisons later calls.
  * Nothing here knows about topics.
+ *
+ * <p>Group commit: {@link #writeGrouped} work of concurrent callers is queued, and whichever caller holds the write
+ * lock next runs everything queued so far in one transaction, so that N concurrent sends cost one commit (one fsync
+ * with {@link Durability#FULL}) instead of N. Each caller still gets its own outcome: where the shared transaction
+ * fails, it is rolled back and every work in it runs again alone, in its own transaction.
  */
 final class Database implements AutoCloseable {
 
     private static final int MAX_IDLE_READERS = 4;
     private static final int STATEMENT_CACHE_SIZE = 1024;
+    /** A waiting caller looks again after this long even unwoken: a safety net, every release of the lock wakes. */
+    private static final int GATHER_YIELDS = 16;
+    private static final long PARK_SAFETY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** Work on one connection; SQL errors propagate and are wrapped once, by the caller of {@code read}/{@code write}. */
     @FunctionalInterface
@@ -42,6 +56,11 @@ final class Database implements AutoCloseable {
     /** Guarded by {@link #writeLock}; null after a failed transaction could not be rolled back, until reopened. */
     private Conn writer;
     private final Deque<Conn> idleReaders = new ConcurrentLinkedDeque<>();
+    /** Work of {@link #writeGrouped} callers waiting for the next group transaction. */
+    private final ConcurrentLinkedQueue<Grouped<?>> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedCount = new AtomicInteger();
+    /** How many works the last group transaction held. Guarded by the write lock. */
+    private int lastGroupSize = 1;
     private volatile boolean closed;
 
     Database(Path path, LogOptions options) {
@@ -100,16 +119,119 @@ final class Database implements AutoCloseable {
     /** Runs work on the writer connection in one {@code BEGIN IMMEDIATE} transaction: all of it, or none of it. */
     <T> T write(Work<T> work) {
         return onWriter(conn -> {
-            conn.exec("BEGIN IMMEDIATE");
+            conn.prepare("BEGIN IMMEDIATE").execute();
             try {
                 T result = work.run(conn);
-                conn.exec("COMMIT");
+                conn.prepare("COMMIT").execute();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(conn, e);
                 throw e;
             }
         });
+    }
+
+    /**
+     * Runs work in a {@code BEGIN IMMEDIATE} transaction shared with the work of concurrent callers (group commit);
+     * returns when that transaction has committed. All of this work, or none of it, is committed, as with
+     * {@link #write}; where the shared transaction fails, this work runs again alone, so it must not have effects
+     * outside the database.
+     */
+    <T> T writeGrouped(Work<T> work) {
+        Grouped<T> mine = new Grouped<>(work, Thread.currentThread());
+        queued.add(mine);
+        queuedCount.incrementAndGet();
+        boolean interrupted = false;
+        while (!mine.done) {
+            if (writeLock.tryLock()) {
+                try {
+                    if (!mine.done) {
+                        commitQueued();
+                    }
+                } finally {
+                    unlockWriter();
+                }
+            } else {
+                // unparked when a group holding this work is over, or when the lock is free and this work is next;
+                // not interruptible, as taking the lock is not: the work may be in a transaction already
+                LockSupport.parkNanos(this, PARK_SAFETY_NANOS);
+                interrupted |= Thread.interrupted();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return mine.outcome();
+    }
+
+    /**
+     * Where the last group had several callers, lets them come back before the next group starts: the callers of
+     * a group are woken when it commits, and without this the first one back would commit alone. Yields the CPU a
+     * few times at most, and not at all for a lone caller.
+     */
+    private void gatherCallers() {
+        for (int i = 0; i < GATHER_YIELDS && lastGroupSize > 1 && queuedCount.get() < lastGroupSize; i++) {
+            Thread.yield();
+        }
+    }
+
+    /** How many {@link #writeGrouped} works wait for a group transaction: for tests. */
+    int queuedWork() {
+        return queued.size();
+    }
+
+    /**
+     * Releases the write lock; where it is free now, wakes the caller of the oldest queued work to lead the next
+     * group. Every waiting caller is thus woken once: when its work is done, or when it is its turn to lead.
+     */
+    private void unlockWriter() {
+        writeLock.unlock();
+        if (!writeLock.isHeldByCurrentThread()) {
+            Grouped<?> next = queued.peek();
+            if (next != null) {
+                LockSupport.unpark(next.caller);
+            }
+        }
+    }
+
+    /**
+     * Runs every queued work in one transaction. Where a work fails, the transaction is rolled back and each work
+     * runs again alone; where the transaction itself cannot begin or commit, every work gets that failure.
+     * Call under the write lock.
+     */
+    private void commitQueued() {
+        gatherCallers();
+        List<Grouped<?>> group = new ArrayList<>(lastGroupSize);
+        for (Grouped<?> next = queued.poll(); next != null; next = queued.poll()) {
+            group.add(next);
+        }
+        queuedCount.addAndGet(-group.size());
+        lastGroupSize = group.size();
+        Grouped<?>[] running = new Grouped<?>[1];
+        try {
+            write(conn -> {
+                for (Grouped<?> grouped : group) {
+                    running[0] = grouped;
+                    grouped.runIn(conn);
+                }
+                running[0] = null;
+                return null;
+            });
+            group.forEach(Grouped::committed);
+        } catch (RuntimeException | Error e) {
+            if (group.size() == 1 || running[0] == null) {
+                group.forEach(grouped -> grouped.failed(e));
+                return;
+            }
+            for (Grouped<?> grouped : group) {
+                try {
+                    write(grouped::runIn);
+                    grouped.committed();
+                } catch (RuntimeException | Error alone) {
+                    grouped.failed(alone);
+                }
+            }
+        }
     }
 
     /**
@@ -128,7 +250,7 @@ final class Database implements AutoCloseable {
             }
             throw storageError("write", e);
         } finally {
-            writeLock.unlock();
+            unlockWriter();
         }
     }
 
@@ -227,6 +349,55 @@ final class Database implements AutoCloseable {
 
     private KliteStorageException storageError(String what, SQLException e) {
         return new KliteStorageException("Cannot " + what + " Klite database '" + path + "': " + e.getMessage(), e);
+    }
+
+    /**
+     * One caller's work in a group transaction and, once the transaction is over, its outcome. Written under the
+     * write lock; {@code done}, written last, publishes the outcome to the caller.
+     */
+    private static final class Grouped<T> {
+
+        private final Work<T> work;
+        private final Thread caller;
+        private T result;
+        private Throwable failure;
+        private volatile boolean done;
+
+        Grouped(Work<T> work, Thread caller) {
+            this.work = work;
+            this.caller = caller;
+        }
+
+        Void runIn(Conn conn) throws SQLException {
+            result = work.run(conn);
+            return null;
+        }
+
+        void committed() {
+            finish();
+        }
+
+        void failed(Throwable e) {
+            failure = e;
+            finish();
+        }
+
+        private void finish() {
+            done = true;
+            if (caller != Thread.currentThread()) {
+                LockSupport.unpark(caller);
+            }
+        }
+
+        T outcome() {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            return result;
+        }
     }
 
     /** One JDBC connection and its prepared statements, reused across calls. Used by one thread at a time. */

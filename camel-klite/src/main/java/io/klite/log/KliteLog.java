@@ -33,10 +33,12 @@ public final class KliteLog implements AutoCloseable {
     private final Database db;
     private final Catalog catalog;
     private final ConsumerOffsets offsets;
+    private final AppendSignals appends;
 
     private KliteLog(Path path, LogOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.db = new Database(Objects.requireNonNull(path, "path"), options);
+        this.appends = AppendSignals.of(db.path());
         this.catalog = new Catalog(db);
         this.offsets = new ConsumerOffsets(db, catalog);
         try {
@@ -89,13 +91,15 @@ public final class KliteLog implements AutoCloseable {
         byte[] data = Payloads.toBytes(payload, "payload");
         catalog.prepareForWrite(tp, options.defaultPartitionCount());
         String insert = catalog.sql(tp).insert;
-        return catalog.onTable(tp, () -> db.onWriter(conn -> {
+        long offset = catalog.onTable(tp, () -> db.writeGrouped(conn -> {
             PreparedStatement statement = conn.prepare(insert);
             statement.setBytes(1, data);
             statement.setString(2, key);
             statement.executeUpdate();
             return lastRowId(conn);
         }));
+        appends.appended(topic);
+        return offset;
     }
 
     /** Appends a batch without a key; see {@link #sendBatch(String, int, String, List)}. */
@@ -114,7 +118,7 @@ public final class KliteLog implements AutoCloseable {
         List<byte[]> data = Payloads.toBytes(payloads);
         catalog.prepareForWrite(tp, options.defaultPartitionCount());
         String insert = catalog.sql(tp).insert;
-        return catalog.onTable(tp, () -> db.write(conn -> {
+        BatchResult result = catalog.onTable(tp, () -> db.writeGrouped(conn -> {
             PreparedStatement statement = conn.prepare(insert);
             try {
                 for (byte[] bytes : data) {
@@ -129,6 +133,20 @@ public final class KliteLog implements AutoCloseable {
             long last = lastRowId(conn);
             return new BatchResult(last - data.size() + 1, data.size());
         }));
+        appends.appended(topic);
+        return result;
+    }
+
+    /**
+     * Calls {@code listener} after each send or batch to {@code topic} commits, through any {@code KliteLog} of this
+     * file in this JVM: how a consumer learns of new messages without waiting for its next poll. Writes by other
+     * processes are not signalled. The listener runs on the sender's thread; it must be quick and must not block.
+     *
+     * @return closing it removes the listener
+     */
+    public Subscription addAppendListener(String topic, Runnable listener) {
+        TopicPartition.validateTopic(topic);
+        return appends.listen(topic, Objects.requireNonNull(listener, "listener"));
     }
 
     /**

@@ -1,6 +1,250 @@
 package io.klite.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark and prints the table of the README's Performance section: each Klite figure, its baseline
+ * measured in the same run, the ratio and the target. Every measuring JVM is a child with a fixed heap and
+ * {@code -XX:+AlwaysPreTouch}. Run from the repository root: {@code java -jar klite-bench/target/klite-bench.jar}
+ * ({@code --quick} for a shorter, rougher run).
+ */
 public final class KliteBench {
-    public static void main(String[] args) {
+
+    static final List<String> FIXED_HEAP = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
+
+    private final boolean quick;
+    /** JMH scores by {@code Class.method[param=value,...]}. */
+    private final Map<String, Double> scores = new HashMap<>();
+    private final List<Row> rows = new ArrayList<>();
+
+    private KliteBench(boolean quick) {
+        this.quick = quick;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        for (String arg : args) {
+            if (!arg.equals("--quick")) {
+                System.err.println("Unknown argument '" + arg + "': the only option is --quick");
+                System.exit(2);
+            }
+        }
+        new KliteBench(quick).runAll();
+    }
+
+    private void runAll() throws Exception {
+        long started = System.nanoTime();
+        jmh(BatchWriteBench.class, 1);
+        jmh(SingleSendBench.class, 1);
+        jmh(ConsumeBench.class, 2);
+        String[] latency = child(LatencyBench.class, quick ? List.of("2", "5") : List.of("5", "30")).get("latency");
+        String[] runtime = child(RuntimeDeliveryBench.class, List.of(quick ? "1000000" : "10000000", "2"))
+                .get("runtime");
+        tableOfWrites();
+        tableOfReads();
+        latencyRows(latency);
+        runtimeRows(runtime);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Klite benchmark, %s, %d cores, Java %s, %s%s; took %d s%n", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("os.name"), quick ? ", --quick" : "",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+        System.out.println();
+        System.out.println("| figure | Klite | baseline | ratio | target |");
+        System.out.println("|---|---:|---:|---:|---|");
+        rows.forEach(row -> System.out.println(row.markdown()));
+    }
+
+    // ---------------------------------------------------------------- the table
+
+    private void tableOfWrites() {
+        for (int payload : new int[] {100, 1024}) {
+            for (int batch : new int[] {1, 100, 1000}) {
+                String params = "batch=" + batch + ",payloadBytes=" + payload;
+                double klite = score("BatchWriteBench.kliteSendBatch", params) * batch;
+                double raw = score("BatchWriteBench.rawExecuteBatch", params) * batch;
+                double multiRow = score("BatchWriteBench.rawMultiRowValues", params) * batch;
+                String size = size(payload);
+                rows.add(new Row("`sendBatch` of " + batch + ", " + size + " vs raw `executeBatch` in one tx",
+                        klite, raw, batch == 1000 ? ">= 1.0x" : ""));
+                if (batch > 1) {
+                    rows.add(new Row("`sendBatch` of " + batch + ", " + size + " vs raw multi-row `VALUES`",
+                            klite, multiRow, ""));
+                }
+            }
+        }
+        for (String durability : new String[] {"NORMAL", "FULL"}) {
+            String params = "durability=" + durability + ",payloadBytes=100";
+            rows.add(new Row("1 thread, `send` each, " + durability + ", vs raw autocommit insert",
+                    score("SingleSendBench.kliteSend1Thread", params),
+                    score("SingleSendBench.rawAutocommit1Thread", params), ""));
+            rows.add(new Row("8 threads, `send` each, " + durability + ", vs raw 8-thread locked autocommit",
+                    score("SingleSendBench.kliteSend8Threads", params),
+                    score("SingleSendBench.rawAutocommit8Threads", params),
+                    durability.equals("NORMAL") ? ">= 1.3x" : ">= 5x"));
+        }
+    }
+
+    private void tableOfReads() {
+        for (int payload : new int[] {100, 1024}) {
+            String params = "payloadBytes=" + payload;
+            String size = size(payload);
+            double select = score("ConsumeBench.rawSequentialSelect", params);
+            double selectMessages = score("ConsumeBench.rawSequentialSelectMessageColumns", params);
+            double perMessage = score("ConsumeBench.kliteConsumerPerMessage", params);
+            double batching = score("ConsumeBench.kliteConsumerBatching", params);
+            double sql = score("ConsumeBench.camelSqlPollingConsumer", params);
+            rows.add(new Row("`klite:` consumer, exchange per message, " + size + ", vs raw sequential SELECT of id,"
+                    + " data", perMessage, select, ">= 0.35x"));
+            rows.add(new Row("`klite:` consumer, exchange per message, " + size + ", vs raw sequential SELECT of id,"
+                    + " data, key, created", perMessage, selectMessages, ""));
+            rows.add(new Row("`klite:` consumer, `batching=true`, " + size + ", vs raw sequential SELECT of id, data",
+                    batching, select, ">= 0.6x"));
+            rows.add(new Row("`klite:` consumer, `batching=true`, " + size + ", vs raw sequential SELECT of id, data,"
+                    + " key, created", batching, selectMessages, ""));
+            rows.add(new Row("`klite:` consumer, exchange per message, " + size + ", vs camel-sql polling consumer",
+                    perMessage, sql, ">= 10x"));
+        }
+    }
+
+    private void latencyRows(String[] latency) {
+        // fields: queue p50 p99 p999 max count, one queue after the other
+        Map<String, double[]> byQueue = new HashMap<>();
+        for (int i = 0; i + 5 < latency.length; i += 6) {
+            byQueue.put(latency[i], new double[] {Double.parseDouble(latency[i + 1]),
+                Double.parseDouble(latency[i + 2]), Double.parseDouble(latency[i + 3])});
+        }
+        double[] klite = byQueue.get("latency.klite");
+        double[] seda = byQueue.get("latency.seda");
+        rows.add(Row.millis("produce -> consume p50 at 1k msg/s, vs Camel `seda:`", klite[0], seda[0], ""));
+        rows.add(Row.millis("produce -> consume p99 at 1k msg/s, vs Camel `seda:`", klite[1], seda[1], "<= 5 ms"));
+        rows.add(Row.millis("produce -> consume p99.9 at 1k msg/s, vs Camel `seda:`", klite[2], seda[2], ""));
+    }
+
+    private void runtimeRows(String[] runtime) {
+        // fields: name msg/s baseline firstQuarterMiB lastQuarterMiB maxMiB gcCount messages partitions flat
+        long messages = Long.parseLong(runtime[7]);
+        String load = String.format(Locale.ROOT, "%,d messages, %s partitions", messages, runtime[8]);
+        rows.add(new Row("runtime (`-Xmx128m`) delivering to a local HTTP sink, batch 500, " + load
+                + ", vs plain `HttpClient` POSTs of ready-made batches to the same sink",
+                Double.parseDouble(runtime[1]), Double.parseDouble(runtime[2]), ">= 100k msg/s"));
+        rows.add(new Row("runtime consuming a " + load + " log with `-Xmx128m`: heap after GC, first quarter ->"
+                + " last quarter of the run (max)", runtime[3] + " -> " + runtime[4] + " MiB (" + runtime[5] + ")",
+                runtime[6] + " GCs", Double.NaN, "works, heap flat: " + (Boolean.parseBoolean(runtime[9]) ? "yes" : "NO")));
+    }
+
+    private static String size(int payload) {
+        return payload == 1024 ? "1 KiB" : payload + " B";
+    }
+
+    // ---------------------------------------------------------------- running
+
+    private void jmh(Class<?> benchmark, int secondsPerIteration) throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("^" + benchmark.getName() + "\\.")
+                .forks(1)
+                .jvmArgs(FIXED_HEAP.toArray(String[]::new))
+                .warmupIterations(quick ? 1 : 2)
+                .warmupTime(TimeValue.seconds(secondsPerIteration))
+                .measurementIterations(quick ? 2 : 3)
+                .measurementTime(TimeValue.seconds(secondsPerIteration));
+        Collection<RunResult> results = new Runner(options.build()).run();
+        for (RunResult result : results) {
+            String name = result.getParams().getBenchmark();
+            String shortName = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            List<String> params = new ArrayList<>();
+            for (String key : result.getParams().getParamsKeys()) {
+                params.add(key + "=" + result.getParams().getParam(key));
+            }
+            params.sort(null);
+            scores.put(shortName + "[" + String.join(",", params) + "]", result.getPrimaryResult().getScore());
+        }
+    }
+
+    private double score(String benchmark, String params) {
+        Double score = scores.get(benchmark + "[" + params + "]");
+        if (score == null) {
+            throw new IllegalStateException("No JMH score for " + benchmark + " [" + params + "]; have " + scores.keySet());
+        }
+        return score;
+    }
+
+    /**
+     * Runs {@code main} of a class in a child JVM with a fixed heap, echoes its output, and returns its
+     * {@code RESULT <name> <values...>} lines by the name's first part.
+     */
+    static Map<String, String[]> child(Class<?> main, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(FIXED_HEAP);
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(args);
+        System.out.println("# " + main.getSimpleName() + " " + String.join(" ", args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Map<String, List<String>> results = new HashMap<>();
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                System.out.println(line);
+                if (line.startsWith("RESULT ")) {
+                    String[] fields = line.substring("RESULT ".length()).split(" ");
+                    String group = fields[0].split("\\.")[0];
+                    results.computeIfAbsent(group, key -> new ArrayList<>()).addAll(List.of(fields));
+                }
+            }
+        }
+        int exit = process.waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException(main.getSimpleName() + " failed with exit code " + exit);
+        }
+        Map<String, String[]> byGroup = new HashMap<>();
+        results.forEach((group, fields) -> byGroup.put(group, fields.toArray(String[]::new)));
+        return byGroup;
+    }
+
+    /** One line of the table; a ratio above 1 means Klite is better (for latency: lower). */
+    record Row(String figure, String klite, String baseline, double ratio, String target) {
+
+        Row(String figure, double klite, double baseline, String target) {
+            this(figure, rate(klite), rate(baseline), klite / baseline, target);
+        }
+
+        static Row millis(String figure, double klite, double baseline, String target) {
+            return new Row(figure, String.format(Locale.ROOT, "%.2f ms", klite),
+                    String.format(Locale.ROOT, "%.2f ms", baseline), klite / baseline, target);
+        }
+
+        String markdown() {
+            return "| " + figure + " | " + klite + " | " + baseline + " | "
+                    + (Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2fx", ratio)) + " | " + target + " |";
+        }
+
+        private static String rate(double perSecond) {
+            if (perSecond >= 1_000_000) {
+                return String.format(Locale.ROOT, "%.2fM/s", perSecond / 1e6);
+            }
+            return String.format(Locale.ROOT, "%.1fk/s", perSecond / 1e3);
+        }
     }
 }

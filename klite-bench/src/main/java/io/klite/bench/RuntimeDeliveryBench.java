@@ -81,6 +81,10 @@ public final class RuntimeDeliveryBench {
         Path workDir = Files.createTempDirectory("klite-runtime-bench");
         Result result = run(jar, messages, partitions, workDir);
         System.out.println("RuntimeDeliveryBench, " + partitions + " partition(s), batch " + BATCH_SIZE + ": " + result);
+        System.out.printf(Locale.ROOT, "RESULT runtime.delivery %.0f %.0f %.1f %.1f %.1f %d %d %d %b%n",
+                result.messagesPerSecond(), result.baselineMessagesPerSecond(), result.firstQuarterMaxMiB(),
+                result.lastQuarterMaxMiB(), result.maxMiB(), result.gcCount(), result.messages(), partitions,
+                result.heapFlat());
         try (Stream<Path> files = Files.list(workDir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith(DATABASE)).toList()) {
                 Files.delete(file);

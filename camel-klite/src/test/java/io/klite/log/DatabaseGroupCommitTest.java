@@ -1,0 +1,154 @@
+package io.klite.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Group commit: work queued by concurrent callers while another holds the writer runs in one transaction, and each
+ * caller still gets its own outcome, a failing work costing the others nothing.
+ */
+@Timeout(value = 1, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DatabaseGroupCommitTest {
+
+    @TempDir
+    Path dir;
+    private Database db;
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach
+    void createTable() {
+        db = new Database(dir.resolve("klite.db"), LogOptions.DEFAULTS.withDurability(Durability.FULL));
+        db.write(conn -> {
+            conn.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)");
+            return null;
+        });
+    }
+
+    @AfterEach
+    void close() {
+        release.countDown();
+        callers.shutdownNow();
+        db.close();
+    }
+
+    @Test
+    void workQueuedWhileTheWriterIsBusyCommitsInOneTransaction() throws Exception {
+        Future<?> holder = holdTheWriter();
+        List<Long> othersSeenByAReader = new CopyOnWriteArrayList<>();
+        Future<Long> first = callers.submit(() -> db.writeGrouped(conn -> insert(conn, "first")));
+        await().until(() -> db.queuedWork() == 1);
+        Future<Long> second = callers.submit(() -> db.writeGrouped(conn -> {
+            // a reader connection sees only committed rows: 0 means the first insert is in this same transaction
+            othersSeenByAReader.add(db.read(DatabaseGroupCommitTest::count));
+            return insert(conn, "second");
+        }));
+        await().until(() -> db.queuedWork() == 2);
+
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(2L);
+        assertThat(othersSeenByAReader).containsExactly(0L);
+        assertThat(db.<Long>read(DatabaseGroupCommitTest::count)).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingWorkFailsAloneAndTheOthersCommitOnce() throws Exception {
+        Future<?> holder = holdTheWriter();
+        Future<Long> before = callers.submit(() -> db.writeGrouped(conn -> insert(conn, "before")));
+        await().until(() -> db.queuedWork() == 1);
+        Future<Long> failing = callers.submit(() -> db.writeGrouped(conn -> {
+            insert(conn, "half of a bad unit of work");
+            throw new IllegalArgumentException("bad unit of work");
+        }));
+        await().until(() -> db.queuedWork() == 2);
+        Future<Long> after = callers.submit(() -> db.writeGrouped(conn -> insert(conn, "after")));
+        await().until(() -> db.queuedWork() == 3);
+
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+
+        assertThat(before.get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo(2L);
+        assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("bad unit of work");
+        assertThat(db.<List<String>>read(DatabaseGroupCommitTest::texts)).containsExactly("before", "after");
+    }
+
+    @Test
+    void aLoneCallerWritesAtOnce() {
+        long offset = db.writeGrouped(conn -> insert(conn, "alone"));
+        assertThat(offset).isEqualTo(1);
+        assertThat(db.<List<String>>read(DatabaseGroupCommitTest::texts)).containsExactly("alone");
+        assertThat(db.queuedWork()).isEqualTo(0);
+    }
+
+    /** Takes the writer and holds it until {@link #release}, as a long transaction of another caller would. */
+    private Future<?> holdTheWriter() throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        Future<?> holder = callers.submit(() -> db.onWriter(conn -> {
+            holding.countDown();
+            awaitUninterruptibly(release);
+            return null;
+        }));
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        return holder;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long insert(Database.Conn conn, String text) throws SQLException {
+        PreparedStatement insert = conn.prepare("INSERT INTO notes (text) VALUES (?)");
+        insert.setString(1, text);
+        insert.executeUpdate();
+        try (ResultSet rs = conn.prepare("SELECT last_insert_rowid()").executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long count(Database.Conn conn) throws SQLException {
+        try (ResultSet rs = conn.prepare("SELECT count(*) FROM notes").executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> texts(Database.Conn conn) throws SQLException {
+        List<String> texts = new CopyOnWriteArrayList<>();
+        try (ResultSet rs = conn.prepare("SELECT text FROM notes ORDER BY id").executeQuery()) {
+            while (rs.next()) {
+                texts.add(rs.getString(1));
+            }
+        }
+        return texts;
+    }
+}

@@ -1,0 +1,272 @@
+package io.klite.bench;
+
+import io.klite.camel.KliteBatch;
+import io.klite.camel.KliteComponent;
+import io.klite.log.Durability;
+import io.klite.log.KliteLog;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * Reading a partition from its start: raw sequential {@code SELECT id, data ... WHERE id > ? ORDER BY id LIMIT 1000}
+ * (and the same of every column a message has: id, data, key, created)
+ * against a {@code klite:} consumer (one exchange per message, and {@code batching=true}, {@code batchSize=1000}, each
+ * round committed) and against what a Camel user would otherwise write: camel-sql's polling consumer over a SQLite
+ * table with an {@code onConsume} update. Scores are messages per second. Every Klite invocation is a new consumer
+ * group reading the whole prefilled partition; the camel-sql table is reset before each invocation.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ConsumeBench {
+
+    static final int MESSAGES = 200_000;
+    static final int SQL_MESSAGES = 20_000;
+    static final int FETCH = 1000;
+
+    @Param({"100", "1024"})
+    public int payloadBytes;
+
+    private Path folder;
+    private Path file;
+    private Connection reader;
+    private PreparedStatement select;
+    private PreparedStatement selectMessages;
+    private CamelContext camel;
+    private int runs;
+
+    @Setup(Level.Trial)
+    public void prefill() throws Exception {
+        folder = BenchFiles.newFolder("klite-bench-consume");
+        file = folder.resolve("klite.db");
+        try (KliteLog log = BenchFiles.openLog(file, Durability.NORMAL)) {
+            List<byte[]> batch = BenchFiles.payloads(payloadBytes, FETCH);
+            for (int written = 0; written < MESSAGES; written += FETCH) {
+                log.sendBatch("bench", 0, null, batch);
+            }
+        }
+        reader = BenchFiles.rawReader(file);
+        select = reader.prepareStatement("SELECT id, data FROM \"bench_0\" WHERE id > ? ORDER BY id LIMIT ?");
+        selectMessages = reader.prepareStatement(
+                "SELECT id, data, key, created FROM \"bench_0\" WHERE id > ? ORDER BY id LIMIT ?");
+        camel = new DefaultCamelContext();
+        camel.getComponent("klite", KliteComponent.class).getConfiguration().setDatabase(file.toString());
+        camel.start();
+    }
+
+    @TearDown(Level.Trial)
+    public void delete() throws Exception {
+        camel.close();
+        reader.close();
+        BenchFiles.deleteFolder(folder);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(MESSAGES)
+    public long rawSequentialSelect(Blackhole blackhole) throws SQLException {
+        long after = 0;
+        int read = 0;
+        while (read < MESSAGES) {
+            select.setLong(1, after);
+            select.setInt(2, FETCH);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    after = rs.getLong(1);
+                    blackhole.consume(rs.getBytes(2));
+                    read++;
+                }
+            }
+        }
+        return after;
+    }
+
+    /** The same with every column a message has: what the consumer reads. */
+    @Benchmark
+    @OperationsPerInvocation(MESSAGES)
+    public long rawSequentialSelectMessageColumns(Blackhole blackhole) throws SQLException {
+        long after = 0;
+        int read = 0;
+        while (read < MESSAGES) {
+            selectMessages.setLong(1, after);
+            selectMessages.setInt(2, FETCH);
+            try (ResultSet rs = selectMessages.executeQuery()) {
+                while (rs.next()) {
+                    after = rs.getLong(1);
+                    blackhole.consume(rs.getBytes(2));
+                    blackhole.consume(rs.getString(3));
+                    blackhole.consume(rs.getString(4));
+                    read++;
+                }
+            }
+        }
+        return after;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(MESSAGES)
+    public void kliteConsumerPerMessage(StartedRoute started) throws Exception {
+        AtomicInteger seen = new AtomicInteger();
+        consume(started, "batching=false", done -> exchange -> {
+            if (seen.incrementAndGet() == MESSAGES) {
+                done.countDown();
+            }
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(MESSAGES)
+    public void kliteConsumerBatching(StartedRoute started) throws Exception {
+        AtomicInteger seen = new AtomicInteger();
+        consume(started, "batching=true", done -> exchange -> {
+            if (seen.addAndGet(exchange.getIn().getBody(KliteBatch.class).size()) == MESSAGES) {
+                done.countDown();
+            }
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SQL_MESSAGES)
+    public void camelSqlPollingConsumer(SqlPeer peer) throws Exception {
+        peer.camel.getRouteController().startRoute("camel-sql");
+        peer.done.await(5, TimeUnit.MINUTES);
+        if (peer.seen.get() < SQL_MESSAGES) {
+            throw new IllegalStateException("camel-sql consumed " + peer.seen.get() + " of " + SQL_MESSAGES + " rows");
+        }
+    }
+
+    /**
+     * Starts a consumer of a new group and waits until it has handed every message of the partition to its route;
+     * the route is stopped after the invocation, untimed.
+     */
+    private void consume(StartedRoute started, String options,
+                         java.util.function.Function<CountDownLatch, org.apache.camel.Processor> route)
+            throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        String id = "group-" + (++runs);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("klite:bench?group=" + id + "&batchSize=" + FETCH + "&initialDelay=0&" + options)
+                        .routeId(id).process(route.apply(done));
+            }
+        });
+        started.camel = camel;
+        started.routeId = id;
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("The consumer of group " + id + " did not get every message");
+        }
+    }
+
+    /** The route an invocation started, removed after it: stopping waits for the last exchange to complete. */
+    @State(Scope.Benchmark)
+    public static class StartedRoute {
+
+        CamelContext camel;
+        String routeId;
+
+        @TearDown(Level.Invocation)
+        public void remove() throws Exception {
+            if (routeId != null) {
+                camel.getRouteController().stopRoute(routeId);
+                camel.removeRoute(routeId);
+                routeId = null;
+            }
+        }
+    }
+
+    /**
+     * camel-sql's polling consumer on a table {@code (id, data, processed)} of the same payloads, marking each row
+     * as consumed, as its documentation shows: {@code onConsume=UPDATE ... SET processed = 1 WHERE id = :#id}. The
+     * route is created stopped; before each invocation it is stopped and the rows are reset, and the invocation
+     * starts it and waits for the last row.
+     */
+    @State(Scope.Benchmark)
+    public static class SqlPeer {
+
+        private Path folder;
+        private SingleConnectionDataSource dataSource;
+        private CamelContext camel;
+        final AtomicInteger seen = new AtomicInteger();
+        volatile CountDownLatch done;
+
+        @Setup(Level.Trial)
+        public void create(ConsumeBench bench) throws Exception {
+            folder = BenchFiles.newFolder("klite-bench-sql");
+            Path file = folder.resolve("peer.db");
+            try (Connection connection = BenchFiles.rawWriter(file, Durability.NORMAL)) {
+                BenchFiles.exec(connection, "CREATE TABLE peer (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                        + " data BLOB NOT NULL, processed INTEGER NOT NULL DEFAULT 0)");
+                BenchFiles.exec(connection, "CREATE INDEX peer_unprocessed ON peer (processed, id)");
+                BenchFiles.exec(connection, "BEGIN");
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO peer (data) VALUES (?)")) {
+                    byte[] payload = BenchFiles.payload(bench.payloadBytes);
+                    for (int i = 0; i < SQL_MESSAGES; i++) {
+                        insert.setBytes(1, payload);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                BenchFiles.exec(connection, "COMMIT");
+            }
+            dataSource = new SingleConnectionDataSource("jdbc:sqlite:" + file, true);
+            camel = new DefaultCamelContext();
+            camel.getRegistry().bind("peerDb", dataSource);
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("sql:SELECT id, data FROM peer WHERE processed = 0 ORDER BY id LIMIT " + FETCH
+                            + "?dataSource=#peerDb&onConsume=UPDATE peer SET processed = 1 WHERE id = :#id"
+                            + "&initialDelay=0&delay=1&greedy=true")
+                            .routeId("camel-sql").autoStartup(false)
+                            .process(exchange -> {
+                                if (seen.incrementAndGet() == SQL_MESSAGES) {
+                                    done.countDown();
+                                }
+                            });
+                }
+            });
+            camel.start();
+        }
+
+        @Setup(Level.Invocation)
+        public void reset() throws Exception {
+            camel.getRouteController().stopRoute("camel-sql");
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement update = connection.prepareStatement("UPDATE peer SET processed = 0")) {
+                update.executeUpdate();
+            }
+            seen.set(0);
+            done = new CountDownLatch(1);
+        }
+
+        @TearDown(Level.Trial)
+        public void delete() throws Exception {
+            camel.close();
+            dataSource.destroy();
+            BenchFiles.deleteFolder(folder);
+        }
+    }
+}
