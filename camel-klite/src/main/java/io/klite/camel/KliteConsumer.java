@@ -20,7 +20,8 @@ import org.apache.camel.support.ScheduledBatchPollingConsumer;
  * where the group stands and hands them to the route (see {@link Delivery} for the ordering and commit rules); a poll
  * runs rounds until one delivers nothing. Scheduling between polls ({@code delay}, {@code initialDelay}, backoff...) is
  * Camel's, as for any polling consumer, except that a send to the topic in this JVM starts the next poll at once (see
- * {@link WakeablePollScheduler}; not with a {@code scheduler} of the user's choosing).
+ * {@link WakeablePollScheduler}; not with a {@code scheduler}, {@code scheduledExecutorService} or backoff of the user's
+ * choosing).
  */
 public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
@@ -49,11 +50,16 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             assignment = new Assignment(log, configuration);
             assignment.start(System.nanoTime());
             delivery = Delivery.of(this, log, configuration);
-            if (getScheduler() == null) {
+            if (usesCamelsDefaultScheduler()) {
                 setScheduler(new WakeablePollScheduler(getInitialDelay(), getDelay(), getTimeUnit(), isUseFixedDelay()));
             }
             if (getScheduler() instanceof WakeablePollScheduler scheduler) {
-                wakeups = log.addAppendListener(configuration.getTopic(), scheduler::wake);
+                List<Integer> listed = configuration.partitions();
+                wakeups = log.addAppendListener(configuration.getTopic(), partition -> {
+                    if (listed.isEmpty() || listed.contains(partition)) {
+                        scheduler.wake();
+                    }
+                });
             }
             super.doStart();
         } catch (Exception | Error e) {
@@ -71,6 +77,17 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         } finally {
             releaseClaim();
         }
+    }
+
+    /**
+     * Whether the user left scheduling to Camel's default scheduler, which a wakeable one can then stand in for: not
+     * where a scheduler, an executor or scheduler properties were given, nor with backoff, which counts every run of
+     * the scheduler (a wake would be spent as a skipped poll).
+     */
+    private boolean usesCamelsDefaultScheduler() {
+        return getScheduler() == null && getScheduledExecutorService() == null
+                && (getSchedulerProperties() == null || getSchedulerProperties().isEmpty())
+                && getBackoffMultiplier() == 0;
     }
 
     private void stopWakeups() {

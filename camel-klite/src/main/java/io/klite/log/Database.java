@@ -39,8 +39,9 @@ final class Database implements AutoCloseable {
 
     private static final int MAX_IDLE_READERS = 4;
     private static final int STATEMENT_CACHE_SIZE = 1024;
-    /** A waiting caller looks again after this long even unwoken: a safety net, every release of the lock wakes. */
+    /** The most times a group's leader lets the callers of the last group come back before it starts. */
     private static final int GATHER_YIELDS = 16;
+    /** A waiting caller looks again after this long even unwoken: a safety net, every release of the lock wakes. */
     private static final long PARK_SAFETY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** Work on one connection; SQL errors propagate and are wrapped once, by the caller of {@code read}/{@code write}. */
@@ -134,10 +135,13 @@ final class Database implements AutoCloseable {
     /**
      * Runs work in a {@code BEGIN IMMEDIATE} transaction shared with the work of concurrent callers (group commit);
      * returns when that transaction has committed. All of this work, or none of it, is committed, as with
-     * {@link #write}; where the shared transaction fails, this work runs again alone, so it must not have effects
-     * outside the database.
+     * {@link #write}; where another work of the group fails, this one runs again in a new transaction, so it must
+     * not have effects outside the database. Not from inside other work on the writer.
      */
     <T> T writeGrouped(Work<T> work) {
+        if (writeLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("Grouped work cannot run inside other work on the writer of '" + path + "'");
+        }
         Grouped<T> mine = new Grouped<>(work, Thread.currentThread());
         queued.add(mine);
         queuedCount.incrementAndGet();
@@ -195,8 +199,9 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs every queued work in one transaction. Where a work fails, the transaction is rolled back and each work
-     * runs again alone; where the transaction itself cannot begin or commit, every work gets that failure.
+     * Runs every queued work in one transaction, in queue order. Where a work fails, the transaction is rolled back
+     * and the others run again together without it, so each caller gets what running the works one after the other
+     * would have given it; where the transaction itself cannot begin or commit, every work gets that failure.
      * Call under the write lock.
      */
     private void commitQueued() {
@@ -208,28 +213,28 @@ final class Database implements AutoCloseable {
         queuedCount.addAndGet(-group.size());
         lastGroupSize = group.size();
         Grouped<?>[] running = new Grouped<?>[1];
-        try {
-            write(conn -> {
-                for (Grouped<?> grouped : group) {
-                    running[0] = grouped;
-                    grouped.runIn(conn);
-                }
-                running[0] = null;
-                return null;
-            });
-            group.forEach(Grouped::committed);
-        } catch (RuntimeException | Error e) {
-            if (group.size() == 1 || running[0] == null) {
-                group.forEach(grouped -> grouped.failed(e));
+        while (!group.isEmpty()) {
+            try {
+                write(conn -> {
+                    for (Grouped<?> grouped : group) {
+                        running[0] = grouped;
+                        grouped.runIn(conn);
+                    }
+                    running[0] = null;
+                    return null;
+                });
+                group.forEach(Grouped::committed);
                 return;
-            }
-            for (Grouped<?> grouped : group) {
-                try {
-                    write(grouped::runIn);
-                    grouped.committed();
-                } catch (RuntimeException | Error alone) {
-                    grouped.failed(alone);
+            } catch (RuntimeException | Error e) {
+                if (running[0] == null) {
+                    // BEGIN or COMMIT failed: nothing of the group is written, and the cause is every work's
+                    group.forEach(grouped -> grouped.failed(e));
+                    return;
                 }
+                // as if run one after the other: the works before it are written, it is not, the ones after go on
+                running[0].failed(e);
+                group.remove(running[0]);
+                running[0] = null;
             }
         }
     }
@@ -272,7 +277,7 @@ final class Database implements AutoCloseable {
                 writer = null;
             }
         } finally {
-            writeLock.unlock();
+            unlockWriter();
         }
     }
 

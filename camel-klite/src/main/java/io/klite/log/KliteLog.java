@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.function.IntConsumer;
 
 /**
  * A persistent, Kafka-like message log in one SQLite file: topics split into partitions, messages addressed by
@@ -98,7 +99,7 @@ public final class KliteLog implements AutoCloseable {
             statement.executeUpdate();
             return lastRowId(conn);
         }));
-        appends.appended(topic);
+        appends.appended(topic, partition);
         return offset;
     }
 
@@ -108,7 +109,8 @@ public final class KliteLog implements AutoCloseable {
     }
 
     /**
-     * Appends a batch in one transaction: every message or none. The offsets are contiguous, in list order.
+     * Appends a batch in one transaction: every message or none. The offsets are contiguous, in list order (rows
+     * go in with multi-row inserts of up to 1000 rows, which SQLite numbers in order).
      *
      * @param key      the key of every message of the batch, or null
      * @param payloads at least one; each {@code byte[]} or {@code String}
@@ -117,34 +119,39 @@ public final class KliteLog implements AutoCloseable {
         TopicPartition tp = new TopicPartition(topic, partition);
         List<byte[]> data = Payloads.toBytes(payloads);
         catalog.prepareForWrite(tp, options.defaultPartitionCount());
-        String insert = catalog.sql(tp).insert;
+        TableSql sql = catalog.sql(tp);
         BatchResult result = catalog.onTable(tp, () -> db.writeGrouped(conn -> {
-            PreparedStatement statement = conn.prepare(insert);
-            try {
-                for (byte[] bytes : data) {
-                    statement.setBytes(1, bytes);
-                    statement.setString(2, key);
-                    statement.addBatch();
+            int written = 0;
+            for (int i = 0; i < TableSql.ROWS_PER_INSERT.length; i++) {
+                int rows = TableSql.ROWS_PER_INSERT[i];
+                for (; data.size() - written >= rows; written += rows) {
+                    PreparedStatement statement = conn.prepare(sql.insertRows[i]);
+                    int parameter = 1;
+                    for (byte[] bytes : data.subList(written, written + rows)) {
+                        statement.setBytes(parameter++, bytes);
+                        statement.setString(parameter++, key);
+                    }
+                    statement.executeUpdate();
+                    // the cached statement would otherwise hold on to the payloads until its next use
+                    statement.clearParameters();
                 }
-                statement.executeBatch();
-            } finally {
-                statement.clearBatch();
             }
             long last = lastRowId(conn);
             return new BatchResult(last - data.size() + 1, data.size());
         }));
-        appends.appended(topic);
+        appends.appended(topic, partition);
         return result;
     }
 
     /**
-     * Calls {@code listener} after each send or batch to {@code topic} commits, through any {@code KliteLog} of this
-     * file in this JVM: how a consumer learns of new messages without waiting for its next poll. Writes by other
-     * processes are not signalled. The listener runs on the sender's thread; it must be quick and must not block.
+     * Calls {@code listener} with the partition after each send or batch to {@code topic} commits, through any
+     * {@code KliteLog} of this file in this JVM: how a consumer learns of new messages without waiting for its next
+     * poll. Writes by other processes are not signalled. The listener runs on the sender's thread; it must be quick
+     * and must not block.
      *
      * @return closing it removes the listener
      */
-    public Subscription addAppendListener(String topic, Runnable listener) {
+    public Subscription addAppendListener(String topic, IntConsumer listener) {
         TopicPartition.validateTopic(topic);
         return appends.listen(topic, Objects.requireNonNull(listener, "listener"));
     }

@@ -36,9 +36,9 @@ public record Message(long offset, byte[] payload, String key, String created) {
         if (created == null) {
             return null;
         }
-        if (isPlainSqliteTime(created)) {
+        if (isPlainSqliteTime(created) && !created.startsWith("0000")) {
             // what CURRENT_TIMESTAMP stores, read without the formatter, which costs more than the rest of a fetch;
-            // values out of range (a 30th of February) take the formatter's path and its rules
+            // year 0 and values out of range (a 30th of February) take the formatter's path and its rules
             try {
                 return LocalDateTime.of(digits(0, 4), digits(5, 2), digits(8, 2), digits(11, 2), digits(14, 2),
                         digits(17, 2)).toInstant(ZoneOffset.UTC);

@@ -15,13 +15,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 8 threads sending (single messages and batches) while 2 fetch-and-commit loops of one group consume: every
  * sent offset is consumed exactly once by the group's loops, in offset order per partition, and nothing is lost.
+ * Concurrent sends and commits share transactions (group commit); with both durabilities each caller gets its own
+ * offsets, a batch's contiguous.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KliteLogConcurrentSendAndFetchTest {
@@ -33,10 +36,11 @@ class KliteLogConcurrentSendAndFetchTest {
     @TempDir
     Path dir;
 
-    @Test
-    void everySentOffsetIsConsumedInOrder() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void everySentOffsetIsConsumedInOrder(Durability durability) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(SENDERS + 2);
-        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"))) {
+        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"), LogOptions.DEFAULTS.withDurability(durability))) {
             log.createTopic("events", PARTITIONS);
             Map<Integer, Map<Long, String>> sent = new ConcurrentHashMap<>();
             for (int p = 0; p < PARTITIONS; p++) {

@@ -231,7 +231,8 @@ public class ConsumeBench {
                 }
                 BenchFiles.exec(connection, "COMMIT");
             }
-            dataSource = new SingleConnectionDataSource("jdbc:sqlite:" + file, true);
+            // as Klite's own connections: WAL (set when the table was created) and synchronous=NORMAL
+            dataSource = new SingleConnectionDataSource("jdbc:sqlite:" + file + "?synchronous=NORMAL", true);
             camel = new DefaultCamelContext();
             camel.getRegistry().bind("peerDb", dataSource);
             camel.addRoutes(new RouteBuilder() {

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -63,9 +64,9 @@ public final class KliteBench {
         latencyRows(latency);
         runtimeRows(runtime);
         System.out.println();
-        System.out.printf(Locale.ROOT, "Klite benchmark, %s, %d cores, Java %s, %s%s; took %d s%n", LocalDate.now(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                System.getProperty("os.name"), quick ? ", --quick" : "",
+        System.out.printf(Locale.ROOT, "Klite benchmark, %s, %d cores, Java %s, %s, files on %s%s; took %d s%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("os.name"), fileSystem(), quick ? ", --quick" : "",
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         System.out.println();
         System.out.println("| figure | Klite | baseline | ratio | target |");
@@ -151,6 +152,12 @@ public final class KliteBench {
                 runtime[6] + " GCs", Double.NaN, "works, heap flat: " + (Boolean.parseBoolean(runtime[9]) ? "yes" : "NO")));
     }
 
+    /** Where the benchmarks' files go, and its type: on tmpfs an fsync costs nothing, and FULL means little. */
+    private static String fileSystem() throws IOException {
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        return temp + " (" + Files.getFileStore(temp).type() + ")";
+    }
+
     private static String size(int payload) {
         return payload == 1024 ? "1 KiB" : payload + " B";
     }
@@ -195,7 +202,6 @@ public final class KliteBench {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(FIXED_HEAP);
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
@@ -223,7 +229,10 @@ public final class KliteBench {
         return byGroup;
     }
 
-    /** One line of the table; a ratio above 1 means Klite is better (for latency: lower). */
+    /**
+     * One line of the table: Klite's figure over the baseline's. For rates above 1 means Klite is faster; for
+     * latencies below 1 means Klite is faster.
+     */
     record Row(String figure, String klite, String baseline, double ratio, String target) {
 
         Row(String figure, double klite, double baseline, String target) {

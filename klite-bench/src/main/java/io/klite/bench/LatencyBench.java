@@ -74,8 +74,13 @@ public final class LatencyBench {
             }
             // the last messages arrive within the consumer's delay at worst
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (histogram.getTotalCount() < (long) seconds * 1000 && System.nanoTime() < deadline) {
+            long expected = (long) seconds * 1000;
+            while (histogram.getTotalCount() < expected && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            if (histogram.getTotalCount() < expected) {
+                throw new IllegalStateException(from + " received " + histogram.getTotalCount() + " of the " + expected
+                        + " messages sent while measuring");
             }
         }
         return histogram;

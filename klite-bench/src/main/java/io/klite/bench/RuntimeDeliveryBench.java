@@ -55,9 +55,13 @@ public final class RuntimeDeliveryBench {
     public record Result(long messages, double seconds, double messagesPerSecond, double baselineMessagesPerSecond,
                          double firstQuarterMaxMiB, double lastQuarterMaxMiB, double maxMiB, int gcCount) {
 
-        /** Flat: the last quarter's heap after GC at most 10% (and 2 MiB) above the first quarter's. */
+        /**
+         * Flat: the last quarter's heap after GC at most 10% (and 2 MiB) above the first quarter's, both measured.
+         */
         public boolean heapFlat() {
-            return !(lastQuarterMaxMiB > firstQuarterMaxMiB * 1.1 + 2);
+            // no GC in a quarter is no evidence either way
+            return !Double.isNaN(firstQuarterMaxMiB) && !Double.isNaN(lastQuarterMaxMiB)
+                    && lastQuarterMaxMiB <= firstQuarterMaxMiB * 1.1 + 2;
         }
 
         @Override

@@ -19,6 +19,7 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
@@ -198,7 +199,8 @@ public final class HttpWorkerRoutes extends RouteBuilder {
         Message message = exchange.getIn();
         message.setBody(message.getMandatoryBody(byte[].class));
         message.setHeader(Exchange.HTTP_URI, endpoint.toString());
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        // the enum itself: as text, camel-http would convert it on every exchange, through reflection
+        message.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
     }
 
