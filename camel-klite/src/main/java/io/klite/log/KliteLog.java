@@ -242,14 +242,14 @@ public final class KliteLog implements AutoCloseable {
         if (catalog.prepareForRead(tp) != PartitionState.READY) {
             return List.of();
         }
-        String fetch = catalog.sql(tp).fetch;
+        TableSql sql = catalog.sql(tp);
         return catalog.onTable(tp, () -> db.read(conn -> {
-            PreparedStatement statement = conn.prepare(fetch);
-            statement.setString(1, group);
-            statement.setString(2, topic);
-            statement.setInt(3, partition);
-            statement.setInt(4, maxMessages);
-            return messages(statement, maxMessages);
+            PreparedStatement statement = conn.prepare(sql.fetch);
+            statement.setString(2, group);
+            statement.setString(3, topic);
+            statement.setInt(4, partition);
+            statement.setInt(5, maxMessages);
+            return messages(sql, statement, maxMessages);
         }));
     }
 
@@ -263,12 +263,12 @@ public final class KliteLog implements AutoCloseable {
         if (catalog.prepareForRead(tp) != PartitionState.READY) {
             return List.of();
         }
-        String read = catalog.sql(tp).read;
+        TableSql sql = catalog.sql(tp);
         return catalog.onTable(tp, () -> db.read(conn -> {
-            PreparedStatement statement = conn.prepare(read);
-            statement.setLong(1, afterOffset);
-            statement.setInt(2, maxMessages);
-            return messages(statement, maxMessages);
+            PreparedStatement statement = conn.prepare(sql.read);
+            statement.setLong(2, afterOffset);
+            statement.setInt(3, maxMessages);
+            return messages(sql, statement, maxMessages);
         }));
     }
 
@@ -328,14 +328,24 @@ public final class KliteLog implements AutoCloseable {
         }
     }
 
-    private static List<Message> messages(PreparedStatement statement, int maxMessages) throws SQLException {
+    /** Reads the rows of a fetch or read; the flag column spares reading a null key or a repeated created text. */
+    private static List<Message> messages(TableSql sql, PreparedStatement statement, int maxMessages)
+            throws SQLException {
         List<Message> messages = new ArrayList<>(Math.min(maxMessages, 1024));
+        String hint = sql.createdHint;
+        statement.setString(1, hint);
+        String created = hint;
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
+                int flags = rs.getInt(5);
                 byte[] data = rs.getBytes(2);
-                messages.add(new Message(rs.getLong(1), data == null ? new byte[0] : data, rs.getString(3),
-                        rs.getString(4)));
+                String key = (flags & TableSql.KEY_IS_NULL) != 0 ? null : rs.getString(3);
+                created = (flags & TableSql.CREATED_AS_HINT) != 0 ? hint : rs.getString(4);
+                messages.add(new Message(rs.getLong(1), data == null ? new byte[0] : data, key, created));
             }
+        }
+        if (created != null) {
+            sql.createdHint = created;
         }
         return messages;
     }

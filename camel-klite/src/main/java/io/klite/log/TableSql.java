@@ -9,6 +9,15 @@ final class TableSql {
     /** The row counts of {@link #insertRows}, largest first; a batch is written in as few statements as they allow. */
     static final int[] ROWS_PER_INSERT = {1000, 100, 10, 1};
 
+    /**
+     * The columns of a message, and flags that spare reading two of them: {@link #KEY_IS_NULL} where the key is
+     * null, {@link #CREATED_AS_HINT} where {@code created} is text equal to the parameter (the {@link #createdHint}).
+     */
+    static final String SELECT = "SELECT id, data, key, created,"
+            + " (key IS NULL) + 2 * (typeof(created) = 'text' AND created = ?) FROM %s";
+    static final int KEY_IS_NULL = 1;
+    static final int CREATED_AS_HINT = 2;
+
     static final String COMMITTED = "SELECT commit_offset FROM consumer_offsets"
             + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
 
@@ -19,10 +28,16 @@ final class TableSql {
      * per 1000 rows costs far less than 1000 executions of {@link #insert}.
      */
     final String[] insertRows;
-    /** Parameters: group, topic, partition, limit. */
+    /** Parameters: the created hint, group, topic, partition, limit. Columns: see {@link #SELECT}. */
     final String fetch;
-    /** Parameters: after offset, limit. */
+    /** Parameters: the created hint, after offset, limit. Columns: see {@link #SELECT}. */
     final String read;
+    /**
+     * The {@code created} text of the last row read from this table, which the next read passes to SQLite: rows
+     * written in the same second share it, and reading the same text over and over would cost more than the rest
+     * of the row. Only a hint: a wrong one costs a read of the text, nothing else.
+     */
+    volatile String createdHint;
     /** Parameter: the unquoted table name. Needs {@code sqlite_sequence} to exist. */
     final String endOffset;
     /** No parameters: the end offset of a table whose rows were never deleted from the end. */
@@ -30,7 +45,7 @@ final class TableSql {
 
     TableSql(TopicPartition tp) {
         String table = tp.table();
-        String select = "SELECT id, data, key, created FROM " + table;
+        String select = String.format(SELECT, table);
         insert = "INSERT INTO " + table + " (data, key) VALUES (?, ?)";
         insertRows = new String[ROWS_PER_INSERT.length];
         for (int i = 0; i < ROWS_PER_INSERT.length; i++) {
