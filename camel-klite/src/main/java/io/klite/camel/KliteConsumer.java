@@ -82,12 +82,13 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     /**
      * Whether the user left scheduling to Camel's default scheduler, which a wakeable one can then stand in for: not
      * where a scheduler, an executor or scheduler properties were given, nor with backoff, which counts every run of
-     * the scheduler (a wake would be spent as a skipped poll).
+     * the scheduler (a wake would be spent as a skipped poll), nor where an idle poll sends an empty message (a wake
+     * that finds its message already taken would send one).
      */
     private boolean usesCamelsDefaultScheduler() {
         return getScheduler() == null && getScheduledExecutorService() == null
                 && (getSchedulerProperties() == null || getSchedulerProperties().isEmpty())
-                && getBackoffMultiplier() == 0;
+                && getBackoffMultiplier() == 0 && !isSendEmptyMessageWhenIdle();
     }
 
     private void stopWakeups() {

@@ -32,8 +32,8 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Group commit: {@link #writeGrouped} work of concurrent callers is queued, and whichever caller holds the write
  * lock next runs everything queued so far in one transaction, so that N concurrent sends cost one commit (one fsync
- * with {@link Durability#FULL}) instead of N. Each caller still gets its own outcome: where the shared transaction
- * fails, it is rolled back and every work in it runs again alone, in its own transaction.
+ * with {@link Durability#FULL}) instead of N. Each caller still gets its own outcome: where a work fails, the
+ * transaction is rolled back and the others run again together without it.
  */
 final class Database implements AutoCloseable {
 
@@ -225,7 +225,7 @@ final class Database implements AutoCloseable {
                 });
                 group.forEach(Grouped::committed);
                 return;
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 if (running[0] == null) {
                     // BEGIN or COMMIT failed: nothing of the group is written, and the cause is every work's
                     group.forEach(grouped -> grouped.failed(e));
@@ -400,6 +400,9 @@ final class Database implements AutoCloseable {
             }
             if (failure instanceof Error e) {
                 throw e;
+            }
+            if (failure != null) {
+                throw new IllegalStateException("Grouped work failed: " + failure, failure);
             }
             return result;
         }

@@ -96,7 +96,9 @@ public final class KliteLog implements AutoCloseable {
             PreparedStatement statement = conn.prepare(insert);
             statement.setBytes(1, data);
             statement.setString(2, key);
-            statement.executeUpdate();
+            int written = statement.executeUpdate();
+            statement.clearParameters();
+            checkWritten(tp, written, 1);
             return lastRowId(conn);
         }));
         appends.appended(topic, partition);
@@ -131,9 +133,10 @@ public final class KliteLog implements AutoCloseable {
                         statement.setBytes(parameter++, bytes);
                         statement.setString(parameter++, key);
                     }
-                    statement.executeUpdate();
+                    int rowsWritten = statement.executeUpdate();
                     // the cached statement would otherwise hold on to the payloads until its next use
                     statement.clearParameters();
+                    checkWritten(tp, rowsWritten, rows);
                 }
             }
             long last = lastRowId(conn);
@@ -319,6 +322,17 @@ public final class KliteLog implements AutoCloseable {
     /** The connections, for tests in this package that check what the writer connection runs with. */
     Database database() {
         return db;
+    }
+
+    /**
+     * Offsets are read back from SQLite's last row id, which is right only where every row was inserted: a trigger of
+     * another program that drops rows ({@code RAISE(IGNORE)}) would shift them. The transaction then rolls back.
+     */
+    private static void checkWritten(TopicPartition tp, int written, int rows) {
+        if (written != rows) {
+            throw new KliteStorageException("Cannot append to " + tp + ": SQLite inserted " + written + " of " + rows
+                    + " rows into table " + tp.table() + " (a trigger on it?); nothing was written", null);
+        }
     }
 
     private static long lastRowId(Database.Conn conn) throws SQLException {

@@ -11,10 +11,11 @@ final class TableSql {
 
     /**
      * The columns of a message, and flags that spare reading two of them: {@link #KEY_IS_NULL} where the key is
-     * null, {@link #CREATED_AS_HINT} where {@code created} is text equal to the parameter (the {@link #createdHint}).
+     * null, {@link #CREATED_AS_HINT} where {@code created} is text equal to the parameter (the {@link #createdHint}),
+     * byte for byte whatever collation another program gave the column.
      */
     static final String SELECT = "SELECT id, data, key, created,"
-            + " (key IS NULL) + 2 * (typeof(created) = 'text' AND created = ?) FROM %s";
+            + " (key IS NULL) + 2 * coalesce(typeof(created) = 'text' AND created = ? COLLATE BINARY, 0) FROM %s";
     static final int KEY_IS_NULL = 1;
     static final int CREATED_AS_HINT = 2;
 

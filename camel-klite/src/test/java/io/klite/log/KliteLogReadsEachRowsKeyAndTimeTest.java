@@ -26,6 +26,25 @@ class KliteLogReadsEachRowsKeyAndTimeTest extends LogTestSupport {
     };
 
     @Test
+    void createdTextsThatTheColumnsCollationCallsEqualStayApart() throws Exception {
+        try (Jdbc other = new Jdbc(log.path())) {
+            other.exec("CREATE TABLE \"shouty_0\" (id INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB NOT NULL,"
+                    + " created DATETIME COLLATE NOCASE DEFAULT CURRENT_TIMESTAMP)");
+            for (String created : new String[] {"2026-11-26t10:00:00", "2026-11-26T10:00:00", "2026-11-26T10:00:00"}) {
+                other.exec("INSERT INTO \"shouty_0\" (data, created) VALUES (x'7b7d', ?)", created);
+            }
+        }
+        for (int cut : new int[] {1, 3}) {
+            List<String> read = new ArrayList<>();
+            for (long after = 0; after < 3; after += cut) {
+                log.read("shouty", 0, after, cut).forEach(message -> read.add(message.created()));
+            }
+            assertThat(read).as("read %d at a time", cut)
+                    .containsExactly("2026-11-26t10:00:00", "2026-11-26T10:00:00", "2026-11-26T10:00:00");
+        }
+    }
+
+    @Test
     void everyMessageHasItsRowsKeyAndCreatedHoweverTheReadsAreCut() throws Exception {
         log.createTopic("orders", 1);
         try (Jdbc other = new Jdbc(log.path())) {

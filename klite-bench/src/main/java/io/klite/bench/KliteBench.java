@@ -69,8 +69,8 @@ public final class KliteBench {
                 System.getProperty("os.name"), fileSystem(), quick ? ", --quick" : "",
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         System.out.println();
-        System.out.println("| figure | Klite | baseline | ratio | target |");
-        System.out.println("|---|---:|---:|---:|---|");
+        System.out.println("| figure | Klite | baseline | ratio | target | |");
+        System.out.println("|---|---:|---:|---:|---|---|");
         rows.forEach(row -> System.out.println(row.markdown()));
     }
 
@@ -149,7 +149,7 @@ public final class KliteBench {
                 Double.parseDouble(runtime[1]), Double.parseDouble(runtime[2]), ">= 100k msg/s"));
         rows.add(new Row("runtime consuming a " + load + " log with `-Xmx128m`: heap after GC, first quarter ->"
                 + " last quarter of the run (max)", runtime[3] + " -> " + runtime[4] + " MiB (" + runtime[5] + ")",
-                runtime[6] + " GCs", Double.NaN, "works, heap flat: " + (Boolean.parseBoolean(runtime[9]) ? "yes" : "NO")));
+                runtime[6] + " GCs", Double.NaN, "works, heap flat", Row.verdict(Boolean.parseBoolean(runtime[9]))));
     }
 
     /** Where the benchmarks' files go, and its type: on tmpfs an fsync costs nothing, and FULL means little. */
@@ -230,23 +230,39 @@ public final class KliteBench {
     }
 
     /**
-     * One line of the table: Klite's figure over the baseline's. For rates above 1 means Klite is faster; for
-     * latencies below 1 means Klite is faster.
+     * One line of the table: Klite's figure, the baseline's, Klite's over the baseline's (for rates above 1 means
+     * Klite is faster; for latencies below 1 means it is faster), the target, and whether the unrounded figure
+     * meets it.
      */
-    record Row(String figure, String klite, String baseline, double ratio, String target) {
+    record Row(String figure, String klite, String baseline, double ratio, String target, String met) {
 
+        /** Rates; a target is {@code ">= <ratio>x"} or {@code ">= <n>k msg/s"}. */
         Row(String figure, double klite, double baseline, String target) {
-            this(figure, rate(klite), rate(baseline), klite / baseline, target);
+            this(figure, rate(klite), rate(baseline), klite / baseline, target,
+                    target.isEmpty() ? "" : verdict(target.endsWith("x") ? klite / baseline >= number(target)
+                            : klite >= number(target) * 1000));
         }
 
+        /** Latencies in milliseconds; a target is {@code "<= <n> ms"}. */
         static Row millis(String figure, double klite, double baseline, String target) {
             return new Row(figure, String.format(Locale.ROOT, "%.2f ms", klite),
-                    String.format(Locale.ROOT, "%.2f ms", baseline), klite / baseline, target);
+                    String.format(Locale.ROOT, "%.2f ms", baseline), klite / baseline, target,
+                    target.isEmpty() ? "" : verdict(klite <= number(target)));
+        }
+
+        static String verdict(boolean met) {
+            return met ? "met" : "**missed**";
+        }
+
+        /** The number in a target such as {@code ">= 0.35x"}, {@code "<= 5 ms"} or {@code ">= 100k msg/s"}. */
+        private static double number(String target) {
+            return Double.parseDouble(target.replaceAll("^[<>=\\s]+|[^0-9.]+.*$", ""));
         }
 
         String markdown() {
             return "| " + figure + " | " + klite + " | " + baseline + " | "
-                    + (Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2fx", ratio)) + " | " + target + " |";
+                    + (Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2fx", ratio)) + " | " + target
+                    + " | " + met + " |";
         }
 
         private static String rate(double perSecond) {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -41,7 +42,8 @@ public final class LatencyBench {
 
     private static Histogram measure(String to, String from, Path folder, int warmupSeconds, int seconds)
             throws Exception {
-        Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        // recorded on the consumer's thread, read on this one
+        Histogram histogram = new SynchronizedHistogram(TimeUnit.SECONDS.toNanos(10), 3);
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.getComponent("klite", KliteComponent.class).getConfiguration()
                     .setDatabase(folder.resolve("latency.db").toString());
