@@ -89,20 +89,7 @@ public final class KliteLog implements AutoCloseable {
      */
     public long send(String topic, int partition, String key, Object payload) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        byte[] data = Payloads.toBytes(payload, "payload");
-        catalog.prepareForWrite(tp, options.defaultPartitionCount());
-        String insert = catalog.sql(tp).insert;
-        long offset = catalog.onTable(tp, () -> db.writeGrouped(conn -> {
-            PreparedStatement statement = conn.prepare(insert);
-            statement.setBytes(1, data);
-            statement.setString(2, key);
-            int written = statement.executeUpdate();
-            statement.clearParameters();
-            checkWritten(tp, written, 1);
-            return lastRowId(conn);
-        }));
-        appends.appended(topic, partition);
-        return offset;
+        return append(tp, key, List.of(Payloads.toBytes(payload, "payload"))).firstOffset();
     }
 
     /** Appends a batch without a key; see {@link #sendBatch(String, int, String, List)}. */
@@ -119,7 +106,15 @@ public final class KliteLog implements AutoCloseable {
      */
     public BatchResult sendBatch(String topic, int partition, String key, List<?> payloads) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        List<byte[]> data = Payloads.toBytes(payloads);
+        return append(tp, key, Payloads.toBytes(payloads));
+    }
+
+    /**
+     * The write of {@link #send} and {@link #sendBatch}: creates the topic or partition table where needed, inserts
+     * the rows in one grouped transaction with multi-row inserts as large as {@link TableSql#ROWS_PER_INSERT} allows,
+     * then tells the topic's listeners.
+     */
+    private BatchResult append(TopicPartition tp, String key, List<byte[]> data) {
         catalog.prepareForWrite(tp, options.defaultPartitionCount());
         TableSql sql = catalog.sql(tp);
         BatchResult result = catalog.onTable(tp, () -> db.writeGrouped(conn -> {
@@ -142,7 +137,7 @@ public final class KliteLog implements AutoCloseable {
             long last = lastRowId(conn);
             return new BatchResult(last - data.size() + 1, data.size());
         }));
-        appends.appended(topic, partition);
+        appends.appended(tp.topic(), tp.partition());
         return result;
     }
 

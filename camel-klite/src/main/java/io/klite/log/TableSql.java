@@ -22,11 +22,9 @@ final class TableSql {
     static final String COMMITTED = "SELECT commit_offset FROM consumer_offsets"
             + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
 
-    /** Parameters: data, key. */
-    final String insert;
     /**
-     * Multi-row inserts of {@link #ROWS_PER_INSERT} rows each (parameters: data, key of each row): one statement
-     * per 1000 rows costs far less than 1000 executions of {@link #insert}.
+     * Inserts of {@link #ROWS_PER_INSERT} rows each (parameters: data, key of each row): one statement per 1000
+     * rows costs far less than 1000 executions of a one-row insert.
      */
     final String[] insertRows;
     /** Parameters: the created hint, group, topic, partition, limit. Columns: see {@link #SELECT}. */
@@ -47,7 +45,7 @@ final class TableSql {
     TableSql(TopicPartition tp) {
         String table = tp.table();
         String select = String.format(SELECT, table);
-        insert = "INSERT INTO " + table + " (data, key) VALUES (?, ?)";
+        String insert = "INSERT INTO " + table + " (data, key) VALUES (?, ?)";
         insertRows = new String[ROWS_PER_INSERT.length];
         for (int i = 0; i < ROWS_PER_INSERT.length; i++) {
             insertRows[i] = insert + ", (?, ?)".repeat(ROWS_PER_INSERT[i] - 1);
