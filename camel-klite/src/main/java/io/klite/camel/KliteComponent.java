@@ -3,6 +3,7 @@ package io.klite.camel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.log.Durability;
 import io.klite.log.KliteLog;
+import io.klite.log.Limits;
 import io.klite.log.LogOptions;
 import java.time.Duration;
 import java.util.Map;
@@ -31,7 +32,7 @@ public class KliteComponent extends DefaultComponent {
     @Metadata(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration",
               description = "How long a statement waits for another process's lock on the database file before it"
                             + " fails, in milliseconds (or a duration such as 30s).")
-    private long busyTimeout = 10_000;
+    private long busyTimeout = Limits.DEFAULT_BUSY_TIMEOUT.toMillis();
 
     @Metadata(label = "advanced", autowired = true,
               description = "The Jackson ObjectMapper that turns bodies other than byte[], String and streams into"

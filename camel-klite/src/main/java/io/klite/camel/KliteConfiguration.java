@@ -2,6 +2,7 @@ package io.klite.camel;
 
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.KliteLog;
+import io.klite.log.Limits;
 import io.klite.log.TopicPartition;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,6 @@ public class KliteConfiguration implements Cloneable {
 
     public static final String EARLIEST = "earliest";
     public static final String LATEST = "latest";
-    /** The largest batchSize: one fetch holds up to this many messages per partition in memory. */
-    public static final int MAX_BATCH_SIZE = 10_000;
 
     @UriPath(label = "common", description = "The topic: 1 to 249 characters of [A-Za-z0-9._-], not '.' or '..'.")
     @Metadata(required = true)
@@ -43,7 +42,7 @@ public class KliteConfiguration implements Cloneable {
     @UriParam(label = "common", defaultValue = "1",
               description = "How many partitions a topic gets when this endpoint creates it (a producer's first send, or"
                             + " a consumer's start, on a topic that does not exist). An existing topic keeps its count.")
-    private int partitionCount = 1;
+    private int partitionCount = Limits.DEFAULT_PARTITION_COUNT;
 
     @UriParam(label = "consumer",
               description = "The consumer group: its committed offset per partition is where consuming resumes. Required"
@@ -53,7 +52,7 @@ public class KliteConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "100",
               description = "The most messages fetched from a partition at a time (1 to 10000); with batching=true,"
                             + " the largest batch.")
-    private int batchSize = 100;
+    private int batchSize = Limits.DEFAULT_BATCH_SIZE;
 
     @UriParam(label = "consumer", defaultValue = "false",
               description = "false: one exchange per message, whose body is the payload as a byte array. true: one"
@@ -98,14 +97,8 @@ public class KliteConfiguration implements Cloneable {
             throw new IllegalArgumentException("Invalid database '" + database + "' for topic '" + topic
                     + "': give the path of a SQLite file");
         }
-        if (partitionCount < 1 || partitionCount > TopicPartition.MAX_PARTITIONS) {
-            throw new InvalidPartitionException("Invalid partitionCount " + partitionCount + " for topic '" + topic
-                    + "': a topic has 1 to " + TopicPartition.MAX_PARTITIONS + " partitions");
-        }
-        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-            throw new IllegalArgumentException("Invalid batchSize " + batchSize + " for topic '" + topic
-                    + "': from 1 to " + MAX_BATCH_SIZE + " messages are fetched per partition at a time");
-        }
+        Limits.partitionCount("Invalid partitionCount for topic '" + topic + "': ", partitionCount);
+        Limits.batchSize("Invalid batchSize for topic '" + topic + "': ", batchSize);
         if (!EARLIEST.equals(autoOffsetReset) && !LATEST.equals(autoOffsetReset)) {
             throw new IllegalArgumentException("Invalid autoOffsetReset '" + autoOffsetReset + "' for topic '" + topic
                     + "': allowed values are " + EARLIEST + " and " + LATEST);
@@ -148,19 +141,15 @@ public class KliteConfiguration implements Cloneable {
     }
 
     private int parsePartition(String text) {
+        String where = "Invalid partition '" + partition + "' for topic '" + topic + "': ";
         int number;
         try {
             number = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new InvalidPartitionException("Invalid partition '" + partition + "' for topic '" + topic + "': '"
-                    + text + "' is not a partition number; give a number from 0 to "
-                    + (TopicPartition.MAX_PARTITIONS - 1) + ", or a comma list of them (0,1)");
+            throw new InvalidPartitionException(where + "'" + text + "' is not a partition number; give a number from 0"
+                    + " to " + (Limits.MAX_PARTITIONS - 1) + ", or a comma list of them (0,1)");
         }
-        if (number < 0 || number >= TopicPartition.MAX_PARTITIONS) {
-            throw new InvalidPartitionException("Invalid partition '" + partition + "' for topic '" + topic + "': "
-                    + number + " is out of range; partitions are numbered 0 to " + (TopicPartition.MAX_PARTITIONS - 1));
-        }
-        return number;
+        return Limits.partition(where, number);
     }
 
     /**
@@ -176,7 +165,7 @@ public class KliteConfiguration implements Cloneable {
             if (number >= count) {
                 throw new InvalidPartitionException("Invalid partition " + number + " for " + role + " of topic '"
                         + topic + "': " + (existingCount > 0 ? "the topic has " : "partitionCount gives the new topic ")
-                        + TopicPartition.validRange(count));
+                        + Limits.validRange(count));
             }
         }
     }
@@ -186,7 +175,7 @@ public class KliteConfiguration implements Cloneable {
      * or null where it has enough.
      */
     public String fewerPartitionsWarning(int count, String who) {
-        return count >= partitionCount ? null : "Topic '" + topic + "' has " + TopicPartition.validRange(count)
+        return count >= partitionCount ? null : "Topic '" + topic + "' has " + Limits.validRange(count)
                 + " but " + who + " asks for partitionCount=" + partitionCount + ": an existing topic keeps its partitions (another"
                 + " endpoint created it first; give every endpoint on the topic the same partitionCount)";
     }

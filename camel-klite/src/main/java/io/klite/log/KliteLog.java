@@ -168,12 +168,12 @@ public final class KliteLog implements AutoCloseable {
      * Creates a topic with {@code partitions} partitions, or adds partitions to an existing one up to that count.
      * Never removes partitions.
      *
-     * @param partitions 1 to {@value TopicPartition#MAX_PARTITIONS}
+     * @param partitions 1 to {@value Limits#MAX_PARTITIONS}
      * @return the topic's partition count afterwards
      */
     public int createTopic(String topic, int partitions) {
         TopicPartition.validateTopic(topic);
-        validatePartitionCount(topic, partitions);
+        Limits.partitionCount("Invalid partition count for topic '" + topic + "': ", partitions);
         return catalog.createTopic(topic, partitions);
     }
 
@@ -181,12 +181,12 @@ public final class KliteLog implements AutoCloseable {
      * Creates a topic with {@code partitions} partitions where the file has none of that name; an existing topic
      * keeps its partitions, fewer or more.
      *
-     * @param partitions 1 to {@value TopicPartition#MAX_PARTITIONS}
+     * @param partitions 1 to {@value Limits#MAX_PARTITIONS}
      * @return the topic's partition count afterwards
      */
     public int createTopicIfAbsent(String topic, int partitions) {
         TopicPartition.validateTopic(topic);
-        validatePartitionCount(topic, partitions);
+        Limits.partitionCount("Invalid partition count for topic '" + topic + "': ", partitions);
         return catalog.createTopicIfAbsent(topic, partitions);
     }
 
@@ -368,13 +368,6 @@ public final class KliteLog implements AutoCloseable {
     public static String validateGroup(String group) {
         ConsumerOffsets.validateGroup(group);
         return group;
-    }
-
-    private static void validatePartitionCount(String topic, int partitions) {
-        if (partitions < 1 || partitions > TopicPartition.MAX_PARTITIONS) {
-            throw new InvalidPartitionException("Invalid partition count " + partitions + " for topic '" + topic
-                    + "': a topic has 1 to " + TopicPartition.MAX_PARTITIONS + " partitions");
-        }
     }
 
     private static void validateMaxMessages(int maxMessages) {

@@ -13,7 +13,8 @@ import java.util.Objects;
  */
 public record LogOptions(Durability durability, Duration busyTimeout, int defaultPartitionCount) {
 
-    public static final LogOptions DEFAULTS = new LogOptions(Durability.NORMAL, Duration.ofSeconds(10), 1);
+    public static final LogOptions DEFAULTS = new LogOptions(Durability.NORMAL, Limits.DEFAULT_BUSY_TIMEOUT,
+            Limits.DEFAULT_PARTITION_COUNT);
 
     public LogOptions {
         Objects.requireNonNull(durability, "durability");
@@ -22,10 +23,7 @@ public record LogOptions(Durability durability, Duration busyTimeout, int defaul
             throw new IllegalArgumentException("Invalid busyTimeout " + busyTimeout
                     + ": must be between 0 and " + Integer.MAX_VALUE + " ms");
         }
-        if (defaultPartitionCount < 1 || defaultPartitionCount > TopicPartition.MAX_PARTITIONS) {
-            throw new IllegalArgumentException("Invalid defaultPartitionCount " + defaultPartitionCount
-                    + ": a topic has 1 to " + TopicPartition.MAX_PARTITIONS + " partitions");
-        }
+        Limits.partitionCount("Invalid defaultPartitionCount: ", defaultPartitionCount);
     }
 
     public LogOptions withDurability(Durability durability) {

@@ -7,7 +7,7 @@ import java.util.Optional;
  *
  * <p>Invariants: the topic is 1 to 249 characters of {@code [A-Za-z0-9._-]}, not {@code .} or {@code ..}
  * (Kafka's rule), and does not map to a table name SQLite reserves ({@code sqlite_*}); the partition is
- * {@code 0..}{@value #MAX_PARTITIONS}{@code -1}. So {@link #table()} is always a safe identifier, and it is always
+ * {@code 0..}{@value Limits#MAX_PARTITIONS}{@code -1}. So {@link #table()} is always a safe identifier, and it is always
  * used quoted. Table names are
  * {@code <topic>_<partition>}; {@link #parseTable} splits at the last {@code _} and accepts only a canonical
  * decimal suffix, which makes the mapping one-to-one.
@@ -17,18 +17,12 @@ public record TopicPartition(String topic, int partition) {
     /** Kafka's limit: 249 characters. */
     public static final int MAX_TOPIC_LENGTH = 249;
 
-    /** Partitions a topic may have: each is a table, and creating them runs in one transaction. */
-    public static final int MAX_PARTITIONS = 1000;
-
     private static final String TOPIC_RULE =
             "a topic name is 1 to " + MAX_TOPIC_LENGTH + " characters of [A-Za-z0-9._-] and not '.' or '..'";
 
     public TopicPartition {
         validateTopic(topic);
-        if (partition < 0 || partition >= MAX_PARTITIONS) {
-            throw new InvalidPartitionException("Invalid partition " + partition + " for topic '" + topic
-                    + "': partitions are numbered from 0 to " + (MAX_PARTITIONS - 1));
-        }
+        Limits.partition("Invalid partition for topic '" + topic + "': ", partition);
     }
 
     /** The table name, unquoted: {@code orders_0}. */
@@ -104,12 +98,7 @@ public record TopicPartition(String topic, int partition) {
      */
     public InvalidPartitionException outOfRange(boolean exists, int count) {
         return new InvalidPartitionException("Partition " + partition + " is out of range for topic '" + topic + "': "
-                + (exists ? "it has " : "a new topic gets ") + validRange(count));
-    }
-
-    /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */
-    public static String validRange(int count) {
-        return count == 1 ? "1 partition (valid: 0)" : count + " partitions (valid: 0.." + (count - 1) + ")";
+                + (exists ? "it has " : "a new topic gets ") + Limits.validRange(count));
     }
 
     private static boolean isLegal(char c) {

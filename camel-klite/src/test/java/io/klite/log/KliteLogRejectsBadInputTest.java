@@ -73,7 +73,7 @@ class KliteLogRejectsBadInputTest extends LogTestSupport {
         assertThatThrownBy(() -> log.send("orders", -1, "x"))
                 .isInstanceOf(InvalidPartitionException.class)
                 .hasMessageContaining("-1")
-                .hasMessageContaining("from 0 to 999");
+                .hasMessageContaining("allowed: 0 to 999");
         assertThatThrownBy(() -> log.send("orders", 2, "x"))
                 .isInstanceOf(InvalidPartitionException.class)
                 .hasMessageContaining("Partition 2")
@@ -87,22 +87,22 @@ class KliteLogRejectsBadInputTest extends LogTestSupport {
                 .hasMessageContaining("a new topic gets 1 partition (valid: 0)");
         assertThatThrownBy(() -> log.createTopic("payments", 0))
                 .isInstanceOf(InvalidPartitionException.class)
-                .hasMessageContaining("partition count 0");
+                .hasMessageContaining("'0' is not a partition count");
         assertNothingWritten();
     }
 
     @Test
     void partitionCountsAreBounded() throws Exception {
-        assertThatThrownBy(() -> log.createTopic("huge", TopicPartition.MAX_PARTITIONS + 1))
+        assertThatThrownBy(() -> log.createTopic("huge", Limits.MAX_PARTITIONS + 1))
                 .isInstanceOf(InvalidPartitionException.class)
-                .hasMessageContaining("partition count 1001")
+                .hasMessageContaining("'1001' is not a partition count")
                 .hasMessageContaining("1 to 1000");
         assertThatThrownBy(() -> log.send("orders", 1000, "x"))
                 .isInstanceOf(InvalidPartitionException.class)
                 .hasMessageContaining("0 to 999");
         assertThatThrownBy(() -> LogOptions.DEFAULTS.withDefaultPartitionCount(5000))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("defaultPartitionCount 5000");
+                .isInstanceOf(InvalidPartitionException.class)
+                .hasMessageContaining("Invalid defaultPartitionCount: '5000' is not a partition count");
         assertNothingWritten();
     }
 

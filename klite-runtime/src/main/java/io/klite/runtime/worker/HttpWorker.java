@@ -1,13 +1,12 @@
 package io.klite.runtime.worker;
 
-import io.klite.camel.KliteConfiguration;
 import io.klite.log.KliteLog;
+import io.klite.log.Limits;
 import io.klite.log.TopicPartition;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,10 +20,6 @@ import java.util.regex.Pattern;
 public record HttpWorker(String topic, String group, int partition, int partitionCount, URI endpoint, int batchSize,
                          Duration interval) {
 
-    public static final int DEFAULT_BATCH_SIZE = 100;
-    public static final String DEFAULT_INTERVAL = "1s";
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     /**
@@ -73,46 +68,21 @@ public record HttpWorker(String topic, String group, int partition, int partitio
         }
 
         public static int partition(String text) {
-            int partition = integer(text, "a partition number");
-            if (partition < 0 || partition >= TopicPartition.MAX_PARTITIONS) {
-                throw new IllegalArgumentException("'" + text + "' is not a partition number; allowed: 0 to "
-                        + (TopicPartition.MAX_PARTITIONS - 1));
-            }
-            return partition;
+            return Limits.partition("", integer(text, "a partition number"));
         }
 
-        /** Partitions for a topic the worker creates: 1 to the log's maximum. */
+        /** Partitions for a topic the worker creates. */
         public static int partitionCount(String text) {
-            int count = integer(text, "a partition count");
-            if (count < 1 || count > TopicPartition.MAX_PARTITIONS) {
-                throw new IllegalArgumentException("'" + text + "' is not a partition count; allowed: 1 to "
-                        + TopicPartition.MAX_PARTITIONS);
-            }
-            return count;
+            return Limits.partitionCount("", integer(text, "a partition count"));
         }
 
         public static int batchSize(String text) {
-            int size = integer(text, "a batch size");
-            if (size < 1 || size > KliteConfiguration.MAX_BATCH_SIZE) {
-                throw new IllegalArgumentException("'" + text + "' is not a batch size; allowed: 1 to "
-                        + KliteConfiguration.MAX_BATCH_SIZE + " messages");
-            }
-            return size;
+            return Limits.batchSize("", integer(text, "a batch size"));
         }
 
         /** A duration as the original klite writes it: a whole number with {@code ms}, {@code s} or {@code m}. */
         public static Duration duration(String text) {
-            Matcher matcher = DURATION.matcher(text == null ? "" : text);
-            if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
-                throw new IllegalArgumentException("'" + text + "' is not a duration; use a whole number above 0"
-                        + " with ms, s or m, such as 500ms, 5s or 1m");
-            }
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                default -> Duration.ofMinutes(amount);
-            };
+            return Limits.duration("", text);
         }
 
         /** An absolute {@code http} or {@code https} URL with a host, and no user info (which the client refuses). */
@@ -155,7 +125,7 @@ public record HttpWorker(String topic, String group, int partition, int partitio
             int count = log.partitionCount(topic);
             if (count > 0 && partition >= count) {
                 throw new IllegalArgumentException("partition " + partition + " is beyond the existing topic '" + topic
-                        + "', which has " + TopicPartition.validRange(count) + "; Klite adds no partitions to an"
+                        + "', which has " + Limits.validRange(count) + "; Klite adds no partitions to an"
                         + " existing topic");
             }
         }

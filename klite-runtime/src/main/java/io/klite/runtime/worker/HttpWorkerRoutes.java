@@ -1,5 +1,6 @@
 package io.klite.runtime.worker;
 
+import io.klite.log.Limits;
 import io.klite.camel.KliteComponent;
 import io.klite.log.KliteLog;
 import java.net.URI;
@@ -73,9 +74,9 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                 .templateParameter("group", null, "The consumer group whose committed offset the route moves")
                 .templateParameter("partition", null, "The partition to deliver (one number)")
                 .templateParameter("endpoint", null, "The http(s) URL each batch is POSTed to")
-                .templateParameter("batchSize", String.valueOf(HttpWorker.DEFAULT_BATCH_SIZE),
+                .templateParameter("batchSize", String.valueOf(Limits.DEFAULT_BATCH_SIZE),
                         "Most messages per POST")
-                .templateParameter("interval", HttpWorker.DEFAULT_INTERVAL,
+                .templateParameter("interval", Limits.DEFAULT_INTERVAL,
                         "Wait before a failed batch is posted again, and between polls while idle (500ms, 5s, 1m)")
                 .templateParameter("partitionCount", "1",
                         "Partitions the topic gets where the route creates it (more than partition)")

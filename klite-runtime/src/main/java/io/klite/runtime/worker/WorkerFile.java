@@ -1,5 +1,6 @@
 package io.klite.runtime.worker;
 
+import io.klite.log.Limits;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -117,9 +118,9 @@ public final class WorkerFile {
         JsonNode settings = object(entry.getValue(), key, WORKER_KEYS);
         URI endpoint = check(key + ".endpoint", text(settings, key, "endpoint", null), HttpWorker.Settings::endpoint);
         int batchSize = check(key + ".batchSize",
-                text(settings, key, "batchSize", String.valueOf(HttpWorker.DEFAULT_BATCH_SIZE)),
+                text(settings, key, "batchSize", String.valueOf(Limits.DEFAULT_BATCH_SIZE)),
                 HttpWorker.Settings::batchSize);
-        Duration interval = check(key + ".interval", text(settings, key, "interval", HttpWorker.DEFAULT_INTERVAL),
+        Duration interval = check(key + ".interval", text(settings, key, "interval", Limits.DEFAULT_INTERVAL),
                 HttpWorker.Settings::duration);
         List<HttpWorker> workers = new ArrayList<>();
         for (int partition : partitions(settings.get("partitions"), key + ".partitions")) {

@@ -38,7 +38,7 @@ class KliteApiRefusesBadRequestsTest {
             /topics/bad%20name/messages          | {}          | Invalid topic name 'bad name': character ' ' at index 3 is not allowed
             /topics/orders/messages?partition=x  | {}          | Invalid partition 'x': a whole number from 0 is expected
             /topics/orders/messages?partition=2  | {}          | Partition 2 is out of range for topic 'orders': it has 2 partitions (valid: 0..1)
-            /topics/orders/messages?partition=-1 | {}          | Invalid partition -1 for topic 'orders': partitions are numbered from 0
+            /topics/orders/messages?partition=-1 | {}          | Invalid partition for topic 'orders': '-1' is not a partition number; allowed: 0 to 999
             /topics/orders/messages?partition=0&key=k | {}     | Give either partition or key, not both (partition 0, key 'k')
             /topics/orders/messages?key=         | {}          | The key is empty
             /topics/orders/batch                 | {"a": 1}    | The batch body must be a JSON array of at least one message, not {"a": 1}

@@ -1,5 +1,6 @@
 package io.klite.runtime.worker;
 
+import io.klite.log.Limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,7 +53,7 @@ class WorkerFileReadsTheOriginalFormatTest {
                 """));
 
         assertThat(workers).containsExactly(new HttpWorker("orders", "billing", 2, 3, URI.create("http://localhost/b"),
-                HttpWorker.DEFAULT_BATCH_SIZE, Duration.ofSeconds(1)));
+                Limits.DEFAULT_BATCH_SIZE, Duration.ofSeconds(1)));
     }
 
     @Test

@@ -1,0 +1,98 @@
+package io.klite.log;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every limit and default that the log, a {@code klite:} endpoint and a runtime worker share, each stated once, with
+ * the one wording of its error. A check returns the value it accepted and otherwise throws an exception whose
+ * message is {@code <where>'<value>' is not a <thing>; allowed: <range>}: the caller's {@code where} says which
+ * option, key or argument held the value (such as {@code "Invalid batchSize for topic 'orders': "}), the rest is the
+ * same everywhere.
+ */
+public final class Limits {
+
+    /** Partitions a topic may have: each is a table, and creating them runs in one transaction. */
+    public static final int MAX_PARTITIONS = 1000;
+    /** The partitions a topic gets when the first send to it creates it. */
+    public static final int DEFAULT_PARTITION_COUNT = 1;
+    /** The most messages a consumer or worker fetches from a partition at a time, where it does not say. */
+    public static final int DEFAULT_BATCH_SIZE = 100;
+    /** The largest batch size: one fetch holds up to this many messages per partition in memory. */
+    public static final int MAX_BATCH_SIZE = 10_000;
+    /** How long a statement waits for another process's lock on the file before it fails. */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+    /** A worker's wait between looks at an idle partition and before a failed batch is posted again. */
+    public static final String DEFAULT_INTERVAL = "1s";
+
+    public static final String DURATION_RULE =
+            "use a whole number above 0 with ms, s or m, such as 500ms, 5s or 1m";
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+    private Limits() {
+    }
+
+    /**
+     * A partition number: {@code 0} to {@code MAX_PARTITIONS - 1}.
+     *
+     * @throws InvalidPartitionException naming the value and the range
+     */
+    public static int partition(String where, int partition) {
+        if (partition < 0 || partition >= MAX_PARTITIONS) {
+            throw new InvalidPartitionException(where + "'" + partition + "' is not a partition number; allowed: 0 to "
+                    + (MAX_PARTITIONS - 1));
+        }
+        return partition;
+    }
+
+    /**
+     * A topic's partition count: {@code 1} to {@value #MAX_PARTITIONS}.
+     *
+     * @throws InvalidPartitionException naming the value and the range
+     */
+    public static int partitionCount(String where, int count) {
+        if (count < 1 || count > MAX_PARTITIONS) {
+            throw new InvalidPartitionException(where + "'" + count + "' is not a partition count; allowed: 1 to "
+                    + MAX_PARTITIONS);
+        }
+        return count;
+    }
+
+    /**
+     * The most messages fetched from a partition at a time: {@code 1} to {@value #MAX_BATCH_SIZE}.
+     *
+     * @throws IllegalArgumentException naming the value and the range
+     */
+    public static int batchSize(String where, int size) {
+        if (size < 1 || size > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException(where + "'" + size + "' is not a batch size; allowed: 1 to "
+                    + MAX_BATCH_SIZE + " messages");
+        }
+        return size;
+    }
+
+    /**
+     * A duration as the original klite writes it: a whole number above 0 with {@code ms}, {@code s} or {@code m}.
+     *
+     * @throws IllegalArgumentException naming the value and the accepted form
+     */
+    public static Duration duration(String where, String text) {
+        Matcher matcher = DURATION.matcher(text == null ? "" : text);
+        if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
+            throw new IllegalArgumentException(where + "'" + text + "' is not a duration; " + DURATION_RULE);
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            default -> Duration.ofMinutes(amount);
+        };
+    }
+
+    /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */
+    public static String validRange(int count) {
+        return count == 1 ? "1 partition (valid: 0)" : count + " partitions (valid: 0.." + (count - 1) + ")";
+    }
+}
