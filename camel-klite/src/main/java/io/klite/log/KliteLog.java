@@ -1,14 +1,11 @@
 package io.klite.log;
 
-import io.klite.log.Catalog.PartitionState;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.IntConsumer;
 
@@ -30,7 +27,6 @@ import java.util.function.IntConsumer;
  */
 public final class KliteLog implements AutoCloseable {
 
-    private static final String LAST_ROWID = "SELECT last_insert_rowid()";
     private final LogOptions options;
     private final Database db;
     private final Catalog catalog;
@@ -41,7 +37,7 @@ public final class KliteLog implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.db = new Database(Objects.requireNonNull(path, "path"), options);
         this.appends = AppendSignals.of(db.path());
-        this.catalog = new Catalog(db);
+        this.catalog = new Catalog(db, new GroupCommit(db));
         this.offsets = new ConsumerOffsets(db, catalog);
         try {
             db.write(conn -> {
@@ -71,6 +67,15 @@ public final class KliteLog implements AutoCloseable {
 
     public LogOptions options() {
         return options;
+    }
+
+    /**
+     * Whether the file at {@link #path()} is still the one this log opened: empty where it is; else the problem,
+     * naming the file (deleted, or replaced by another file, since it was opened), and every write fails until the
+     * log is opened again. One {@code stat} of the file: cheap enough for a health check.
+     */
+    public Optional<String> checkFile() {
+        return db.checkFile();
     }
 
     // ---------------------------------------------------------------- producing
@@ -134,35 +139,9 @@ public final class KliteLog implements AutoCloseable {
         return append(tp, key, Headers.toColumn(headers), Payloads.toBytes(payloads));
     }
 
-    /**
-     * The write of {@link #send} and {@link #sendBatch}: creates the topic or partition table where needed, inserts
-     * the rows in one grouped transaction with multi-row inserts as large as {@link TableSql#ROWS_PER_INSERT} allows,
-     * then tells the topic's listeners.
-     */
+    /** The write of {@link #send} and {@link #sendBatch}; then tells the topic's listeners. */
     private BatchResult append(TopicPartition tp, String key, String headers, List<byte[]> data) {
-        catalog.prepareForWrite(tp, options.defaultPartitionCount());
-        TableSql sql = catalog.sql(tp);
-        BatchResult result = catalog.onTable(tp, () -> db.writeGrouped(conn -> {
-            int written = 0;
-            for (int i = 0; i < TableSql.ROWS_PER_INSERT.length; i++) {
-                int rows = TableSql.ROWS_PER_INSERT[i];
-                for (; data.size() - written >= rows; written += rows) {
-                    PreparedStatement statement = conn.prepare(sql.insertRows[i]);
-                    statement.setString(1, key);
-                    statement.setString(2, headers);
-                    int parameter = TableSql.FIRST_DATA_PARAMETER;
-                    for (byte[] bytes : data.subList(written, written + rows)) {
-                        statement.setBytes(parameter++, bytes);
-                    }
-                    int rowsWritten = statement.executeUpdate();
-                    // the cached statement would otherwise hold on to the payloads until its next use
-                    statement.clearParameters();
-                    checkWritten(tp, rowsWritten, rows);
-                }
-            }
-            long last = lastRowId(conn);
-            return new BatchResult(last - data.size() + 1, data.size());
-        }));
+        BatchResult result = catalog.forWrite(tp, options.defaultPartitionCount()).append(key, headers, data);
         appends.appended(tp.topic(), tp.partition());
         return result;
     }
@@ -226,21 +205,20 @@ public final class KliteLog implements AutoCloseable {
      * exist.
      */
     public long endOffset(String topic, int partition) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        return catalog.prepareForRead(tp) == PartitionState.READY
-                ? catalog.onTable(tp, () -> db.read(conn -> catalog.endOffset(conn, tp))) : 0;
+        PartitionTable table = catalog.forRead(new TopicPartition(topic, partition));
+        return table == null ? 0 : table.endOffset();
     }
 
     /** Every topic in the file with its partitions and their end offsets, sorted by topic name. */
     public List<TopicInfo> topics() {
         return db.read(conn -> {
             List<TopicInfo> topics = new ArrayList<>();
-            for (Catalog.TopicTables topic : Catalog.scan(conn).topics()) {
+            for (TableScan.TopicTables topic : TableScan.all(conn).topics()) {
                 List<PartitionInfo> partitions = new ArrayList<>();
                 for (int p = 0; p < topic.partitionCount(); p++) {
                     boolean exists = topic.partitions().contains(p);
                     partitions.add(new PartitionInfo(p,
-                            exists ? catalog.endOffset(conn, new TopicPartition(topic.topic(), p)) : 0));
+                            exists ? catalog.table(new TopicPartition(topic.topic(), p)).endOffset(conn) : 0));
                 }
                 topics.add(new TopicInfo(topic.topic(), partitions));
             }
@@ -261,20 +239,8 @@ public final class KliteLog implements AutoCloseable {
      */
     public List<Message> fetch(String group, String topic, int partition, int maxMessages) {
         ConsumerOffsets.validateGroup(group);
-        TopicPartition tp = new TopicPartition(topic, partition);
-        validateMaxMessages(maxMessages);
-        if (catalog.prepareForRead(tp) != PartitionState.READY) {
-            return List.of();
-        }
-        TableSql sql = catalog.sql(tp);
-        return catalog.onTable(tp, () -> db.read(conn -> {
-            PreparedStatement statement = conn.prepare(sql.fetch);
-            statement.setString(2, group);
-            statement.setString(3, topic);
-            statement.setInt(4, partition);
-            statement.setInt(5, maxMessages);
-            return messages(tp, sql, statement, maxMessages);
-        }));
+        PartitionTable table = forRead(topic, partition, maxMessages);
+        return table == null ? List.of() : table.fetch(group, maxMessages);
     }
 
     /**
@@ -282,18 +248,8 @@ public final class KliteLog implements AutoCloseable {
      * replay, and for consumers that track their position themselves.
      */
     public List<Message> read(String topic, int partition, long afterOffset, int maxMessages) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        validateMaxMessages(maxMessages);
-        if (catalog.prepareForRead(tp) != PartitionState.READY) {
-            return List.of();
-        }
-        TableSql sql = catalog.sql(tp);
-        return catalog.onTable(tp, () -> db.read(conn -> {
-            PreparedStatement statement = conn.prepare(sql.read);
-            statement.setLong(2, afterOffset);
-            statement.setInt(3, maxMessages);
-            return messages(tp, sql, statement, maxMessages);
-        }));
+        PartitionTable table = forRead(topic, partition, maxMessages);
+        return table == null ? List.of() : table.read(afterOffset, maxMessages);
     }
 
     /**
@@ -345,51 +301,13 @@ public final class KliteLog implements AutoCloseable {
         return db;
     }
 
-    /**
-     * Offsets are read back from SQLite's last row id, which is right only where every row was inserted: a trigger of
-     * another program that drops rows ({@code RAISE(IGNORE)}) would shift them. The transaction then rolls back.
-     */
-    private static void checkWritten(TopicPartition tp, int written, int rows) {
-        if (written != rows) {
-            throw new KliteStorageException("Cannot append to " + tp + ": SQLite inserted " + written + " of " + rows
-                    + " rows into table " + tp.table() + " (a trigger on it?); nothing was written", null);
+    /** The partition's table for a fetch or read of {@code maxMessages}, or null where it has no messages. */
+    private PartitionTable forRead(String topic, int partition, int maxMessages) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("Invalid maxMessages " + maxMessages + ": must be at least 1");
         }
-    }
-
-    private static long lastRowId(Database.Conn conn) throws SQLException {
-        try (ResultSet rs = conn.prepare(LAST_ROWID).executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /**
-     * Reads the rows of a fetch or read; the flag column spares reading a null key, a repeated created text or null
-     * headers.
-     */
-    private static List<Message> messages(TopicPartition tp, TableSql sql, PreparedStatement statement,
-            int maxMessages)
-            throws SQLException {
-        List<Message> messages = new ArrayList<>(Math.min(maxMessages, 1024));
-        String hint = sql.createdHint;
-        statement.setString(1, hint);
-        String created = hint;
-        try (ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                int flags = rs.getInt(6);
-                long offset = rs.getLong(1);
-                byte[] data = rs.getBytes(2);
-                String key = (flags & TableSql.KEY_IS_NULL) != 0 ? null : rs.getString(3);
-                created = (flags & TableSql.CREATED_AS_HINT) != 0 ? hint : rs.getString(4);
-                Map<String, String> headers = (flags & TableSql.HEADERS_ARE_NULL) != 0 ? Map.of()
-                        : Headers.fromColumn(rs.getString(5), tp, offset);
-                messages.add(new Message(offset, data == null ? new byte[0] : data, key, created, headers));
-            }
-        }
-        if (created != null) {
-            sql.createdHint = created;
-        }
-        return messages;
+        return catalog.forRead(tp);
     }
 
     /**
@@ -401,11 +319,5 @@ public final class KliteLog implements AutoCloseable {
     public static String validateGroup(String group) {
         ConsumerOffsets.validateGroup(group);
         return group;
-    }
-
-    private static void validateMaxMessages(int maxMessages) {
-        if (maxMessages < 1) {
-            throw new IllegalArgumentException("Invalid maxMessages " + maxMessages + ": must be at least 1");
-        }
     }
 }

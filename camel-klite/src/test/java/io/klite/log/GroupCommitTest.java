@@ -27,17 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
  * caller still gets its own outcome, a failing work costing the others nothing.
  */
 @Timeout(value = 1, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class DatabaseGroupCommitTest {
+class GroupCommitTest {
 
     @TempDir
     Path dir;
     private Database db;
+    private GroupCommit commits;
     private final ExecutorService callers = Executors.newCachedThreadPool();
     private final CountDownLatch release = new CountDownLatch(1);
 
     @BeforeEach
     void createTable() {
         db = new Database(dir.resolve("klite.db"), LogOptions.DEFAULTS.withDurability(Durability.FULL));
+        commits = new GroupCommit(db);
         db.write(conn -> {
             conn.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)");
             return null;
@@ -55,14 +57,14 @@ class DatabaseGroupCommitTest {
     void workQueuedWhileTheWriterIsBusyCommitsInOneTransaction() throws Exception {
         Future<?> holder = holdTheWriter();
         List<Long> othersSeenByAReader = new CopyOnWriteArrayList<>();
-        Future<Long> first = callers.submit(() -> db.writeGrouped(conn -> insert(conn, "first")));
-        await().until(() -> db.queuedWork() == 1);
-        Future<Long> second = callers.submit(() -> db.writeGrouped(conn -> {
+        Future<Long> first = callers.submit(() -> commits.write(conn -> insert(conn, "first")));
+        await().until(() -> commits.queuedWork() == 1);
+        Future<Long> second = callers.submit(() -> commits.write(conn -> {
             // a reader connection sees only committed rows: 0 means the first insert is in this same transaction
-            othersSeenByAReader.add(db.read(DatabaseGroupCommitTest::count));
+            othersSeenByAReader.add(db.read(GroupCommitTest::count));
             return insert(conn, "second");
         }));
-        await().until(() -> db.queuedWork() == 2);
+        await().until(() -> commits.queuedWork() == 2);
 
         release.countDown();
         holder.get(10, TimeUnit.SECONDS);
@@ -70,21 +72,21 @@ class DatabaseGroupCommitTest {
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1L);
         assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(2L);
         assertThat(othersSeenByAReader).containsExactly(0L);
-        assertThat(db.<Long>read(DatabaseGroupCommitTest::count)).isEqualTo(2);
+        assertThat(db.<Long>read(GroupCommitTest::count)).isEqualTo(2);
     }
 
     @Test
     void aFailingWorkFailsAloneAndTheOthersCommitOnce() throws Exception {
         Future<?> holder = holdTheWriter();
-        Future<Long> before = callers.submit(() -> db.writeGrouped(conn -> insert(conn, "before")));
-        await().until(() -> db.queuedWork() == 1);
-        Future<Long> failing = callers.submit(() -> db.writeGrouped(conn -> {
+        Future<Long> before = callers.submit(() -> commits.write(conn -> insert(conn, "before")));
+        await().until(() -> commits.queuedWork() == 1);
+        Future<Long> failing = callers.submit(() -> commits.write(conn -> {
             insert(conn, "half of a bad unit of work");
             throw new IllegalArgumentException("bad unit of work");
         }));
-        await().until(() -> db.queuedWork() == 2);
-        Future<Long> after = callers.submit(() -> db.writeGrouped(conn -> insert(conn, "after")));
-        await().until(() -> db.queuedWork() == 3);
+        await().until(() -> commits.queuedWork() == 2);
+        Future<Long> after = callers.submit(() -> commits.write(conn -> insert(conn, "after")));
+        await().until(() -> commits.queuedWork() == 3);
 
         release.countDown();
         holder.get(10, TimeUnit.SECONDS);
@@ -93,15 +95,15 @@ class DatabaseGroupCommitTest {
         assertThat(after.get(10, TimeUnit.SECONDS)).isEqualTo(2L);
         assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).cause()
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("bad unit of work");
-        assertThat(db.<List<String>>read(DatabaseGroupCommitTest::texts)).containsExactly("before", "after");
+        assertThat(db.<List<String>>read(GroupCommitTest::texts)).containsExactly("before", "after");
     }
 
     @Test
     void aLoneCallerWritesAtOnce() {
-        long offset = db.writeGrouped(conn -> insert(conn, "alone"));
+        long offset = commits.write(conn -> insert(conn, "alone"));
         assertThat(offset).isEqualTo(1);
-        assertThat(db.<List<String>>read(DatabaseGroupCommitTest::texts)).containsExactly("alone");
-        assertThat(db.queuedWork()).isEqualTo(0);
+        assertThat(db.<List<String>>read(GroupCommitTest::texts)).containsExactly("alone");
+        assertThat(commits.queuedWork()).isEqualTo(0);
     }
 
     /** Takes the writer and holds it until {@link #release}, as a long transaction of another caller would. */
@@ -125,7 +127,7 @@ class DatabaseGroupCommitTest {
         }
     }
 
-    private static long insert(Database.Conn conn, String text) throws SQLException {
+    private static long insert(Conn conn, String text) throws SQLException {
         PreparedStatement insert = conn.prepare("INSERT INTO notes (text) VALUES (?)");
         insert.setString(1, text);
         insert.executeUpdate();
@@ -135,14 +137,14 @@ class DatabaseGroupCommitTest {
         }
     }
 
-    private static long count(Database.Conn conn) throws SQLException {
+    private static long count(Conn conn) throws SQLException {
         try (ResultSet rs = conn.prepare("SELECT count(*) FROM notes").executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private static List<String> texts(Database.Conn conn) throws SQLException {
+    private static List<String> texts(Conn conn) throws SQLException {
         List<String> texts = new CopyOnWriteArrayList<>();
         try (ResultSet rs = conn.prepare("SELECT text FROM notes ORDER BY id").executeQuery()) {
             while (rs.next()) {
