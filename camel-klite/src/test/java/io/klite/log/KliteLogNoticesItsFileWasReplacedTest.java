@@ -1,0 +1,72 @@
+package io.klite.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A database file deleted or replaced under a running log is noticed: {@link KliteLog#checkFile()} names the
+ * problem, and writes are refused with a clear error instead of going to a file no one else can see.
+ */
+class KliteLogNoticesItsFileWasReplacedTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDeletedFileIsReportedAndWritesAreRefused() throws Exception {
+        Path file = dir.resolve("klite.db");
+        try (KliteLog log = KliteLog.open(file)) {
+            log.send("orders", 0, "before");
+            assertThat(log.checkFile()).isEmpty();
+
+            Files.delete(file);
+
+            assertThat(log.checkFile()).hasValueSatisfying(problem -> assertThat(problem)
+                    .contains(file.toString()).contains("was deleted since it was opened"));
+            assertRefused(() -> log.send("orders", 0, "after"), file);
+            assertRefused(() -> log.sendBatch("orders", 0, List.of("a", "b")), file);
+            assertRefused(() -> log.createTopic("more", 1), file);
+        }
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void aFileReplacedByAnotherDatabaseIsReportedAndNothingIsWrittenToEither() throws Exception {
+        Path file = dir.resolve("klite.db");
+        Path replacement = dir.resolve("replacement.db");
+        try (Jdbc other = new Jdbc(replacement)) {
+            other.exec("CREATE TABLE notes (text TEXT)");
+        }
+        try (KliteLog log = KliteLog.open(file)) {
+            log.send("orders", 0, "before");
+            try (Jdbc checkpoint = new Jdbc(file)) {
+                // else the log's WAL, still next to the path, would be read into the replacement by its next opener
+                checkpoint.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+
+            Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING);
+
+            assertThat(log.checkFile()).hasValueSatisfying(problem -> assertThat(problem)
+                    .contains(file.toString()).contains("was replaced by another file since it was opened"));
+            assertRefused(() -> log.send("orders", 0, "after"), file);
+            assertRefused(() -> log.sendBatch("orders", 0, List.of("a", "b")), file);
+            assertRefused(() -> log.createTopic("more", 1), file);
+        }
+        try (Jdbc other = new Jdbc(file)) {
+            assertThat(other.strings("SELECT name FROM sqlite_master WHERE type = 'table'")).containsExactly("notes");
+        }
+    }
+
+    private static void assertRefused(Runnable write, Path file) {
+        assertThatThrownBy(write::run).isInstanceOf(KliteStorageException.class)
+                .hasMessageContaining("Cannot write Klite database '" + file + "'")
+                .hasMessageContaining("since it was opened; nothing was written; restart the process");
+    }
+}
