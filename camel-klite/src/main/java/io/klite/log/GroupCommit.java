@@ -143,7 +143,10 @@ final class GroupCommit {
                     running[0].failed(e);
                     group.remove(running[0]);
                     running[0] = null;
-                } else if (!isBusy(e) || !failExpired(group, e)) {
+                } else if (isBusy(e)) {
+                    // another connection held the lock: the works out of time fail, the others try again
+                    failExpired(group, e);
+                } else {
                     // BEGIN or COMMIT failed: nothing of the group is written, and the cause is every work's
                     group.forEach(grouped -> grouped.failed(e));
                     return;
@@ -168,13 +171,12 @@ final class GroupCommit {
 
     /**
      * Fails the works whose deadline has passed (within a millisecond: SQLite's busy wait ends on the deadline) with
-     * the busy error, and removes them from the group.
-     *
-     * @return whether any work was failed so
+     * the busy error, and removes them from the group. Each work left has more than a millisecond to go, so the next
+     * try waits at least that long.
      */
-    private boolean failExpired(List<Grouped<?>> group, Throwable busy) {
+    private void failExpired(List<Grouped<?>> group, Throwable busy) {
         long now = System.nanoTime();
-        return group.removeIf(grouped -> {
+        group.removeIf(grouped -> {
             if (grouped.deadline - now > TimeUnit.MILLISECONDS.toNanos(1)) {
                 return false;
             }
