@@ -8,57 +8,51 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A database file deleted or replaced under a running log is noticed: {@link KliteLog#checkFile()} names the
  * problem, and writes are refused with a clear error instead of going to a file no one else can see.
  */
-class KliteLogNoticesItsFileWasReplacedTest {
-
-    @TempDir
-    Path dir;
+class KliteLogNoticesItsFileWasReplacedTest extends LogTestSupport {
 
     @Test
     void aDeletedFileIsReportedAndWritesAreRefused() throws Exception {
-        Path file = dir.resolve("klite.db");
-        try (KliteLog log = KliteLog.open(file)) {
-            log.send("orders", 0, "before");
-            assertThat(log.checkFile()).isEmpty();
+        Path file = log.path();
+        log.send("orders", 0, "before");
+        assertThat(log.checkFile()).isEmpty();
 
-            Files.delete(file);
+        Files.delete(file);
 
-            assertThat(log.checkFile()).hasValueSatisfying(problem -> assertThat(problem)
-                    .contains(file.toString()).contains("was deleted since it was opened"));
-            assertRefused(() -> log.send("orders", 0, "after"), file);
-            assertRefused(() -> log.sendBatch("orders", 0, List.of("a", "b")), file);
-            assertRefused(() -> log.createTopic("more", 1), file);
-        }
+        assertThat(log.checkFile()).hasValueSatisfying(problem -> assertThat(problem)
+                .contains(file.toString()).contains("was deleted since it was opened"));
+        assertRefused(() -> log.send("orders", 0, "after"), file);
+        assertRefused(() -> log.sendBatch("orders", 0, List.of("a", "b")), file);
+        assertRefused(() -> log.createTopic("more", 1), file);
+        log.close();
         assertThat(file).doesNotExist();
     }
 
     @Test
     void aFileReplacedByAnotherDatabaseIsReportedAndNothingIsWrittenToEither() throws Exception {
-        Path file = dir.resolve("klite.db");
+        Path file = log.path();
         Path replacement = dir.resolve("replacement.db");
         try (Jdbc other = new Jdbc(replacement)) {
             other.exec("CREATE TABLE notes (text TEXT)");
         }
-        try (KliteLog log = KliteLog.open(file)) {
-            log.send("orders", 0, "before");
-            try (Jdbc checkpoint = new Jdbc(file)) {
-                // else the log's WAL, still next to the path, would be read into the replacement by its next opener
-                checkpoint.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-            }
-
-            Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING);
-
-            assertThat(log.checkFile()).hasValueSatisfying(problem -> assertThat(problem)
-                    .contains(file.toString()).contains("was replaced by another file since it was opened"));
-            assertRefused(() -> log.send("orders", 0, "after"), file);
-            assertRefused(() -> log.sendBatch("orders", 0, List.of("a", "b")), file);
-            assertRefused(() -> log.createTopic("more", 1), file);
+        log.send("orders", 0, "before");
+        try (Jdbc checkpoint = new Jdbc(file)) {
+            // else the log's WAL, still next to the path, would be read into the replacement by its next opener
+            checkpoint.exec("PRAGMA wal_checkpoint(TRUNCATE)");
         }
+
+        Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING);
+
+        assertThat(log.checkFile()).hasValueSatisfying(problem -> assertThat(problem)
+                .contains(file.toString()).contains("was replaced by another file since it was opened"));
+        assertRefused(() -> log.send("orders", 0, "after"), file);
+        assertRefused(() -> log.sendBatch("orders", 0, List.of("a", "b")), file);
+        assertRefused(() -> log.createTopic("more", 1), file);
+        log.close();
         try (Jdbc other = new Jdbc(file)) {
             assertThat(other.strings("SELECT name FROM sqlite_master WHERE type = 'table'")).containsExactly("notes");
         }
