@@ -23,11 +23,7 @@ class KliteLogNoticesItsFileWasReplacedTest extends LogTestSupport {
 
         Files.delete(file);
 
-        assertThat(log.checkFile()).hasValueSatisfying(problem -> assertThat(problem)
-                .contains(file.toString()).contains("was deleted since it was opened"));
-        assertRefused(() -> log.send("orders", 0, "after"), file);
-        assertRefused(() -> log.sendBatch("orders", 0, List.of("a", "b")), file);
-        assertRefused(() -> log.createTopic("more", 1), file);
+        assertReportedAndRefused("was deleted since it was opened");
         log.close();
         assertThat(file).doesNotExist();
     }
@@ -47,20 +43,23 @@ class KliteLogNoticesItsFileWasReplacedTest extends LogTestSupport {
 
         Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING);
 
-        assertThat(log.checkFile()).hasValueSatisfying(problem -> assertThat(problem)
-                .contains(file.toString()).contains("was replaced by another file since it was opened"));
-        assertRefused(() -> log.send("orders", 0, "after"), file);
-        assertRefused(() -> log.sendBatch("orders", 0, List.of("a", "b")), file);
-        assertRefused(() -> log.createTopic("more", 1), file);
+        assertReportedAndRefused("was replaced by another file since it was opened");
         log.close();
         try (Jdbc other = new Jdbc(file)) {
             assertThat(other.strings("SELECT name FROM sqlite_master WHERE type = 'table'")).containsExactly("notes");
         }
     }
 
-    private static void assertRefused(Runnable write, Path file) {
-        assertThatThrownBy(write::run).isInstanceOf(KliteStorageException.class)
-                .hasMessageContaining("Cannot write Klite database '" + file + "'")
-                .hasMessageContaining("since it was opened; nothing was written; restart the process");
+    /** {@link KliteLog#checkFile()} names the file and the problem; a send, a batch, a new topic are refused. */
+    private void assertReportedAndRefused(String problem) {
+        Path file = log.path();
+        assertThat(log.checkFile()).hasValueSatisfying(reported -> assertThat(reported)
+                .contains(file.toString()).contains(problem));
+        for (Runnable write : List.<Runnable>of(() -> log.send("orders", 0, "after"),
+                () -> log.sendBatch("orders", 0, List.of("a", "b")), () -> log.createTopic("more", 1))) {
+            assertThatThrownBy(write::run).isInstanceOf(KliteStorageException.class)
+                    .hasMessageContaining("Cannot write Klite database '" + file + "': " + "the database file '" + file
+                            + "' " + problem + "; nothing was written; restart the process");
+        }
     }
 }
