@@ -22,6 +22,11 @@ import java.util.function.IntConsumer;
  *       backwards and never past the partition's end; only {@link #resetOffset} moves it back.</li>
  *   <li>The file stays in the seed klite's format (one {@code <topic>_<partition>} table per partition, one
  *       {@code consumer_offsets} table), so other programs may read and write it at the same time.</li>
+ *   <li>A message's headers are a JSON object of strings in its row's {@code headers} column, NULL where it has
+ *       none.</li>
+ *   <li>A send waits for another process's lock about {@link LogOptions#busyTimeout()} in all, then fails with a
+ *       {@link KliteStorageException} and writes nothing.</li>
+ *   <li>No write goes to a file that was deleted or replaced since the log opened it (see {@link #checkFile()}).</li>
  *   <li>Bad input is refused before anything is written, with a message naming the value and the rule.</li>
  * </ul>
  */
