@@ -3,10 +3,12 @@ package io.klite.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +36,20 @@ class KliteLogStoresMessageHeadersTest extends LogTestSupport {
                     "{\"traceId\":\"abc-1\",\"note\":\"é \\\"quoted\\\" ✓\"}", "{\"batch\":\"yes\"}",
                     "{\"batch\":\"yes\"}", null);
         }
+    }
+
+    @Test
+    void everyMessageOfABatchWrittenInStatementsOfEverySizeCarriesTheHeaders() {
+        List<String> payloads = IntStream.range(0, 1111).mapToObj(i -> "m" + i).toList();
+        BatchResult batch = log.sendBatch("orders", 0, "k", Map.of("source", "bulk"), payloads);
+
+        List<Message> read = log.read("orders", 0, 0, 2000);
+        assertThat(batch.firstOffset()).isEqualTo(1);
+        assertThat(read).hasSize(1111).allSatisfy(m -> {
+            assertThat(m.headers()).isEqualTo(Map.of("source", "bulk"));
+            assertThat(m.key()).isEqualTo("k");
+            assertThat(new String(m.payload(), StandardCharsets.UTF_8)).isEqualTo("m" + (m.offset() - 1));
+        });
     }
 
     @Test
