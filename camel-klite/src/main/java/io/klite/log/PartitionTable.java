@@ -83,7 +83,8 @@ final class PartitionTable {
         String table = tp.table();
         insertRows = new String[ROWS_PER_INSERT.length];
         for (int i = 0; i < ROWS_PER_INSERT.length; i++) {
-            StringBuilder insert = new StringBuilder("INSERT INTO ").append(table).append(" (data, key, headers) VALUES");
+            StringBuilder insert = new StringBuilder("INSERT INTO ").append(table)
+                    .append(" (data, key, headers) VALUES");
             for (int row = 0; row < ROWS_PER_INSERT[i]; row++) {
                 insert.append(row == 0 ? " (?" : ", (?").append(FIRST_DATA_PARAMETER + row).append(", ?1, ?2)");
             }
