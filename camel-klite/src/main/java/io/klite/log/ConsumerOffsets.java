@@ -50,7 +50,7 @@ final class ConsumerOffsets {
             return OptionalLong.empty();
         }
         return db.read(conn -> {
-            PreparedStatement statement = conn.prepare(TableSql.COMMITTED);
+            PreparedStatement statement = conn.prepare(PartitionTable.COMMITTED);
             statement.setString(1, group);
             statement.setString(2, tp.topic());
             statement.setInt(3, tp.partition());
@@ -70,11 +70,11 @@ final class ConsumerOffsets {
                 }
             }
             // end offsets only once the rows are read: each prepares statements of its own
-            Catalog.Scan scan = Catalog.scan(conn);
+            TableScan scan = TableScan.all(conn);
             List<GroupOffset> groups = new ArrayList<>(committed.size());
             for (GroupOffset g : committed) {
                 long end = scan.hasTable(g.topic(), g.partition())
-                        ? catalog.endOffset(conn, new TopicPartition(g.topic(), g.partition())) : 0;
+                        ? catalog.table(new TopicPartition(g.topic(), g.partition())).endOffset(conn) : 0;
                 groups.add(new GroupOffset(g.group(), g.topic(), g.partition(), g.committedOffset(), end));
             }
             return groups;
@@ -88,10 +88,12 @@ final class ConsumerOffsets {
             throw new UnknownTopicException("Cannot commit offset " + offset + " for group '" + group + "' on " + tp
                     + ": topic '" + tp.topic() + "' does not exist");
         }
-        catalog.onTable(tp, () -> db.writeGrouped(conn -> {
+        PartitionTable table = catalog.table(tp);
+        table.write(conn -> {
             // whether the table exists is decided again inside the transaction: it may have been created since
-            boolean exists = state == PartitionState.READY || Catalog.scan(conn).hasTable(tp.topic(), tp.partition());
-            long end = exists ? catalog.endOffset(conn, tp) : 0;
+            boolean exists = state == PartitionState.READY
+                    || TableScan.ofTopic(conn, tp.topic()).hasTable(tp.topic(), tp.partition());
+            long end = exists ? table.endOffset(conn) : 0;
             if (offset < 0 || offset > end) {
                 throw new InvalidOffsetException("Cannot commit offset " + offset + " for group '" + group + "' on "
                         + tp + ": an offset is that of the last message processed, 0.." + end
@@ -104,7 +106,7 @@ final class ConsumerOffsets {
             statement.setLong(4, offset);
             statement.executeUpdate();
             return null;
-        }));
+        });
     }
 
     static void validateGroup(String group) {

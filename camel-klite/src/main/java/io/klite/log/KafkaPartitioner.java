@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Kafka's default partitioner for keyed messages: {@code toPositive(murmur2(utf8(key))) % partitionCount}, so a key
  * lands in the same partition number it would in Kafka. A pure function: no state, no I/O.
  */
-public final class KafkaPartitioner {
+final class KafkaPartitioner {
 
     private KafkaPartitioner() {
     }
@@ -16,7 +16,7 @@ public final class KafkaPartitioner {
      *
      * @throws IllegalArgumentException when the key is null or the count is below 1
      */
-    public static int partitionFor(String key, int partitionCount) {
+    static int partitionFor(String key, int partitionCount) {
         if (key == null) {
             throw new IllegalArgumentException("key is null: only a non-null key picks a partition");
         }

@@ -1,13 +1,11 @@
 package io.klite.log;
 
-import io.klite.log.Catalog.PartitionState;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.IntConsumer;
 
@@ -24,12 +22,16 @@ import java.util.function.IntConsumer;
  *       backwards and never past the partition's end; only {@link #resetOffset} moves it back.</li>
  *   <li>The file stays in the seed klite's format (one {@code <topic>_<partition>} table per partition, one
  *       {@code consumer_offsets} table), so other programs may read and write it at the same time.</li>
+ *   <li>A message's headers are a JSON object of strings in its row's {@code headers} column, NULL where it has
+ *       none.</li>
+ *   <li>A send waits for another process's lock about {@link LogOptions#busyTimeout()} in all, then fails with a
+ *       {@link KliteStorageException} and writes nothing.</li>
+ *   <li>No write goes to a file that was deleted or replaced since the log opened it (see {@link #checkFile()}).</li>
  *   <li>Bad input is refused before anything is written, with a message naming the value and the rule.</li>
  * </ul>
  */
 public final class KliteLog implements AutoCloseable {
 
-    private static final String LAST_ROWID = "SELECT last_insert_rowid()";
     private final LogOptions options;
     private final Database db;
     private final Catalog catalog;
@@ -40,7 +42,7 @@ public final class KliteLog implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.db = new Database(Objects.requireNonNull(path, "path"), options);
         this.appends = AppendSignals.of(db.path());
-        this.catalog = new Catalog(db);
+        this.catalog = new Catalog(db, new GroupCommit(db));
         this.offsets = new ConsumerOffsets(db, catalog);
         try {
             db.write(conn -> {
@@ -72,6 +74,15 @@ public final class KliteLog implements AutoCloseable {
         return options;
     }
 
+    /**
+     * Whether the file at {@link #path()} is still the one this log opened: empty where it is; else the problem,
+     * naming the file (deleted, or replaced by another file, since it was opened), and every write fails until the
+     * log is opened again. One {@code stat} of the file: cheap enough for a health check.
+     */
+    public Optional<String> checkFile() {
+        return db.checkFile();
+    }
+
     // ---------------------------------------------------------------- producing
 
     /** Appends one message without a key; see {@link #send(String, int, String, Object)}. */
@@ -88,8 +99,21 @@ public final class KliteLog implements AutoCloseable {
      * @return the message's offset
      */
     public long send(String topic, int partition, String key, Object payload) {
+        return send(topic, partition, key, null, payload);
+    }
+
+    /**
+     * Appends one message with headers, stored as a JSON object of strings in the row's {@code headers} column
+     * (NULL where {@code headers} is null or empty).
+     *
+     * @param headers names and values, none of them null
+     * @return the message's offset
+     * @throws IllegalArgumentException where a header name or value is null; nothing is written then
+     */
+    public long send(String topic, int partition, String key, Map<String, String> headers, Object payload) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        return append(tp, key, List.of(Payloads.toBytes(payload, "payload"))).firstOffset();
+        return append(tp, key, Headers.toColumn(headers), List.of(Payloads.toBytes(payload, "payload")))
+                .firstOffset();
     }
 
     /** Appends a batch without a key; see {@link #sendBatch(String, int, String, List)}. */
@@ -105,38 +129,24 @@ public final class KliteLog implements AutoCloseable {
      * @param payloads at least one; each {@code byte[]} or {@code String}
      */
     public BatchResult sendBatch(String topic, int partition, String key, List<?> payloads) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        return append(tp, key, Payloads.toBytes(payloads));
+        return sendBatch(topic, partition, key, null, payloads);
     }
 
     /**
-     * The write of {@link #send} and {@link #sendBatch}: creates the topic or partition table where needed, inserts
-     * the rows in one grouped transaction with multi-row inserts as large as {@link TableSql#ROWS_PER_INSERT} allows,
-     * then tells the topic's listeners.
+     * Appends a batch as {@link #sendBatch(String, int, String, List)} does, every message with the same headers
+     * (none where {@code headers} is null or empty).
+     *
+     * @throws IllegalArgumentException where a header name or value is null; nothing is written then
      */
-    private BatchResult append(TopicPartition tp, String key, List<byte[]> data) {
-        catalog.prepareForWrite(tp, options.defaultPartitionCount());
-        TableSql sql = catalog.sql(tp);
-        BatchResult result = catalog.onTable(tp, () -> db.writeGrouped(conn -> {
-            int written = 0;
-            for (int i = 0; i < TableSql.ROWS_PER_INSERT.length; i++) {
-                int rows = TableSql.ROWS_PER_INSERT[i];
-                for (; data.size() - written >= rows; written += rows) {
-                    PreparedStatement statement = conn.prepare(sql.insertRows[i]);
-                    int parameter = 1;
-                    for (byte[] bytes : data.subList(written, written + rows)) {
-                        statement.setBytes(parameter++, bytes);
-                        statement.setString(parameter++, key);
-                    }
-                    int rowsWritten = statement.executeUpdate();
-                    // the cached statement would otherwise hold on to the payloads until its next use
-                    statement.clearParameters();
-                    checkWritten(tp, rowsWritten, rows);
-                }
-            }
-            long last = lastRowId(conn);
-            return new BatchResult(last - data.size() + 1, data.size());
-        }));
+    public BatchResult sendBatch(String topic, int partition, String key, Map<String, String> headers,
+            List<?> payloads) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        return append(tp, key, Headers.toColumn(headers), Payloads.toBytes(payloads));
+    }
+
+    /** The write of {@link #send} and {@link #sendBatch}; then tells the topic's listeners. */
+    private BatchResult append(TopicPartition tp, String key, String headers, List<byte[]> data) {
+        BatchResult result = catalog.forWrite(tp, options.defaultPartitionCount()).append(key, headers, data);
         appends.appended(tp.topic(), tp.partition());
         return result;
     }
@@ -200,21 +210,20 @@ public final class KliteLog implements AutoCloseable {
      * exist.
      */
     public long endOffset(String topic, int partition) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        return catalog.prepareForRead(tp) == PartitionState.READY
-                ? catalog.onTable(tp, () -> db.read(conn -> catalog.endOffset(conn, tp))) : 0;
+        PartitionTable table = catalog.forRead(new TopicPartition(topic, partition));
+        return table == null ? 0 : table.endOffset();
     }
 
     /** Every topic in the file with its partitions and their end offsets, sorted by topic name. */
     public List<TopicInfo> topics() {
         return db.read(conn -> {
             List<TopicInfo> topics = new ArrayList<>();
-            for (Catalog.TopicTables topic : Catalog.scan(conn).topics()) {
+            for (TableScan.TopicTables topic : TableScan.all(conn).topics()) {
                 List<PartitionInfo> partitions = new ArrayList<>();
                 for (int p = 0; p < topic.partitionCount(); p++) {
                     boolean exists = topic.partitions().contains(p);
                     partitions.add(new PartitionInfo(p,
-                            exists ? catalog.endOffset(conn, new TopicPartition(topic.topic(), p)) : 0));
+                            exists ? catalog.table(new TopicPartition(topic.topic(), p)).endOffset(conn) : 0));
                 }
                 topics.add(new TopicInfo(topic.topic(), partitions));
             }
@@ -235,20 +244,8 @@ public final class KliteLog implements AutoCloseable {
      */
     public List<Message> fetch(String group, String topic, int partition, int maxMessages) {
         ConsumerOffsets.validateGroup(group);
-        TopicPartition tp = new TopicPartition(topic, partition);
-        validateMaxMessages(maxMessages);
-        if (catalog.prepareForRead(tp) != PartitionState.READY) {
-            return List.of();
-        }
-        TableSql sql = catalog.sql(tp);
-        return catalog.onTable(tp, () -> db.read(conn -> {
-            PreparedStatement statement = conn.prepare(sql.fetch);
-            statement.setString(2, group);
-            statement.setString(3, topic);
-            statement.setInt(4, partition);
-            statement.setInt(5, maxMessages);
-            return messages(sql, statement, maxMessages);
-        }));
+        PartitionTable table = forRead(topic, partition, maxMessages);
+        return table == null ? List.of() : table.fetch(group, maxMessages);
     }
 
     /**
@@ -256,18 +253,8 @@ public final class KliteLog implements AutoCloseable {
      * replay, and for consumers that track their position themselves.
      */
     public List<Message> read(String topic, int partition, long afterOffset, int maxMessages) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        validateMaxMessages(maxMessages);
-        if (catalog.prepareForRead(tp) != PartitionState.READY) {
-            return List.of();
-        }
-        TableSql sql = catalog.sql(tp);
-        return catalog.onTable(tp, () -> db.read(conn -> {
-            PreparedStatement statement = conn.prepare(sql.read);
-            statement.setLong(2, afterOffset);
-            statement.setInt(3, maxMessages);
-            return messages(sql, statement, maxMessages);
-        }));
+        PartitionTable table = forRead(topic, partition, maxMessages);
+        return table == null ? List.of() : table.read(afterOffset, maxMessages);
     }
 
     /**
@@ -319,44 +306,13 @@ public final class KliteLog implements AutoCloseable {
         return db;
     }
 
-    /**
-     * Offsets are read back from SQLite's last row id, which is right only where every row was inserted: a trigger of
-     * another program that drops rows ({@code RAISE(IGNORE)}) would shift them. The transaction then rolls back.
-     */
-    private static void checkWritten(TopicPartition tp, int written, int rows) {
-        if (written != rows) {
-            throw new KliteStorageException("Cannot append to " + tp + ": SQLite inserted " + written + " of " + rows
-                    + " rows into table " + tp.table() + " (a trigger on it?); nothing was written", null);
+    /** The partition's table for a fetch or read of {@code maxMessages}, or null where it has no messages. */
+    private PartitionTable forRead(String topic, int partition, int maxMessages) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("Invalid maxMessages " + maxMessages + ": must be at least 1");
         }
-    }
-
-    private static long lastRowId(Database.Conn conn) throws SQLException {
-        try (ResultSet rs = conn.prepare(LAST_ROWID).executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** Reads the rows of a fetch or read; the flag column spares reading a null key or a repeated created text. */
-    private static List<Message> messages(TableSql sql, PreparedStatement statement, int maxMessages)
-            throws SQLException {
-        List<Message> messages = new ArrayList<>(Math.min(maxMessages, 1024));
-        String hint = sql.createdHint;
-        statement.setString(1, hint);
-        String created = hint;
-        try (ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                int flags = rs.getInt(5);
-                byte[] data = rs.getBytes(2);
-                String key = (flags & TableSql.KEY_IS_NULL) != 0 ? null : rs.getString(3);
-                created = (flags & TableSql.CREATED_AS_HINT) != 0 ? hint : rs.getString(4);
-                messages.add(new Message(rs.getLong(1), data == null ? new byte[0] : data, key, created));
-            }
-        }
-        if (created != null) {
-            sql.createdHint = created;
-        }
-        return messages;
+        return catalog.forRead(tp);
     }
 
     /**
@@ -368,11 +324,5 @@ public final class KliteLog implements AutoCloseable {
     public static String validateGroup(String group) {
         ConsumerOffsets.validateGroup(group);
         return group;
-    }
-
-    private static void validateMaxMessages(int maxMessages) {
-        if (maxMessages < 1) {
-            throw new IllegalArgumentException("Invalid maxMessages " + maxMessages + ": must be at least 1");
-        }
     }
 }

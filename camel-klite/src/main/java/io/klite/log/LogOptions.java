@@ -7,8 +7,9 @@ import java.util.Objects;
  * Settings of a {@link KliteLog}, validated when built.
  *
  * @param durability            {@link Durability#NORMAL} (default) or {@link Durability#FULL}
- * @param busyTimeout           how long a statement waits for another process's lock on the file before it fails
- *                              (default 10 s)
+ * @param busyTimeout           how long a call waits for another process's lock on the file before it fails
+ *                              (default 10 s); a send waits about this long in all, however often the group
+ *                              commit it shares runs again
  * @param defaultPartitionCount partitions a topic gets when the first send to it creates it (default 1)
  */
 public record LogOptions(Durability durability, Duration busyTimeout, int defaultPartitionCount) {

@@ -26,7 +26,7 @@ public record TopicPartition(String topic, int partition) {
     }
 
     /** The table name, unquoted: {@code orders_0}. */
-    public String tableName() {
+    String tableName() {
         return topic + '_' + partition;
     }
 
@@ -75,7 +75,7 @@ public record TopicPartition(String topic, int partition) {
      * Reads a table name as a partition table, or returns empty when it is not one (no {@code _}, a suffix that is
      * not a canonical non-negative number, a topic part that breaks the naming rule).
      */
-    public static Optional<TopicPartition> parseTable(String tableName) {
+    static Optional<TopicPartition> parseTable(String tableName) {
         int split = tableName.lastIndexOf('_');
         if (split <= 0 || split == tableName.length() - 1) {
             return Optional.empty();

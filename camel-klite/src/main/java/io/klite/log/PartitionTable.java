@@ -1,0 +1,224 @@
+package io.klite.log;
+
+import io.klite.log.Database.Work;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One partition's table: its SQL, built once, and every statement on its rows.
+ *
+ * <p>Invariants: the table name comes only from a validated {@link TopicPartition} and is always quoted; every value
+ * is a parameter. Offsets are the row ids: a batch goes in with multi-row inserts in one transaction, and its
+ * offsets are contiguous, in list order, or nothing is written. Where a statement on the table fails in SQLite, the
+ * catalog forgets the table (another program may have dropped or recreated it), so the next call looks at the file
+ * again. The catalog hands a table out only once it exists with Klite's columns.
+ */
+final class PartitionTable {
+
+    /** The row counts of {@link #insertRows}, largest first; a batch is written in as few statements as they allow. */
+    static final int[] ROWS_PER_INSERT = {1000, 100, 10, 1};
+    /** The parameter number of the first row's data in {@link #insertRows}. */
+    private static final int FIRST_DATA_PARAMETER = 3;
+    /**
+     * The columns of a message, and flags that spare reading three of them: {@link #KEY_IS_NULL} where the key is
+     * null, {@link #CREATED_AS_HINT} where {@code created} is text equal to the parameter (the {@link #createdHint}),
+     * byte for byte whatever collation another program gave the column, {@link #HEADERS_ARE_NULL} where the message
+     * has no headers.
+     */
+    private static final String SELECT = "SELECT id, data, key, created, headers,"
+            + " (key IS NULL) + 2 * coalesce(typeof(created) = 'text' AND created = ? COLLATE BINARY, 0)"
+            + " + 4 * (headers IS NULL) FROM %s";
+    private static final int KEY_IS_NULL = 1;
+    private static final int CREATED_AS_HINT = 2;
+    private static final int HEADERS_ARE_NULL = 4;
+    static final String COMMITTED = "SELECT commit_offset FROM consumer_offsets"
+            + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
+    private static final String LAST_ROWID = "SELECT last_insert_rowid()";
+
+    /** Sets the parameters of a select after the created hint. */
+    @FunctionalInterface
+    private interface Parameters {
+        void set(PreparedStatement statement) throws SQLException;
+    }
+
+    private final TopicPartition tp;
+    private final Database db;
+    private final GroupCommit writes;
+    /** Whether SQLite's {@code sqlite_sequence} table exists yet, which {@link #endOffset} needs. */
+    private final Work<Boolean> sequenceExists;
+    /** Makes the catalog forget that this table is ready. */
+    private final Runnable forget;
+    /**
+     * Inserts of {@link #ROWS_PER_INSERT} rows each (parameters: 1 the key and 2 the headers, shared by every row;
+     * from 3 on the data of each row): one statement per 1000 rows costs far less than 1000 executions of a one-row
+     * insert.
+     */
+    private final String[] insertRows;
+    /** Parameters: the created hint, group, topic, partition, limit. Columns: see {@link #SELECT}. */
+    private final String fetch;
+    /** Parameters: the created hint, after offset, limit. Columns: see {@link #SELECT}. */
+    private final String read;
+    /** Parameter: the unquoted table name. Needs {@code sqlite_sequence} to exist. */
+    private final String endOffset;
+    /** No parameters: the end offset of a table whose rows were never deleted from the end. */
+    private final String maxId;
+    /**
+     * The {@code created} text of the last row read from this table, which the next read passes to SQLite: rows
+     * written in the same second share it, and reading the same text over and over would cost more than the rest
+     * of the row. Only a hint: a wrong one costs a read of the text, nothing else.
+     */
+    private volatile String createdHint;
+
+    PartitionTable(TopicPartition tp, Database db, GroupCommit writes, Work<Boolean> sequenceExists, Runnable forget) {
+        this.tp = tp;
+        this.db = db;
+        this.writes = writes;
+        this.sequenceExists = sequenceExists;
+        this.forget = forget;
+        String table = tp.table();
+        insertRows = new String[ROWS_PER_INSERT.length];
+        for (int i = 0; i < ROWS_PER_INSERT.length; i++) {
+            StringBuilder insert = new StringBuilder("INSERT INTO ").append(table)
+                    .append(" (data, key, headers) VALUES");
+            for (int row = 0; row < ROWS_PER_INSERT[i]; row++) {
+                insert.append(row == 0 ? " (?" : ", (?").append(FIRST_DATA_PARAMETER + row).append(", ?1, ?2)");
+            }
+            insertRows[i] = insert.toString();
+        }
+        String select = String.format(SELECT, table);
+        fetch = select + " WHERE id > coalesce((" + COMMITTED + "), 0) ORDER BY id LIMIT ?";
+        read = select + " WHERE id > ? ORDER BY id LIMIT ?";
+        maxId = "SELECT coalesce(max(id), 0) FROM " + table;
+        endOffset = "SELECT max((" + maxId + "), coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))";
+    }
+
+    /**
+     * Appends the rows in one grouped transaction, with multi-row inserts as large as {@link #ROWS_PER_INSERT}
+     * allows.
+     *
+     * @param headers the {@code headers} column of every row, or null
+     */
+    BatchResult append(String key, String headers, List<byte[]> data) {
+        return write(conn -> {
+            int written = 0;
+            for (int i = 0; i < ROWS_PER_INSERT.length; i++) {
+                int rows = ROWS_PER_INSERT[i];
+                for (; data.size() - written >= rows; written += rows) {
+                    PreparedStatement statement = conn.prepare(insertRows[i]);
+                    statement.setString(1, key);
+                    statement.setString(2, headers);
+                    int parameter = FIRST_DATA_PARAMETER;
+                    for (byte[] bytes : data.subList(written, written + rows)) {
+                        statement.setBytes(parameter++, bytes);
+                    }
+                    int rowsWritten = statement.executeUpdate();
+                    // the cached statement would otherwise hold on to the payloads until its next use
+                    statement.clearParameters();
+                    checkWritten(rowsWritten, rows);
+                }
+            }
+            try (ResultSet rs = conn.prepare(LAST_ROWID).executeQuery()) {
+                rs.next();
+                return new BatchResult(rs.getLong(1) - data.size() + 1, data.size());
+            }
+        });
+    }
+
+    /** The messages after the group's committed offset (after 0 where it has none), in offset order. */
+    List<Message> fetch(String group, int maxMessages) {
+        return select(fetch, maxMessages, statement -> {
+            statement.setString(2, group);
+            statement.setString(3, tp.topic());
+            statement.setInt(4, tp.partition());
+            statement.setInt(5, maxMessages);
+        });
+    }
+
+    /** The messages after {@code afterOffset}, in offset order. */
+    List<Message> read(long afterOffset, int maxMessages) {
+        return select(read, maxMessages, statement -> {
+            statement.setLong(2, afterOffset);
+            statement.setInt(3, maxMessages);
+        });
+    }
+
+    /** The highest offset ever written; see {@link #endOffset(Conn)}. */
+    long endOffset() {
+        return forgetOnFailure(() -> db.read(this::endOffset));
+    }
+
+    /**
+     * The highest offset ever written, inside other work: {@code sqlite_sequence} remembers it after the newest rows
+     * were deleted, {@code max(id)} covers tables another program created without AUTOINCREMENT.
+     */
+    long endOffset(Conn conn) throws SQLException {
+        PreparedStatement statement;
+        if (sequenceExists.run(conn)) {
+            statement = conn.prepare(endOffset);
+            statement.setString(1, tp.tableName());
+        } else {
+            statement = conn.prepare(maxId);
+        }
+        try (ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /** Runs work on this table in a grouped write transaction (see {@link GroupCommit#write}). */
+    <T> T write(Work<T> work) {
+        return forgetOnFailure(() -> writes.write(work));
+    }
+
+    private <T> T forgetOnFailure(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (KliteStorageException e) {
+            forget.run();
+            throw e;
+        }
+    }
+
+    /** The rows of a fetch or read; the flag column spares reading a null key, a repeated created text, no headers. */
+    private List<Message> select(String sql, int maxMessages, Parameters parameters) {
+        return forgetOnFailure(() -> db.read(conn -> {
+            PreparedStatement statement = conn.prepare(sql);
+            String hint = createdHint;
+            statement.setString(1, hint);
+            parameters.set(statement);
+            List<Message> messages = new ArrayList<>(Math.min(maxMessages, 1024));
+            String created = hint;
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    int flags = rs.getInt(6);
+                    long offset = rs.getLong(1);
+                    byte[] data = rs.getBytes(2);
+                    String key = (flags & KEY_IS_NULL) != 0 ? null : rs.getString(3);
+                    created = (flags & CREATED_AS_HINT) != 0 ? hint : rs.getString(4);
+                    Map<String, String> headers = (flags & HEADERS_ARE_NULL) != 0 ? Map.of()
+                            : Headers.fromColumn(rs.getString(5), tp, offset);
+                    messages.add(new Message(offset, data == null ? new byte[0] : data, key, created, headers));
+                }
+            }
+            if (created != null) {
+                createdHint = created;
+            }
+            return messages;
+        }));
+    }
+
+    /**
+     * Offsets are read back from SQLite's last row id, which is right only where every row was inserted: a trigger of
+     * another program that drops rows ({@code RAISE(IGNORE)}) would shift them. The transaction then rolls back.
+     */
+    private void checkWritten(int written, int rows) {
+        if (written != rows) {
+            throw new KliteStorageException("Cannot append to " + tp + ": SQLite inserted " + written + " of " + rows
+                    + " rows into table " + tp.table() + " (a trigger on it?); nothing was written", null);
+        }
+    }
+}
