@@ -36,7 +36,7 @@ public class KliteConfiguration implements Cloneable {
     @UriParam(label = "common",
               description = "Consumer: the partition to consume, or a comma list (0,1); default every partition of the"
                             + " topic, including partitions added while the route runs. Producer: the one partition to"
-                            + " write to (the CamelKlitePartition and CamelKliteKey headers win over it).")
+                            + " write to (the CamelKliteOverridePartition and CamelKliteKey headers win over it).")
     private String partition;
 
     @UriParam(label = "common", defaultValue = "1",

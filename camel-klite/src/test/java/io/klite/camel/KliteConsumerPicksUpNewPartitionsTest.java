@@ -35,8 +35,8 @@ class KliteConsumerPicksUpNewPartitionsTest extends KliteCamelTestSupport {
 
     @Test
     void partitionsAddedLaterAreConsumedFromTheirStart() {
-        template.sendBodyAndHeader("klite:orders", "a", KliteConstants.PARTITION, 0);
-        template.sendBodyAndHeader("klite:orders", "b", KliteConstants.PARTITION, 1);
+        template.sendBodyAndHeader("klite:orders", "a", KliteConstants.OVERRIDE_PARTITION, 0);
+        template.sendBodyAndHeader("klite:orders", "b", KliteConstants.OVERRIDE_PARTITION, 1);
         file().createTopic("orders", 4);
         file().sendBatch("orders", 3, List.of("c", "d"));
 

@@ -14,9 +14,10 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where a produced message goes, first rule that applies: the CamelKlitePartition header (unless the CamelKliteTopic
- * header names another topic); the CamelKliteKey header through Kafka's partitioner; the partition option; the key
- * option through the partitioner; round-robin. Keys land in the partition Kafka's own client would choose.
+ * Where a produced message goes, first rule that applies: the CamelKliteOverridePartition header; the CamelKliteKey
+ * header through Kafka's partitioner; the partition option; the key option through the partitioner; round-robin. Keys
+ * land in the partition Kafka's own client would choose; the result headers CamelKliteTopic and CamelKlitePartition
+ * never steer a producer.
  */
 class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
 
@@ -60,9 +61,9 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
         int keyPartition = kafkaPartition(key, 6);
         int other = (keyPartition + 1) % 6;
 
-        assertThat(partitionOf(send(ORDERS, Map.of(KliteConstants.PARTITION, other, KliteConstants.KEY, key))))
+        assertThat(partitionOf(send(ORDERS, Map.of(KliteConstants.OVERRIDE_PARTITION, other, KliteConstants.KEY, key))))
                 .as("partition header beats key header").isEqualTo(other);
-        assertThat(partitionOf(send(ORDERS, Map.of(KliteConstants.PARTITION, "5"))))
+        assertThat(partitionOf(send(ORDERS, Map.of(KliteConstants.OVERRIDE_PARTITION, "5"))))
                 .as("partition header as text").isEqualTo(5);
         assertThat(partitionOf(send(ORDERS + "&partition=" + other, Map.of(KliteConstants.KEY, key))))
                 .as("key header beats partition option").isEqualTo(keyPartition);
@@ -82,10 +83,14 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
     @Test
     void partitionHeaderThatIsNotAValidPartitionIsRefused() {
         send(ORDERS, Map.of());
-        assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.PARTITION, "first"))
+        assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.OVERRIDE_PARTITION, "first"))
                 .isInstanceOf(CamelExecutionException.class).cause()
-                .hasMessageContaining("Invalid header CamelKlitePartition 'first'");
-        assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.PARTITION, 6))
+                .hasMessage("Invalid header CamelKliteOverridePartition for topic 'orders': 'first' is not a partition"
+                        + " number; allowed: 0 to 999 (an Integer, or text of one)");
+        assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.OVERRIDE_PARTITION, -1))
+                .isInstanceOf(CamelExecutionException.class).cause()
+                .hasMessageContaining("Invalid header CamelKliteOverridePartition for topic 'orders': '-1'");
+        assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.OVERRIDE_PARTITION, 6))
                 .isInstanceOf(CamelExecutionException.class).cause()
                 .hasMessageContaining("Partition 6 is out of range for topic 'orders'").hasMessageContaining("0..5");
         assertThat(IntStream.range(0, 6).mapToLong(p -> file().endOffset("orders", p)).sum()).isEqualTo(1);
@@ -93,14 +98,14 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
 
     @Test
     void aRefusedMessageToANewTopicDoesNotCreateIt() {
-        assertThatThrownBy(() -> template.sendBodyAndHeader("klite:fresh?partitionCount=2", "x", KliteConstants.PARTITION, 2))
+        assertThatThrownBy(() -> template.sendBodyAndHeader("klite:fresh?partitionCount=2", "x", KliteConstants.OVERRIDE_PARTITION, 2))
                 .isInstanceOf(CamelExecutionException.class).cause()
                 .hasMessage("Partition 2 is out of range for topic 'fresh': a new topic gets 2 partitions (valid: 0..1)");
         assertThatThrownBy(() -> template.sendBody("klite:fresh?partitionCount=2", java.util.List.of()))
                 .isInstanceOf(CamelExecutionException.class);
         assertThat(file().partitionCount("fresh")).isZero();
 
-        template.sendBodyAndHeader("klite:fresh?partitionCount=2", "x", KliteConstants.PARTITION, 1);
+        template.sendBodyAndHeader("klite:fresh?partitionCount=2", "x", KliteConstants.OVERRIDE_PARTITION, 1);
         assertThat(file().partitionCount("fresh")).isEqualTo(2);
         assertThat(file().endOffset("fresh", 1)).isEqualTo(1);
     }
@@ -110,13 +115,13 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
         template.sendBody("klite:grown?partitionCount=2", "x");
         file().createTopic("grown", 3);
 
-        template.sendBodyAndHeader("klite:grown?partitionCount=2", "y", KliteConstants.PARTITION, 2);
+        template.sendBodyAndHeader("klite:grown?partitionCount=2", "y", KliteConstants.OVERRIDE_PARTITION, 2);
 
         assertThat(file().endOffset("grown", 2)).isEqualTo(1);
     }
 
     @Test
-    void partitionHeaderLeftForAnotherTopicDoesNotSteerThisOne() {
+    void resultHeadersOfAnEarlierProducerDoNotSteerTheNext() {
         // a route writing to orders (6 partitions) and then to audit (1 partition): the partition header the first
         // producer left names orders' partition, and must not be applied to audit
         for (int i = 0; i < 12; i++) {
@@ -129,9 +134,13 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
                 .containsOnly(2L);
         assertThat(file().endOffset("audit", 0)).isEqualTo(12);
 
-        // naming the topic with the partition makes the header count again
-        Exchange chosen = send(ORDERS, Map.of(KliteConstants.TOPIC, "orders", KliteConstants.PARTITION, 4));
-        assertThat(partitionOf(chosen)).isEqualTo(4);
+        // not even where they name this very topic: only the override header chooses a partition
+        Map<Integer, Integer> perPartition = new HashMap<>();
+        for (int i = 0; i < 6; i++) {
+            Exchange sent = send(ORDERS, Map.of(KliteConstants.TOPIC, "orders", KliteConstants.PARTITION, 4));
+            perPartition.merge(partitionOf(sent), 1, Integer::sum);
+        }
+        assertThat(perPartition).hasSize(6);
     }
 
     private Exchange send(String uri, Map<String, Object> headers) {
