@@ -2,7 +2,6 @@ package io.klite.camel.consumer;
 
 import io.klite.camel.KliteConfiguration;
 import io.klite.camel.KliteConstants;
-import io.klite.camel.KliteConsumer;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
 import java.util.List;
@@ -15,8 +14,8 @@ import org.apache.camel.Exchange;
  */
 final class ExchangePerMessage extends Delivery {
 
-    ExchangePerMessage(KliteConsumer consumer, KliteLog log, KliteConfiguration configuration) {
-        super(consumer, log, configuration);
+    ExchangePerMessage(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
+        super(context, log, configuration);
     }
 
     @Override
@@ -25,7 +24,7 @@ final class ExchangePerMessage extends Delivery {
         int succeeded = 0;
         try {
             for (Message message : messages) {
-                if (!consumer.isBatchAllowed()) {
+                if (!context.deliveryAllowed()) {
                     break; // stopping: the rest is delivered again after the restart
                 }
                 if (!deliver(cursor, message, succeeded, messages.size())) {
@@ -43,7 +42,7 @@ final class ExchangePerMessage extends Delivery {
     }
 
     private boolean deliver(PartitionCursor cursor, Message message, int index, int size) {
-        Exchange exchange = consumer.createExchange(false);
+        Exchange exchange = context.createExchange();
         try {
             exchange.getIn().setBody(message.payload());
             setCommonHeaders(exchange, cursor.partition(), message.offset());
@@ -54,9 +53,9 @@ final class ExchangePerMessage extends Delivery {
             exchange.setProperty(Exchange.BATCH_INDEX, index);
             exchange.setProperty(Exchange.BATCH_SIZE, size);
             exchange.setProperty(Exchange.BATCH_COMPLETE, index == size - 1);
-            return process(exchange, cursor, "the message at offset " + message.offset());
+            return process(exchange, cursor, message.offset(), message.offset());
         } finally {
-            consumer.releaseExchange(exchange, false);
+            context.releaseExchange(exchange);
         }
     }
 }
