@@ -1,8 +1,10 @@
 package io.klite.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.klite.log.KliteLog;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,5 +79,22 @@ class KliteComponentSharesOneLogPerFileTest extends KliteCamelTestSupport {
         context.removeEndpoint(context.getEndpoint(producerUri));
         assertThat(wal).as("the last endpoint on the file is gone").doesNotExist();
         assertThat(Path.of(db() + "-wal")).as("the other file's endpoints still run").exists();
+    }
+
+    @Test
+    void withLogLendsTheSharedLogAndGivesItBackEvenWhenTheWorkFails() {
+        KliteComponent klite = context.getComponent("klite", KliteComponent.class);
+        KliteEndpoint billing = context.getEndpoint(BILLING, KliteEndpoint.class);
+        assertThat(klite.<KliteLog>withLog(db().toString(), log -> log)).isSameAs(billing.getLog());
+
+        Path third = dir.resolve("third.db");
+        assertThat(klite.<Integer>withLog(third.toString(), log -> log.createTopicIfAbsent("lent", 2))).isEqualTo(2);
+        assertThat(Path.of(third + "-wal")).as("its only user gave it back: closed").doesNotExist();
+        assertThatThrownBy(() -> klite.withLog(third.toString(), log -> {
+            log.send("lent", 0, "x");
+            throw new IllegalStateException("work failed");
+        })).hasMessage("work failed");
+        assertThat(Path.of(third + "-wal")).as("given back after a failure too").doesNotExist();
+        assertThat(klite.<Long>withLog(third.toString(), log -> log.endOffset("lent", 0))).isEqualTo(1);
     }
 }
