@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class KliteConsumerCountsAttemptsTest extends KliteCamelTestSupport {
 
-    private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final Received seen = new Received();
     private final AtomicInteger failuresLeft = new AtomicInteger(2);
 
     @Override

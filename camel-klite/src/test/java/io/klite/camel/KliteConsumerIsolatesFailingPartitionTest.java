@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.builder.RouteBuilder;
@@ -21,7 +20,7 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
 
     @BindToRegistry("failures")
     private final RecordingExceptionHandler failures = new RecordingExceptionHandler();
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Received received = new Received();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -109,7 +108,7 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
     void partitionThatCannotBeReadDoesNotHoldBackOthers() throws Exception {
         template.sendBodyAndHeader("klite:shipments", "s1", KliteConstants.OVERRIDE_PARTITION, 0);
         template.sendBodyAndHeader("klite:shipments", "s2", KliteConstants.OVERRIDE_PARTITION, 2);
-        await().until(() -> received.size() == 2);
+        received.awaitSize(2);
 
         // another program drops the last partition's table: reading partition 2 now fails
         dropTable("shipments_2");
