@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.IntConsumer;
@@ -88,8 +89,21 @@ public final class KliteLog implements AutoCloseable {
      * @return the message's offset
      */
     public long send(String topic, int partition, String key, Object payload) {
+        return send(topic, partition, key, null, payload);
+    }
+
+    /**
+     * Appends one message with headers, stored as a JSON object of strings in the row's {@code headers} column
+     * (NULL where {@code headers} is null or empty).
+     *
+     * @param headers names and values, none of them null
+     * @return the message's offset
+     * @throws IllegalArgumentException where a header name or value is null; nothing is written then
+     */
+    public long send(String topic, int partition, String key, Map<String, String> headers, Object payload) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        return append(tp, key, List.of(Payloads.toBytes(payload, "payload"))).firstOffset();
+        return append(tp, key, Headers.toColumn(headers), List.of(Payloads.toBytes(payload, "payload")))
+                .firstOffset();
     }
 
     /** Appends a batch without a key; see {@link #sendBatch(String, int, String, List)}. */
@@ -105,8 +119,19 @@ public final class KliteLog implements AutoCloseable {
      * @param payloads at least one; each {@code byte[]} or {@code String}
      */
     public BatchResult sendBatch(String topic, int partition, String key, List<?> payloads) {
+        return sendBatch(topic, partition, key, null, payloads);
+    }
+
+    /**
+     * Appends a batch as {@link #sendBatch(String, int, String, List)} does, every message with the same headers
+     * (none where {@code headers} is null or empty).
+     *
+     * @throws IllegalArgumentException where a header name or value is null; nothing is written then
+     */
+    public BatchResult sendBatch(String topic, int partition, String key, Map<String, String> headers,
+            List<?> payloads) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        return append(tp, key, Payloads.toBytes(payloads));
+        return append(tp, key, Headers.toColumn(headers), Payloads.toBytes(payloads));
     }
 
     /**
@@ -114,7 +139,7 @@ public final class KliteLog implements AutoCloseable {
      * the rows in one grouped transaction with multi-row inserts as large as {@link TableSql#ROWS_PER_INSERT} allows,
      * then tells the topic's listeners.
      */
-    private BatchResult append(TopicPartition tp, String key, List<byte[]> data) {
+    private BatchResult append(TopicPartition tp, String key, String headers, List<byte[]> data) {
         catalog.prepareForWrite(tp, options.defaultPartitionCount());
         TableSql sql = catalog.sql(tp);
         BatchResult result = catalog.onTable(tp, () -> db.writeGrouped(conn -> {
@@ -123,10 +148,11 @@ public final class KliteLog implements AutoCloseable {
                 int rows = TableSql.ROWS_PER_INSERT[i];
                 for (; data.size() - written >= rows; written += rows) {
                     PreparedStatement statement = conn.prepare(sql.insertRows[i]);
-                    int parameter = 1;
+                    statement.setString(1, key);
+                    statement.setString(2, headers);
+                    int parameter = TableSql.FIRST_DATA_PARAMETER;
                     for (byte[] bytes : data.subList(written, written + rows)) {
                         statement.setBytes(parameter++, bytes);
-                        statement.setString(parameter++, key);
                     }
                     int rowsWritten = statement.executeUpdate();
                     // the cached statement would otherwise hold on to the payloads until its next use
@@ -247,7 +273,7 @@ public final class KliteLog implements AutoCloseable {
             statement.setString(3, topic);
             statement.setInt(4, partition);
             statement.setInt(5, maxMessages);
-            return messages(sql, statement, maxMessages);
+            return messages(tp, sql, statement, maxMessages);
         }));
     }
 
@@ -266,7 +292,7 @@ public final class KliteLog implements AutoCloseable {
             PreparedStatement statement = conn.prepare(sql.read);
             statement.setLong(2, afterOffset);
             statement.setInt(3, maxMessages);
-            return messages(sql, statement, maxMessages);
+            return messages(tp, sql, statement, maxMessages);
         }));
     }
 
@@ -337,8 +363,12 @@ public final class KliteLog implements AutoCloseable {
         }
     }
 
-    /** Reads the rows of a fetch or read; the flag column spares reading a null key or a repeated created text. */
-    private static List<Message> messages(TableSql sql, PreparedStatement statement, int maxMessages)
+    /**
+     * Reads the rows of a fetch or read; the flag column spares reading a null key, a repeated created text or null
+     * headers.
+     */
+    private static List<Message> messages(TopicPartition tp, TableSql sql, PreparedStatement statement,
+            int maxMessages)
             throws SQLException {
         List<Message> messages = new ArrayList<>(Math.min(maxMessages, 1024));
         String hint = sql.createdHint;
@@ -346,11 +376,14 @@ public final class KliteLog implements AutoCloseable {
         String created = hint;
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                int flags = rs.getInt(5);
+                int flags = rs.getInt(6);
+                long offset = rs.getLong(1);
                 byte[] data = rs.getBytes(2);
                 String key = (flags & TableSql.KEY_IS_NULL) != 0 ? null : rs.getString(3);
                 created = (flags & TableSql.CREATED_AS_HINT) != 0 ? hint : rs.getString(4);
-                messages.add(new Message(rs.getLong(1), data == null ? new byte[0] : data, key, created));
+                Map<String, String> headers = (flags & TableSql.HEADERS_ARE_NULL) != 0 ? Map.of()
+                        : Headers.fromColumn(rs.getString(5), tp, offset);
+                messages.add(new Message(offset, data == null ? new byte[0] : data, key, created, headers));
             }
         }
         if (created != null) {

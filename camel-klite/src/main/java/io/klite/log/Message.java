@@ -7,6 +7,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,8 +19,9 @@ import java.util.Objects;
  * @param key     the message key, or {@code null}
  * @param created the row's {@code created} value exactly as stored, normally SQLite's UTC
  *                {@code YYYY-MM-DD HH:MM:SS}; {@code null} where the writer stored none
+ * @param headers the message's string headers, in the order stored; empty (never null) where it has none
  */
-public record Message(long offset, byte[] payload, String key, String created) {
+public record Message(long offset, byte[] payload, String key, String created, Map<String, String> headers) {
 
     /** The shape of SQLite's {@code CURRENT_TIMESTAMP}, {@code 0} standing for a digit. */
     private static final String PLAIN_TIME = "0000-00-00 00:00:00";
@@ -26,6 +29,12 @@ public record Message(long offset, byte[] payload, String key, String created) {
 
     public Message {
         Objects.requireNonNull(payload, "payload");
+        headers = headers == null || headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(headers);
+    }
+
+    /** A message without headers. */
+    public Message(long offset, byte[] payload, String key, String created) {
+        this(offset, payload, key, created, Map.of());
     }
 
     /**
@@ -75,16 +84,17 @@ public record Message(long offset, byte[] payload, String key, String created) {
     @Override
     public boolean equals(Object other) {
         return other instanceof Message m && offset == m.offset && Arrays.equals(payload, m.payload)
-                && Objects.equals(key, m.key) && Objects.equals(created, m.created);
+                && Objects.equals(key, m.key) && Objects.equals(created, m.created) && headers.equals(m.headers);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(offset, Arrays.hashCode(payload), key, created);
+        return Objects.hash(offset, Arrays.hashCode(payload), key, created, headers);
     }
 
     @Override
     public String toString() {
-        return "Message[offset=" + offset + ", key=" + key + ", created=" + created + ", " + payload.length + " bytes]";
+        return "Message[offset=" + offset + ", key=" + key + ", created=" + created + ", headers=" + headers + ", "
+                + payload.length + " bytes]";
     }
 }
