@@ -8,6 +8,7 @@ import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
@@ -22,6 +23,9 @@ import org.apache.camel.support.DefaultProducer;
  * headers are removed once the message is written; the result headers ({@code CamelKliteTopic},
  * {@code CamelKlitePartition}, ...) that a consumer or an earlier producer set never steer it, so a route from
  * {@code klite:a} to {@code klite:b} writes to {@code b} by {@code b}'s own rules.
+ *
+ * <p>The exchange's headers that pass the endpoint's {@code headerFilterStrategy} are stored with the message, as text
+ * (see {@link MessageHeaders}).
  *
  * <p>Bodies: {@code byte[]} as is, {@code String} as UTF-8, streams, readers, buffers and files as their bytes
  * (Camel's type converters), any other object as JSON (Jackson). Everything is checked before a topic is created: a
@@ -57,14 +61,15 @@ public class KliteProducer extends DefaultProducer {
     public void process(Exchange exchange) throws Exception {
         Message message = exchange.getMessage();
         Object payload = payload(exchange, message.getBody());
+        Map<String, String> headers = MessageHeaders.toStore(exchange, configuration.getHeaderFilterStrategy());
         PartitionChooser.Destination to = chooser.choose(message);
         long lastOffset;
         if (payload instanceof List<?> payloads) {
-            BatchResult result = log.sendBatch(to.topic(), to.partition(), to.key(), payloads);
+            BatchResult result = log.sendBatch(to.topic(), to.partition(), to.key(), headers, payloads);
             message.setHeader(KliteConstants.FIRST_OFFSET, result.firstOffset());
             lastOffset = result.lastOffset();
         } else {
-            lastOffset = log.send(to.topic(), to.partition(), to.key(), payload);
+            lastOffset = log.send(to.topic(), to.partition(), to.key(), headers, payload);
         }
         message.removeHeader(KliteConstants.OVERRIDE_TOPIC);
         message.removeHeader(KliteConstants.OVERRIDE_PARTITION);

@@ -2,6 +2,7 @@ package io.klite.camel.consumer;
 
 import io.klite.camel.KliteConfiguration;
 import io.klite.camel.KliteConstants;
+import io.klite.camel.MessageHeaders;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.RollbackExchangeException;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.HeadersMapFactory;
 import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ public abstract class Delivery {
     protected final String topic;
     protected final String group;
     private final boolean manualCommit;
+    private final HeaderFilterStrategy headerFilter;
     private final HeadersMapFactory headersMaps;
     /** By partition: the headers that are the same for each of its exchanges (poll thread only). */
     private final Map<Integer, Map<String, Object>> partitionHeaders = new HashMap<>();
@@ -46,6 +49,7 @@ public abstract class Delivery {
         this.topic = configuration.getTopic();
         this.group = configuration.getGroup();
         this.manualCommit = configuration.isAllowManualCommit();
+        this.headerFilter = configuration.getHeaderFilterStrategy();
         this.headersMaps = context.headersMaps();
     }
 
@@ -132,6 +136,11 @@ public abstract class Delivery {
         headers.put(KliteConstants.PARTITION, partition);
         headers.put(KliteConstants.GROUP, group);
         return headers;
+    }
+
+    /** Sets the headers stored with the message that the endpoint's {@code headerFilterStrategy} lets in. */
+    protected void setStoredHeaders(Exchange exchange, Message message) {
+        MessageHeaders.restore(exchange, message.headers(), headerFilter);
     }
 
     /**

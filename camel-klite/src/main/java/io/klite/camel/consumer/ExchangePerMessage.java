@@ -8,7 +8,8 @@ import java.util.List;
 import org.apache.camel.Exchange;
 
 /**
- * {@code batching=false}: one exchange per message, body the payload as {@code byte[]}; after the partition's run
+ * {@code batching=false}: one exchange per message, body the payload as {@code byte[]}, with the headers stored with it;
+ * after the partition's run
  * (also one cut short by a failure, a stop, or an error thrown from the route), one commit of the last message that
  * succeeded.
  */
@@ -50,6 +51,7 @@ final class ExchangePerMessage extends Delivery {
             if (message.key() != null) {
                 exchange.getIn().setHeader(KliteConstants.KEY, message.key());
             }
+            setStoredHeaders(exchange, message);
             exchange.setProperty(Exchange.BATCH_INDEX, index);
             exchange.setProperty(Exchange.BATCH_SIZE, size);
             exchange.setProperty(Exchange.BATCH_COMPLETE, index == size - 1);
