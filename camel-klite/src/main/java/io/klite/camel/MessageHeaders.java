@@ -23,12 +23,13 @@ public final class MessageHeaders {
         Map<String, String> stored = null;
         for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
             String text = text(header.getValue());
-            if (text != null && header.getKey() != null
-                    && (filter == null || !filter.applyFilterToCamelHeaders(header.getKey(), header.getValue(), exchange))) {
+            String name = header.getKey();
+            if (text != null && name != null
+                    && (filter == null || !filter.applyFilterToCamelHeaders(name, header.getValue(), exchange))) {
                 if (stored == null) {
                     stored = new LinkedHashMap<>();
                 }
-                stored.put(header.getKey(), text);
+                stored.put(name, text);
             }
         }
         return stored;
@@ -43,12 +44,12 @@ public final class MessageHeaders {
             return;
         }
         Message in = exchange.getIn();
-        for (Map.Entry<String, String> header : stored.entrySet()) {
-            if (in.getHeader(header.getKey()) == null
-                    && (filter == null || !filter.applyFilterToExternalHeaders(header.getKey(), header.getValue(), exchange))) {
-                in.setHeader(header.getKey(), header.getValue());
+        stored.forEach((name, value) -> {
+            if (in.getHeader(name) == null
+                    && (filter == null || !filter.applyFilterToExternalHeaders(name, value, exchange))) {
+                in.setHeader(name, value);
             }
-        }
+        });
     }
 
     private static String text(Object value) {

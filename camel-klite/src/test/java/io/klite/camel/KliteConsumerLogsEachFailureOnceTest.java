@@ -42,7 +42,7 @@ class KliteConsumerLogsEachFailureOnceTest extends KliteCamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                // Camel's default error handler logs every failed exchange too, at ERROR with its stack trace: its level down
+                // Camel's default error handler logs each failed exchange too, at ERROR with its stack trace
                 errorHandler(defaultErrorHandler().loggingLevel(LoggingLevel.DEBUG));
                 from("klite:orders?group=billing&initialDelay=0&delay=30").process(exchange -> {
                     if (failuresLeft.getAndDecrement() > 0) {

@@ -28,7 +28,7 @@ class KliteProducerOverrideHeadersTest extends KliteCamelTestSupport {
 
     @Test
     void overrideTopicWritesToAnotherTopicCreatedWithTheEndpointsPartitionCount() {
-        Exchange sent = send("klite:orders?partitionCount=3",
+        Exchange sent = sendPayload("klite:orders?partitionCount=3",
                 Map.of(KliteConstants.OVERRIDE_TOPIC, "refunds", KliteConstants.OVERRIDE_PARTITION, 2));
 
         assertThat(sent.getMessage().getHeaders()).containsEntry(KliteConstants.TOPIC, "refunds")
@@ -42,7 +42,7 @@ class KliteProducerOverrideHeadersTest extends KliteCamelTestSupport {
     @Test
     void overridesSteerOneProducerOnly() {
         for (int i = 0; i < 4; i++) {
-            Exchange sent = send("direct:twice",
+            Exchange sent = sendPayload("direct:twice",
                     Map.of(KliteConstants.OVERRIDE_TOPIC, "refunds", KliteConstants.OVERRIDE_PARTITION, 1));
             assertThat(sent.getMessage().getHeaders()).containsEntry(KliteConstants.TOPIC, "audit")
                     .doesNotContainKeys(KliteConstants.OVERRIDE_TOPIC, KliteConstants.OVERRIDE_PARTITION);
@@ -76,12 +76,4 @@ class KliteProducerOverrideHeadersTest extends KliteCamelTestSupport {
         assertThat(file().topics()).isEmpty();
     }
 
-    private Exchange send(String uri, Map<String, Object> headers) {
-        Exchange sent = template.send(uri, e -> {
-            e.getMessage().setBody("payload");
-            e.getMessage().getHeaders().putAll(headers);
-        });
-        assertThat(sent.getException()).isNull();
-        return sent;
-    }
 }

@@ -37,7 +37,7 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
     void keyHeaderChoosesThePartitionKafkaWould() {
         for (int i = 0; i < 200; i++) {
             String key = "customer-" + i;
-            Exchange sent = send(ORDERS, Map.of(KliteConstants.KEY, key));
+            Exchange sent = sendPayload(ORDERS, Map.of(KliteConstants.KEY, key));
             assertThat(sent.getMessage().getHeader(KliteConstants.PARTITION)).as(key).isEqualTo(kafkaPartition(key, 6));
         }
         assertThat(file().partitionCount("orders")).isEqualTo(6);
@@ -50,7 +50,7 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
 
     @Test
     void keyOptionChoosesThePartitionKafkaWould() {
-        Exchange sent = send("klite:orders?partitionCount=6&key=customer-42", Map.of());
+        Exchange sent = sendPayload("klite:orders?partitionCount=6&key=customer-42", Map.of());
         assertThat(sent.getMessage().getHeaders()).containsEntry(KliteConstants.PARTITION, kafkaPartition("customer-42", 6))
                 .containsEntry(KliteConstants.KEY, "customer-42");
     }
@@ -61,13 +61,14 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
         int keyPartition = kafkaPartition(key, 6);
         int other = (keyPartition + 1) % 6;
 
-        assertThat(partitionOf(send(ORDERS, Map.of(KliteConstants.OVERRIDE_PARTITION, other, KliteConstants.KEY, key))))
+        assertThat(partitionOf(sendPayload(ORDERS,
+                Map.of(KliteConstants.OVERRIDE_PARTITION, other, KliteConstants.KEY, key))))
                 .as("partition header beats key header").isEqualTo(other);
-        assertThat(partitionOf(send(ORDERS, Map.of(KliteConstants.OVERRIDE_PARTITION, "5"))))
+        assertThat(partitionOf(sendPayload(ORDERS, Map.of(KliteConstants.OVERRIDE_PARTITION, "5"))))
                 .as("partition header as text").isEqualTo(5);
-        assertThat(partitionOf(send(ORDERS + "&partition=" + other, Map.of(KliteConstants.KEY, key))))
+        assertThat(partitionOf(sendPayload(ORDERS + "&partition=" + other, Map.of(KliteConstants.KEY, key))))
                 .as("key header beats partition option").isEqualTo(keyPartition);
-        assertThat(partitionOf(send(ORDERS + "&partition=" + other + "&key=" + key, Map.of())))
+        assertThat(partitionOf(sendPayload(ORDERS + "&partition=" + other + "&key=" + key, Map.of())))
                 .as("partition option beats key option").isEqualTo(other);
     }
 
@@ -75,14 +76,14 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
     void messagesWithoutKeyOrPartitionGoRoundRobin() {
         Map<Integer, Integer> perPartition = new HashMap<>();
         for (int i = 0; i < 60; i++) {
-            perPartition.merge(partitionOf(send(ORDERS, Map.of())), 1, Integer::sum);
+            perPartition.merge(partitionOf(sendPayload(ORDERS, Map.of())), 1, Integer::sum);
         }
         assertThat(perPartition).hasSize(6).allSatisfy((partition, count) -> assertThat(count).isEqualTo(10));
     }
 
     @Test
     void partitionHeaderThatIsNotAValidPartitionIsRefused() {
-        send(ORDERS, Map.of());
+        sendPayload(ORDERS, Map.of());
         assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.OVERRIDE_PARTITION, "first"))
                 .isInstanceOf(CamelExecutionException.class).cause()
                 .hasMessage("Invalid header CamelKliteOverridePartition for topic 'orders': 'first' is not a partition"
@@ -137,19 +138,10 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
         // not even where they name this very topic: only the override header chooses a partition
         Map<Integer, Integer> perPartition = new HashMap<>();
         for (int i = 0; i < 6; i++) {
-            Exchange sent = send(ORDERS, Map.of(KliteConstants.TOPIC, "orders", KliteConstants.PARTITION, 4));
+            Exchange sent = sendPayload(ORDERS, Map.of(KliteConstants.TOPIC, "orders", KliteConstants.PARTITION, 4));
             perPartition.merge(partitionOf(sent), 1, Integer::sum);
         }
         assertThat(perPartition).hasSize(6);
-    }
-
-    private Exchange send(String uri, Map<String, Object> headers) {
-        Exchange sent = template.send(uri, e -> {
-            e.getMessage().setBody("payload");
-            e.getMessage().getHeaders().putAll(headers);
-        });
-        assertThat(sent.getException()).isNull();
-        return sent;
     }
 
     private static int partitionOf(Exchange sent) {

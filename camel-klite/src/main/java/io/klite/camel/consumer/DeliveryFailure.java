@@ -38,6 +38,7 @@ public record DeliveryFailure(String topic, int partition, long firstOffset, lon
             return "unknown failure";
         }
         String message = error.getMessage();
-        return error.getClass().getName() + (message == null ? "" : ": " + message.strip().replaceAll("\\s*\\R\\s*", " "));
+        return error.getClass().getName()
+                + (message == null ? "" : ": " + message.strip().replaceAll("\\s*\\R\\s*", " "));
     }
 }

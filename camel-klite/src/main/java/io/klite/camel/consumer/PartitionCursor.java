@@ -74,7 +74,7 @@ public final class PartitionCursor {
         return end == 0 ? fetched : fetched.subList(0, end);
     }
 
-    /** Which delivery of the message (batch) starting at {@code offset} the next one is: 1, or one more than its failures. */
+    /** Which delivery of the message (batch) starting at {@code offset} the next is: 1, or its failures + 1. */
     int attempt(long offset) {
         return offset == failingOffset ? failures + 1 : 1;
     }
