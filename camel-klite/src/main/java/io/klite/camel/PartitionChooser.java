@@ -134,7 +134,7 @@ final class PartitionChooser {
             throw new InvalidPartitionException(where + "'" + header + "' is not a partition number; allowed: 0 to "
                     + (Limits.MAX_PARTITIONS - 1) + " (an Integer, or text of one)");
         }
-        return Limits.partition(where, partition);
+        return new TopicPartition(topic, partition).partition(); // refuses a number out of 0..999, as for any write
     }
 
     /**

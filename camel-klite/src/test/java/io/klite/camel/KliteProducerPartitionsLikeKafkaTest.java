@@ -90,7 +90,7 @@ class KliteProducerPartitionsLikeKafkaTest extends KliteCamelTestSupport {
                         + " number; allowed: 0 to 999 (an Integer, or text of one)");
         assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.OVERRIDE_PARTITION, -1))
                 .isInstanceOf(CamelExecutionException.class).cause()
-                .hasMessageContaining("Invalid header CamelKliteOverridePartition for topic 'orders': '-1'");
+                .hasMessage("Invalid partition for topic 'orders': '-1' is not a partition number; allowed: 0 to 999");
         assertThatThrownBy(() -> template.sendBodyAndHeader(ORDERS, "x", KliteConstants.OVERRIDE_PARTITION, 6))
                 .isInstanceOf(CamelExecutionException.class).cause()
                 .hasMessageContaining("Partition 6 is out of range for topic 'orders'").hasMessageContaining("0..5");
