@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +23,6 @@ class KliteConsumerCountsAttemptsTest extends KliteCamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                errorHandler(defaultErrorHandler().loggingLevel(LoggingLevel.DEBUG));
                 from("klite:orders?group=billing&initialDelay=0&delay=20").process(this::failTwice);
                 from("klite:batches?group=billing&batching=true&initialDelay=0&delay=20").process(this::failTwice);
             }
