@@ -7,6 +7,7 @@ import io.klite.log.Limits;
 import io.klite.log.LogOptions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
@@ -14,7 +15,9 @@ import org.apache.camel.support.DefaultComponent;
 
 /**
  * The {@code klite:} component: topics, partitions and consumer groups in one SQLite file, with Kafka's model.
- * Every endpoint on one database file shares one open {@link KliteLog}, closed when the last of them stops.
+ * Invariants: at most one open {@link KliteLog} per database file, shared by every endpoint on it and by every
+ * {@link #acquireLog} user, and closed when the last of them gives it back (or the component stops); at most one
+ * running consumer per group and partition of a file.
  */
 @Component("klite")
 public class KliteComponent extends DefaultComponent {
@@ -52,15 +55,40 @@ public class KliteComponent extends DefaultComponent {
         return endpoint;
     }
 
-    /** The open log of a database file, opened for its first user; give it back with {@link #releaseLog}. */
+    /**
+     * The log of a database file, shared: the contract by which endpoints and other users in this JVM (the runtime's
+     * HTTP API and worker set-up, a user's own code) reach a file. The component opens a file's log for its first
+     * user and closes it when the last one gives it back; every endpoint on the same file (by absolute, normalized
+     * path) works on this same log, with the component's {@code durability} and {@code busyTimeout}. So: every
+     * acquire must be matched by one {@link #releaseLog} (in a {@code finally}, or a service's stop), the caller never
+     * closes the log itself, and does not use it after its release. Stopping the component closes every log it still
+     * has open. For a short piece of work, {@link #withLog} does the pairing.
+     *
+     * @param database the path of the SQLite file, as in the {@code database} option
+     */
     public KliteLog acquireLog(String database) {
         return logs.acquire(database, new LogOptions(durability, Duration.ofMillis(busyTimeout),
                 LogOptions.DEFAULTS.defaultPartitionCount()));
     }
 
-    /** Gives back a log from {@link #acquireLog}; the last user's release closes it. */
+    /** Gives back one {@link #acquireLog} of the log; the last user's release closes it. */
     public void releaseLog(KliteLog log) {
         logs.release(log);
+    }
+
+    /**
+     * Runs {@code work} on the shared log of a database file, acquired for it and released after it, also where it
+     * throws (see {@link #acquireLog} for the sharing rule).
+     *
+     * @return what {@code work} returned
+     */
+    public <T> T withLog(String database, Function<KliteLog, T> work) {
+        KliteLog log = acquireLog(database);
+        try {
+            return work.apply(log);
+        } finally {
+            releaseLog(log);
+        }
     }
 
     /** Holds a consumer's partitions of the group, refusing a second consumer of the same ones. */

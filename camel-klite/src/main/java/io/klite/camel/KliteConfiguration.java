@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategyAware;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
@@ -19,7 +21,7 @@ import org.apache.camel.spi.UriPath;
  * once, and the generated {@code klite.json} and configurers are built from these annotations.
  */
 @UriParams
-public class KliteConfiguration implements Cloneable {
+public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware {
 
     public static final String EARLIEST = "earliest";
     public static final String LATEST = "latest";
@@ -36,7 +38,7 @@ public class KliteConfiguration implements Cloneable {
     @UriParam(label = "common",
               description = "Consumer: the partition to consume, or a comma list (0,1); default every partition of the"
                             + " topic, including partitions added while the route runs. Producer: the one partition to"
-                            + " write to (the CamelKlitePartition and CamelKliteKey headers win over it).")
+                            + " write to (the CamelKliteOverridePartition and CamelKliteKey headers win over it).")
     private String partition;
 
     @UriParam(label = "common", defaultValue = "1",
@@ -77,6 +79,13 @@ public class KliteConfiguration implements Cloneable {
               description = "The key of every message written, and so its partition through Kafka's partitioner (the"
                             + " CamelKliteKey header wins over it).")
     private String key;
+
+    @UriParam(label = "common,filter",
+              description = "Which headers travel with a message: a producer stores the exchange's headers that pass it"
+                            + " (String, number, boolean or byte[] values, as text), a consumer sets the stored ones"
+                            + " that pass it as String headers. By default every header but Camel's own (names starting"
+                            + " with Camel, camel or org.apache.camel.).")
+    private HeaderFilterStrategy headerFilterStrategy = new KliteHeaderFilterStrategy();
 
     /** A copy for one endpoint, so that its options never change the component's defaults. */
     public KliteConfiguration copy() {
@@ -263,5 +272,15 @@ public class KliteConfiguration implements Cloneable {
 
     public void setKey(String key) {
         this.key = key;
+    }
+
+    @Override
+    public HeaderFilterStrategy getHeaderFilterStrategy() {
+        return headerFilterStrategy;
+    }
+
+    @Override
+    public void setHeaderFilterStrategy(HeaderFilterStrategy headerFilterStrategy) {
+        this.headerFilterStrategy = headerFilterStrategy;
     }
 }

@@ -9,13 +9,14 @@ import org.apache.camel.spi.Metadata;
 public final class KliteConstants {
 
     @Metadata(javaType = "String",
-              description = "The topic the message was consumed from or written to.")
+              description = "The topic the message was consumed from or written to. A result: it never steers a"
+                            + " producer (see CamelKliteOverrideTopic).")
     public static final String TOPIC = "CamelKliteTopic";
 
     @Metadata(javaType = "Integer",
-              description = "Consumed: the partition of the message. Produced: set it to choose the partition to write"
-                            + " to (it wins over every other rule, unless a CamelKliteTopic header names another"
-                            + " topic); after the send it holds the partition written.")
+              description = "The partition the message was consumed from or written to. A result: it never steers a"
+                            + " producer (see CamelKliteOverridePartition), so a route from one klite: endpoint to"
+                            + " another writes by the second one's own rules.")
     public static final String PARTITION = "CamelKlitePartition";
 
     @Metadata(javaType = "Long",
@@ -49,6 +50,24 @@ public final class KliteConstants {
               description = "With allowManualCommit=true: the object whose commit() commits this exchange's offset"
                             + " for its group.")
     public static final String MANUAL_COMMIT = "CamelKliteManualCommit";
+
+    @Metadata(label = "producer", javaType = "String",
+              description = "The topic to write to instead of the URI's (validated; created with the endpoint's"
+                            + " partitionCount where it does not exist). The producer removes it once the message is"
+                            + " written.")
+    public static final String OVERRIDE_TOPIC = "CamelKliteOverrideTopic";
+
+    @Metadata(label = "producer", javaType = "Integer",
+              description = "The partition to write to; it wins over every other rule (an Integer, or text of one;"
+                            + " refused where it is not a partition of the topic). The producer removes it once the"
+                            + " message is written.")
+    public static final String OVERRIDE_PARTITION = "CamelKliteOverridePartition";
+
+    @Metadata(label = "consumer", javaType = "Integer",
+              description = "Which delivery of the message (of the batch, with batching=true) this is: 1 the first"
+                            + " time, n the n-th time it is delivered after failures. Counted in memory: a restart"
+                            + " starts again at 1.")
+    public static final String ATTEMPT = "CamelKliteAttempt";
 
     private KliteConstants() {
     }

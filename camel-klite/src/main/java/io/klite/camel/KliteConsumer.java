@@ -2,17 +2,22 @@ package io.klite.camel;
 
 import io.klite.camel.consumer.Assignment;
 import io.klite.camel.consumer.Delivery;
+import io.klite.camel.consumer.DeliveryContext;
 import io.klite.camel.consumer.PartitionCursor;
 import io.klite.camel.consumer.WakeablePollScheduler;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
 import io.klite.log.Subscription;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.ExceptionHandler;
+import org.apache.camel.spi.HeadersMapFactory;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
 
 /**
@@ -49,7 +54,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         try {
             assignment = new Assignment(log, configuration);
             assignment.start(System.nanoTime());
-            delivery = Delivery.of(this, log, configuration);
+            delivery = Delivery.of(new Context(), log, configuration);
             if (usesCamelsDefaultScheduler()) {
                 setScheduler(new WakeablePollScheduler(getInitialDelay(), getDelay(), getTimeUnit(), isUseFixedDelay()));
             }
@@ -176,6 +181,50 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         }
         pendingExchanges = 0;
         return processed;
+    }
+
+    /** What the consumer lends its {@link Delivery}. */
+    private final class Context implements DeliveryContext {
+
+        @Override
+        public boolean deliveryAllowed() {
+            return isBatchAllowed();
+        }
+
+        @Override
+        public Exchange createExchange() {
+            return KliteConsumer.this.createExchange(false);
+        }
+
+        @Override
+        public void releaseExchange(Exchange exchange) {
+            KliteConsumer.this.releaseExchange(exchange, false);
+        }
+
+        @Override
+        public void process(Exchange exchange) throws Exception {
+            getProcessor().process(exchange);
+        }
+
+        @Override
+        public ExceptionHandler exceptionHandler() {
+            return getExceptionHandler();
+        }
+
+        @Override
+        public boolean bridgesErrors() {
+            return getEndpoint().isBridgeErrorHandler();
+        }
+
+        @Override
+        public Duration retryDelay() {
+            return Duration.ofNanos(getTimeUnit().toNanos(getDelay()));
+        }
+
+        @Override
+        public HeadersMapFactory headersMaps() {
+            return getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
+        }
     }
 
     /** One partition's messages of one round. */

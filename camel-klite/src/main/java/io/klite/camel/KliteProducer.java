@@ -1,55 +1,45 @@
 package io.klite.camel;
 
 import io.klite.log.BatchResult;
-import io.klite.log.InvalidPartitionException;
 import io.klite.log.KliteLog;
-import io.klite.log.TopicPartition;
 import java.io.File;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
-import org.apache.camel.TypeConversionException;
 import org.apache.camel.WrappedFile;
 import org.apache.camel.support.DefaultProducer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Writes an exchange's body to the topic: one message, or a {@code java.util.List} body as one batch in one
- * transaction (all of it or nothing). The partition is the first of: header {@code CamelKlitePartition} (unless header
- * {@code CamelKliteTopic} names another topic); header
- * {@code CamelKliteKey} through Kafka's partitioner; option {@code partition}; option {@code key} through the
- * partitioner; round-robin. A topic that does not exist is created with {@code partitionCount} partitions.
+ * Writes an exchange's body to a topic: one message, or a {@code java.util.List} body as one batch in one transaction
+ * (all of it or nothing). Where it goes is {@link PartitionChooser}'s: the URI's topic, or the
+ * {@code CamelKliteOverrideTopic} header's; the partition from the {@code CamelKliteOverridePartition} header, the
+ * {@code CamelKliteKey} header, the {@code partition} option, the {@code key} option, or round-robin. The two override
+ * headers are removed once the message is written; the result headers ({@code CamelKliteTopic},
+ * {@code CamelKlitePartition}, ...) that a consumer or an earlier producer set never steer it, so a route from
+ * {@code klite:a} to {@code klite:b} writes to {@code b} by {@code b}'s own rules.
+ *
+ * <p>The exchange's headers that pass the endpoint's {@code headerFilterStrategy} are stored with the message, as text
+ * (see {@link MessageHeaders}).
  *
  * <p>Bodies: {@code byte[]} as is, {@code String} as UTF-8, streams, readers, buffers and files as their bytes
- * (Camel's type converters), any other object as JSON (Jackson).
+ * (Camel's type converters), any other object as JSON (Jackson). Everything is checked before a topic is created: a
+ * refused message leaves no trace.
  */
 public class KliteProducer extends DefaultProducer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KliteProducer.class);
-
-    /** How long a topic's partition count is trusted before it is read again (another process may add some). */
-    private static final long PARTITION_COUNT_MAX_AGE = TimeUnit.SECONDS.toNanos(1);
-
     private final KliteConfiguration configuration;
-    private final Integer fixedPartition;
-    private final AtomicInteger roundRobin = new AtomicInteger();
     private KliteLog log;
-    private volatile int partitionCount;
-    private volatile long partitionCountReadAt;
+    private PartitionChooser chooser;
 
     public KliteProducer(KliteEndpoint endpoint) {
         super(endpoint);
         this.configuration = endpoint.getConfiguration();
-        List<Integer> partitions = configuration.partitions();
-        this.fixedPartition = partitions.isEmpty() ? null : partitions.get(0);
     }
 
     @Override
@@ -61,129 +51,50 @@ public class KliteProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         log = getEndpoint().getLog();
-        if (fixedPartition != null) {
+        if (!configuration.partitions().isEmpty()) {
             configuration.checkPartitionsFit(log.partitionCount(configuration.getTopic()), "producer");
         }
+        chooser = new PartitionChooser(log, configuration);
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Message message = exchange.getMessage();
-        String topic = configuration.getTopic();
-        String key = message.getHeader(KliteConstants.KEY, String.class);
-        boolean keyFromHeader = key != null;
-        if (!keyFromHeader) {
-            key = configuration.getKey();
-        }
-        // everything is checked before the topic is created: a refused message leaves no trace
-        Object body = message.getBody();
-        Object payload;
-        if (body instanceof List<?> list) {
-            if (list.isEmpty()) {
-                throw new IllegalArgumentException("Invalid batch [] for topic '" + topic
-                        + "': a batch holds at least one message");
-            }
-            List<Object> payloads = new ArrayList<>(list.size());
-            for (Object element : list) {
-                payloads.add(payload(exchange, element, payloads.size()));
-            }
-            payload = payloads;
-        } else {
-            payload = payload(exchange, body, -1);
-        }
-        int existing = partitionCount(false);
-        int count = existing > 0 ? existing : configuration.getPartitionCount();
-        int partition = partition(message, key, keyFromHeader, count);
-        if (partition >= count && existing > 0) {
-            // the cached count may be up to a second old: another program may just have added partitions
-            existing = partitionCount(true);
-            count = existing > 0 ? existing : configuration.getPartitionCount();
-            partition = partition(message, key, keyFromHeader, count);
-        }
-        TopicPartition target = new TopicPartition(topic, partition); // refuses a negative number
-        if (partition >= count) {
-            throw target.outOfRange(existing > 0, count);
-        }
-        if (existing == 0) {
-            int created = log.createTopicIfAbsent(topic, configuration.getPartitionCount());
-            if (created != count) {
-                // another program created the topic meanwhile, with another count: choose again
-                count = created;
-                partition = partition(message, key, keyFromHeader, count);
-                if (partition >= count) {
-                    throw new TopicPartition(topic, partition).outOfRange(true, count);
-                }
-            }
-        }
+        Object payload = payload(exchange, message.getBody());
+        Map<String, String> headers = MessageHeaders.toStore(exchange, configuration.getHeaderFilterStrategy());
+        PartitionChooser.Destination to = chooser.choose(message);
         long lastOffset;
         if (payload instanceof List<?> payloads) {
-            BatchResult result = log.sendBatch(topic, partition, key, payloads);
+            BatchResult result = log.sendBatch(to.topic(), to.partition(), to.key(), headers, payloads);
             message.setHeader(KliteConstants.FIRST_OFFSET, result.firstOffset());
             lastOffset = result.lastOffset();
         } else {
-            lastOffset = log.send(topic, partition, key, payload);
+            lastOffset = log.send(to.topic(), to.partition(), to.key(), headers, payload);
         }
-        message.setHeader(KliteConstants.TOPIC, topic);
-        message.setHeader(KliteConstants.PARTITION, partition);
+        message.removeHeader(KliteConstants.OVERRIDE_TOPIC);
+        message.removeHeader(KliteConstants.OVERRIDE_PARTITION);
+        message.setHeader(KliteConstants.TOPIC, to.topic());
+        message.setHeader(KliteConstants.PARTITION, to.partition());
         message.setHeader(KliteConstants.OFFSET, lastOffset);
-        if (key != null) {
-            message.setHeader(KliteConstants.KEY, key);
+        if (to.key() != null) {
+            message.setHeader(KliteConstants.KEY, to.key());
         }
     }
 
-    /**
-     * The partition to write, by the rules in the class comment, for a topic of {@code count} partitions. The
-     * partition header counts only where the message's {@code CamelKliteTopic} header is absent or names this topic:
-     * the header a consumer or an earlier producer left for another topic must not steer this one.
-     */
-    private int partition(Message message, String key, boolean keyFromHeader, int count) {
-        Object header = message.getHeader(KliteConstants.PARTITION);
-        Object headerTopic = message.getHeader(KliteConstants.TOPIC);
-        if (header != null && (headerTopic == null || configuration.getTopic().equals(headerTopic))) {
-            return partitionHeader(message, header);
+    /** What the log stores for a body: a payload, or a List of them for a List body. */
+    private Object payload(Exchange exchange, Object body) throws Exception {
+        if (!(body instanceof List<?> list)) {
+            return payload(exchange, body, -1);
         }
-        if (key != null && (keyFromHeader || fixedPartition == null)) {
-            return KliteLog.partitionFor(key, count);
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("Invalid batch [] for topic '" + configuration.getTopic()
+                    + "': a batch holds at least one message");
         }
-        if (fixedPartition != null) {
-            return fixedPartition;
+        List<Object> payloads = new ArrayList<>(list.size());
+        for (Object element : list) {
+            payloads.add(payload(exchange, element, payloads.size()));
         }
-        return Math.floorMod(roundRobin.getAndIncrement(), count);
-    }
-
-    private static int partitionHeader(Message message, Object header) {
-        try {
-            Integer partition = message.getHeader(KliteConstants.PARTITION, Integer.class);
-            if (partition != null) {
-                return partition;
-            }
-        } catch (TypeConversionException notANumber) {
-            // reported below, naming the header
-        }
-        throw new InvalidPartitionException("Invalid header " + KliteConstants.PARTITION + " '" + header
-                + "': give a partition number (an Integer, or text of one)");
-    }
-
-    /**
-     * The topic's partition count, read at most once per {@link #PARTITION_COUNT_MAX_AGE} unless {@code fresh}; 0 while
-     * the topic does not exist.
-     */
-    private int partitionCount(boolean fresh) {
-        long now = System.nanoTime();
-        int count = partitionCount;
-        if (fresh || count == 0 || now - partitionCountReadAt > PARTITION_COUNT_MAX_AGE) {
-            count = log.partitionCount(configuration.getTopic());
-            if (count == 0) {
-                return 0;
-            }
-            String warning = partitionCount == 0 ? configuration.fewerPartitionsWarning(count, "this producer") : null;
-            if (warning != null) {
-                LOG.warn(warning);
-            }
-            partitionCount = count;
-            partitionCountReadAt = now;
-        }
-        return count;
+        return payloads;
     }
 
     /** What the log stores for one body, or for the element at {@code index} of a List body. */

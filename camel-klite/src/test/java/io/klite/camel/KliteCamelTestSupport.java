@@ -1,8 +1,12 @@
 package io.klite.camel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.klite.log.KliteLog;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +50,16 @@ abstract class KliteCamelTestSupport extends CamelTestSupport {
         restarted.addRoutes(createRouteBuilder());
         restarted.start();
         return restarted;
+    }
+
+    /** Sends the body "payload" with the headers, and checks that the send succeeded. */
+    Exchange sendPayload(String uri, Map<String, Object> headers) {
+        Exchange sent = template.send(uri, e -> {
+            e.getMessage().setBody("payload");
+            e.getMessage().getHeaders().putAll(headers);
+        });
+        assertThat(sent.getException()).as("the send to " + uri).isNull();
+        return sent;
     }
 
     /** The database file, opened on its own connections. */

@@ -1,11 +1,10 @@
 package io.klite.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.klite.log.KliteLog;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class KliteComponentSharesOneLogPerFileTest extends KliteCamelTestSupport {
 
     private static final String BILLING = "klite:orders?group=billing&initialDelay=0&delay=50";
-    private final List<String> shipped = new CopyOnWriteArrayList<>();
+    private final Received shipped = new Received();
 
     private Path otherDb() {
         return dir.resolve("other.db");
@@ -32,7 +31,7 @@ class KliteComponentSharesOneLogPerFileTest extends KliteCamelTestSupport {
             @Override
             public void configure() {
                 from(BILLING).routeId("billing").to("mock:billing");
-                from(shipping()).routeId("shipping").process(e -> shipped.add(e.getIn().getBody(String.class)));
+                from(shipping()).routeId("shipping").process(shipped.body());
             }
         };
     }
@@ -48,7 +47,7 @@ class KliteComponentSharesOneLogPerFileTest extends KliteCamelTestSupport {
         context.getRouteController().stopRoute("billing");
         template.sendBody("klite:orders", "still open");
         template.sendBody("klite:orders?database=" + otherDb(), "to the other file");
-        await().until(() -> shipped.size() == 1);
+        shipped.awaitSize(1);
         assertThat(shipped).containsExactly("to the other file");
         assertThat(file().read("orders", 0, 0, 10)).hasSize(1);
         closeFile();
@@ -63,7 +62,7 @@ class KliteComponentSharesOneLogPerFileTest extends KliteCamelTestSupport {
     void logIsClosedWhenItsLastEndpointIsRemovedWhileTheContextRuns() throws Exception {
         String producerUri = "klite:orders?database=" + otherDb();
         template.sendBody(producerUri, "one");
-        await().until(() -> shipped.size() == 1);
+        shipped.awaitSize(1);
         Path wal = Path.of(otherDb() + "-wal");
         assertThat(wal).exists();
 
@@ -77,5 +76,22 @@ class KliteComponentSharesOneLogPerFileTest extends KliteCamelTestSupport {
         context.removeEndpoint(context.getEndpoint(producerUri));
         assertThat(wal).as("the last endpoint on the file is gone").doesNotExist();
         assertThat(Path.of(db() + "-wal")).as("the other file's endpoints still run").exists();
+    }
+
+    @Test
+    void withLogLendsTheSharedLogAndGivesItBackEvenWhenTheWorkFails() {
+        KliteComponent klite = context.getComponent("klite", KliteComponent.class);
+        KliteEndpoint billing = context.getEndpoint(BILLING, KliteEndpoint.class);
+        assertThat(klite.<KliteLog>withLog(db().toString(), log -> log)).isSameAs(billing.getLog());
+
+        Path third = dir.resolve("third.db");
+        assertThat(klite.<Integer>withLog(third.toString(), log -> log.createTopicIfAbsent("lent", 2))).isEqualTo(2);
+        assertThat(Path.of(third + "-wal")).as("its only user gave it back: closed").doesNotExist();
+        assertThatThrownBy(() -> klite.withLog(third.toString(), log -> {
+            log.send("lent", 0, "x");
+            throw new IllegalStateException("work failed");
+        })).hasMessage("work failed");
+        assertThat(Path.of(third + "-wal")).as("given back after a failure too").doesNotExist();
+        assertThat(klite.<Long>withLog(third.toString(), log -> log.endOffset("lent", 0))).isEqualTo(1);
     }
 }

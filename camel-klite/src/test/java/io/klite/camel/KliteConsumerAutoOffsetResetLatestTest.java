@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
 
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Received received = new Received();
 
     @Override
     public void configureTest(TestExecutionConfiguration testExecutionConfiguration) {
@@ -31,7 +30,7 @@ class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
             @Override
             public void configure() {
                 from("klite:" + topic + "?group=audit&autoOffsetReset=latest&initialDelay=0&delay=50")
-                        .process(exchange -> received.add(exchange.getIn().getBody(String.class)));
+                        .process(received.body());
             }
         };
     }
@@ -50,7 +49,7 @@ class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
         assertThat(file().committed("audit", "orders", 0)).hasValue(3);
         template.sendBody("klite:orders", "new-4");
 
-        await().until(() -> received.size() == 1);
+        received.awaitSize(1);
         assertThat(received).containsExactly("new-4");
         await().untilAsserted(() -> assertThat(file().committed("audit", "orders", 0)).hasValue(4));
     }
@@ -64,7 +63,7 @@ class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
         file().send("orders", 0, "while-stopped");
         restart();
 
-        await().until(() -> received.size() == 1);
+        received.awaitSize(1);
         assertThat(received).containsExactly("while-stopped");
     }
 
@@ -76,7 +75,7 @@ class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
         file().createTopic("orders", 2);
         file().sendBatch("orders", 1, List.of("new-1", "new-2"));
 
-        await().until(() -> received.size() == 2);
+        received.awaitSize(2);
         assertThat(received).containsExactly("new-1", "new-2");
         await().untilAsserted(() -> assertThat(file().committed("audit", "orders", 1)).hasValue(2));
     }
@@ -91,7 +90,7 @@ class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
         file().sendBatch("orders", 1, List.of("added-1", "added-2"));
         restart();
 
-        await().until(() -> received.size() == 2);
+        received.awaitSize(2);
         assertThat(received).containsExactly("added-1", "added-2");
     }
 
@@ -102,7 +101,7 @@ class KliteConsumerAutoOffsetResetLatestTest extends KliteCamelTestSupport {
         assertThat(file().committed("audit", "invoices", 0)).hasValue(0);
 
         file().send("invoices", 0, "first");
-        await().until(() -> received.size() == 1);
+        received.awaitSize(1);
         assertThat(received).containsExactly("first");
     }
 }

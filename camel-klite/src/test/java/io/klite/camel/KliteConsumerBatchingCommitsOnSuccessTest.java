@@ -22,7 +22,7 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
 
     private final List<String> deliveries = new CopyOnWriteArrayList<>();
     private final List<Exchange> jsonBatches = new CopyOnWriteArrayList<>();
-    private final List<String> manualBatches = new CopyOnWriteArrayList<>();
+    private final Received manualBatches = new Received();
     private final AtomicBoolean failedOnce = new AtomicBoolean();
     private final List<String> growingBatches = new CopyOnWriteArrayList<>();
     private final List<List<Long>> gapBatches = new CopyOnWriteArrayList<>();
@@ -128,7 +128,7 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
     void manualCommitCommitsTheLastOffsetOfItsBatch() {
         template.sendBody("klite:manual", List.of("1", "2", "3", "4"));
 
-        await().until(() -> manualBatches.size() == 2);
+        manualBatches.awaitSize(2);
         assertThat(manualBatches).containsExactly("1..2", "3..4");
         assertThat(file().committed("billing", "manual", 0)).hasValue(2);
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -12,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Two consumer groups on one topic each receive every message, in order, and keep their own committed offsets. */
 class KliteConsumerGroupsAreIndependentTest extends KliteCamelTestSupport {
 
-    private final List<String> billing = new CopyOnWriteArrayList<>();
-    private final List<String> shipping = new CopyOnWriteArrayList<>();
+    private final Received billing = new Received();
+    private final Received shipping = new Received();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -21,9 +20,9 @@ class KliteConsumerGroupsAreIndependentTest extends KliteCamelTestSupport {
             @Override
             public void configure() {
                 from("klite:orders?group=billing&initialDelay=0&delay=50")
-                        .process(e -> billing.add(e.getIn().getBody(String.class)));
+                        .process(billing.body());
                 from("klite:orders?group=shipping&initialDelay=0&delay=50&batchSize=7")
-                        .process(e -> shipping.add(e.getIn().getBody(String.class)));
+                        .process(shipping.body());
             }
         };
     }
@@ -33,7 +32,8 @@ class KliteConsumerGroupsAreIndependentTest extends KliteCamelTestSupport {
         List<String> sent = IntStream.rangeClosed(1, 50).mapToObj(i -> "order-" + i).toList();
         sent.forEach(body -> template.sendBody("klite:orders", body));
 
-        await().until(() -> billing.size() == 50 && shipping.size() == 50);
+        billing.awaitSize(50);
+        shipping.awaitSize(50);
         assertThat(billing).containsExactlyElementsOf(sent);
         assertThat(shipping).containsExactlyElementsOf(sent);
         await().untilAsserted(() -> {

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.builder.RouteBuilder;
@@ -21,7 +20,7 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
 
     @BindToRegistry("failures")
     private final RecordingExceptionHandler failures = new RecordingExceptionHandler();
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Received received = new Received();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -59,9 +58,9 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
     @Test
     void otherPartitionsAreDeliveredWhileOneRetries() {
         template.sendBodyAndHeader("klite:orders", List.of("a", "poison", "after-poison"),
-                KliteConstants.PARTITION, 0);
+                KliteConstants.OVERRIDE_PARTITION, 0);
         for (int i = 1; i <= 20; i++) {
-            template.sendBodyAndHeader("klite:orders", "m" + i, KliteConstants.PARTITION, 1);
+            template.sendBodyAndHeader("klite:orders", "m" + i, KliteConstants.OVERRIDE_PARTITION, 1);
         }
 
         await().untilAsserted(() -> assertThat(file().committed("billing", "orders", 1)).hasValue(20));
@@ -86,7 +85,7 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
 
     @Test
     void pollFailsWhenNoPartitionCanBeRead() throws Exception {
-        template.sendBodyAndHeader("klite:parcels", "p1", KliteConstants.PARTITION, 1);
+        template.sendBodyAndHeader("klite:parcels", "p1", KliteConstants.OVERRIDE_PARTITION, 1);
         await().until(() -> received.contains("parcels:p1"));
         KliteConsumer consumer = (KliteConsumer) context.getRoute("parcels").getConsumer();
         assertThat(consumer.getErrorCounter()).isZero();
@@ -107,14 +106,14 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
 
     @Test
     void partitionThatCannotBeReadDoesNotHoldBackOthers() throws Exception {
-        template.sendBodyAndHeader("klite:shipments", "s1", KliteConstants.PARTITION, 0);
-        template.sendBodyAndHeader("klite:shipments", "s2", KliteConstants.PARTITION, 2);
-        await().until(() -> received.size() == 2);
+        template.sendBodyAndHeader("klite:shipments", "s1", KliteConstants.OVERRIDE_PARTITION, 0);
+        template.sendBodyAndHeader("klite:shipments", "s2", KliteConstants.OVERRIDE_PARTITION, 2);
+        received.awaitSize(2);
 
         // another program drops the last partition's table: reading partition 2 now fails
         dropTable("shipments_2");
         await().until(() -> !failures.handled.isEmpty());
-        template.sendBodyAndHeader("klite:shipments", "s3", KliteConstants.PARTITION, 0);
+        template.sendBodyAndHeader("klite:shipments", "s3", KliteConstants.OVERRIDE_PARTITION, 0);
 
         await().until(() -> received.contains("shipments:s3"));
         assertThat(failures.handled.get(0)).contains("Failed to read topic 'shipments' partition 2",

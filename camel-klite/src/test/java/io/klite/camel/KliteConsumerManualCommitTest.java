@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class KliteConsumerManualCommitTest extends KliteCamelTestSupport {
 
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Received received = new Received();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -41,17 +40,17 @@ class KliteConsumerManualCommitTest extends KliteCamelTestSupport {
     @Test
     void onlyWhatTheRouteCommitsIsCommitted() throws Exception {
         template.sendBody("klite:orders", List.of("1", "2", "3", "4"));
-        await().until(() -> received.size() == 4);
+        received.awaitSize(4);
         await().during(Duration.ofMillis(300)).until(() -> file().committed("billing", "orders", 0).equals(
                 OptionalLong.of(2)));
 
         template.sendBody("klite:orders", "5");
-        await().until(() -> received.size() == 5);
+        received.awaitSize(5);
         assertThat(received).containsExactly("1", "2", "3", "4", "5");
         assertThat(file().committed("billing", "orders", 0)).hasValue(2);
 
         restart();
-        await().until(() -> received.size() == 8);
+        received.awaitSize(8);
         assertThat(received.subList(5, 8)).containsExactly("3", "4", "5");
     }
 }

@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +16,10 @@ import org.junit.jupiter.api.Test;
  */
 class KliteConsumerPicksUpNewPartitionsTest extends KliteCamelTestSupport {
 
-    private final List<String> all = new CopyOnWriteArrayList<>();
-    private final List<String> only1 = new CopyOnWriteArrayList<>();
+    private static final Function<Exchange, String> PARTITION_AND_BODY =
+            e -> e.getIn().getHeader(KliteConstants.PARTITION) + ":" + e.getIn().getBody(String.class);
+    private final Received all = new Received();
+    private final Received only1 = new Received();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -24,23 +27,21 @@ class KliteConsumerPicksUpNewPartitionsTest extends KliteCamelTestSupport {
             @Override
             public void configure() {
                 from("klite:orders?group=all&partitionCount=2&initialDelay=0&delay=50")
-                        .process(e -> all.add(e.getIn().getHeader(KliteConstants.PARTITION) + ":"
-                                + e.getIn().getBody(String.class)));
+                        .process(all.of(PARTITION_AND_BODY));
                 from("klite:orders?group=only1&partition=1&partitionCount=2&initialDelay=0&delay=50")
-                        .process(e -> only1.add(e.getIn().getHeader(KliteConstants.PARTITION) + ":"
-                                + e.getIn().getBody(String.class)));
+                        .process(only1.of(PARTITION_AND_BODY));
             }
         };
     }
 
     @Test
     void partitionsAddedLaterAreConsumedFromTheirStart() {
-        template.sendBodyAndHeader("klite:orders", "a", KliteConstants.PARTITION, 0);
-        template.sendBodyAndHeader("klite:orders", "b", KliteConstants.PARTITION, 1);
+        template.sendBodyAndHeader("klite:orders", "a", KliteConstants.OVERRIDE_PARTITION, 0);
+        template.sendBodyAndHeader("klite:orders", "b", KliteConstants.OVERRIDE_PARTITION, 1);
         file().createTopic("orders", 4);
         file().sendBatch("orders", 3, List.of("c", "d"));
 
-        await().until(() -> all.size() == 4);
+        all.awaitSize(4);
         assertThat(all).containsExactlyInAnyOrder("0:a", "1:b", "3:c", "3:d");
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
                 .until(() -> only1.equals(List.of("1:b")));

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class KliteConsumerResetsOffsetBeyondEndTest extends KliteCamelTestSupport {
 
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Received received = new Received();
 
     @Override
     public void configureTest(TestExecutionConfiguration testExecutionConfiguration) {
@@ -32,7 +31,7 @@ class KliteConsumerResetsOffsetBeyondEndTest extends KliteCamelTestSupport {
             @Override
             public void configure() {
                 from("klite:orders?group=billing&initialDelay=0&delay=50")
-                        .process(exchange -> received.add(exchange.getIn().getBody(String.class)));
+                        .process(received.body());
             }
         };
     }
@@ -47,7 +46,7 @@ class KliteConsumerResetsOffsetBeyondEndTest extends KliteCamelTestSupport {
         context.addRoutes(createRouteBuilder());
         context.start();
 
-        await().until(() -> received.size() == 2);
+        received.awaitSize(2);
         assertThat(received).containsExactly("new-1", "new-2");
         await().untilAsserted(() -> assertThat(file().committed("billing", "orders", 0)).hasValue(2));
     }
@@ -62,7 +61,7 @@ class KliteConsumerResetsOffsetBeyondEndTest extends KliteCamelTestSupport {
         recreatePartitionTable();
         file().send("orders", 0, "new-1");
 
-        await().until(() -> received.size() == 4);
+        received.awaitSize(4);
         assertThat(received).containsExactly("a", "b", "c", "new-1");
         await().untilAsserted(() -> assertThat(file().committed("billing", "orders", 0)).hasValue(1));
     }

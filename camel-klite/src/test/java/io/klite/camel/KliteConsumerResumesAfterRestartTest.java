@@ -3,8 +3,6 @@ package io.klite.camel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class KliteConsumerResumesAfterRestartTest extends KliteCamelTestSupport {
 
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Received received = new Received();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -23,7 +21,7 @@ class KliteConsumerResumesAfterRestartTest extends KliteCamelTestSupport {
             @Override
             public void configure() {
                 from("klite:orders?group=billing&partitionCount=3&initialDelay=0&delay=50")
-                        .process(exchange -> received.add(exchange.getIn().getBody(String.class)));
+                        .process(received.body());
             }
         };
     }
@@ -33,7 +31,7 @@ class KliteConsumerResumesAfterRestartTest extends KliteCamelTestSupport {
         for (int i = 1; i <= 30; i++) {
             template.sendBody("klite:orders", "m" + i);
         }
-        await().until(() -> received.size() == 30);
+        received.awaitSize(30);
         await().untilAsserted(() -> assertThat(committedTotal()).isEqualTo(30));
 
         context.stop();
@@ -42,7 +40,7 @@ class KliteConsumerResumesAfterRestartTest extends KliteCamelTestSupport {
         }
         restart();
 
-        await().until(() -> received.size() >= 60);
+        received.awaitAtLeast(60);
         await().untilAsserted(() -> assertThat(committedTotal()).isEqualTo(60));
         assertThat(received).containsExactlyInAnyOrderElementsOf(
                 IntStream.rangeClosed(1, 60).mapToObj(i -> "m" + i).toList());

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class KliteConsumerStopsBetweenMessagesTest extends KliteCamelTestSupport {
 
-    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final Received received = new Received();
     private final CountDownLatch inFlight = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
@@ -56,7 +55,7 @@ class KliteConsumerStopsBetweenMessagesTest extends KliteCamelTestSupport {
         assertThat(file().committed("billing", "orders", 0)).hasValue(3);
 
         restart();
-        await().until(() -> received.size() == 10);
+        received.awaitSize(10);
         assertThat(received).containsExactlyElementsOf(sent);
     }
 }

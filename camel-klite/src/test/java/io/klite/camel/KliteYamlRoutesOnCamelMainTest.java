@@ -61,9 +61,9 @@ class KliteYamlRoutesOnCamelMainTest {
             billed.expectedBodiesReceivedInAnyOrder("0/1: first", "1/1: second", "0/2: third");
 
             ProducerTemplate template = context.createProducerTemplate();
-            template.sendBodyAndHeader("direct:intake", "first", KliteConstants.PARTITION, 0);
-            template.sendBodyAndHeader("direct:intake", "second", KliteConstants.PARTITION, 1);
-            template.sendBodyAndHeader("direct:intake", "third", KliteConstants.PARTITION, 0);
+            template.sendBodyAndHeader("direct:intake", "first", KliteConstants.OVERRIDE_PARTITION, 0);
+            template.sendBodyAndHeader("direct:intake", "second", KliteConstants.OVERRIDE_PARTITION, 1);
+            template.sendBodyAndHeader("direct:intake", "third", KliteConstants.OVERRIDE_PARTITION, 0);
 
             billed.assertIsSatisfied();
         } finally {

@@ -2,17 +2,18 @@ package io.klite.camel.consumer;
 
 import io.klite.camel.KliteConfiguration;
 import io.klite.camel.KliteConstants;
-import io.klite.camel.KliteConsumer;
+import io.klite.camel.MessageHeaders;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.RollbackExchangeException;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.HeadersMapFactory;
+import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +21,21 @@ import org.slf4j.LoggerFactory;
  * Hands one partition's fetched messages to the route and commits what succeeded. Invariants: exchanges of a
  * partition run one at a time in offset order; the cursor and the committed offset only move past messages whose
  * exchange succeeded (an exception the route handled counts as success); a failure stops the partition until the
- * consumer's {@code delay} has passed, and reaches the consumer's exception handler.
+ * consumer's {@code delay} has passed, and is reported once: to the consumer's own {@code exceptionHandler}, or, with
+ * Camel's default one (which would log it again with its stack trace) or {@code bridgeErrorHandler}, as one
+ * {@link DeliveryFailure#logLine()} at WARN with the stack trace at DEBUG. Works through a {@link DeliveryContext},
+ * not the consumer itself.
  */
 public abstract class Delivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
-    protected final KliteConsumer consumer;
+    protected final DeliveryContext context;
     protected final KliteLog log;
     protected final String topic;
     protected final String group;
     private final boolean manualCommit;
+    private final HeaderFilterStrategy headerFilter;
     private final HeadersMapFactory headersMaps;
     /** By partition: the headers that are the same for each of its exchanges (poll thread only). */
     private final Map<Integer, Map<String, Object>> partitionHeaders = new HashMap<>();
@@ -38,20 +43,21 @@ public abstract class Delivery {
     private String lastCreated;
     private Long lastTimestamp;
 
-    protected Delivery(KliteConsumer consumer, KliteLog log, KliteConfiguration configuration) {
-        this.consumer = consumer;
+    protected Delivery(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
+        this.context = context;
         this.log = log;
         this.topic = configuration.getTopic();
         this.group = configuration.getGroup();
         this.manualCommit = configuration.isAllowManualCommit();
-        this.headersMaps = consumer.getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
+        this.headerFilter = configuration.getHeaderFilterStrategy();
+        this.headersMaps = context.headersMaps();
     }
 
     /** The delivery for the endpoint's {@code batching} option. */
-    public static Delivery of(KliteConsumer consumer, KliteLog log, KliteConfiguration configuration) {
+    public static Delivery of(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
         return configuration.isBatching()
-                ? new ExchangePerBatch(consumer, log, configuration)
-                : new ExchangePerMessage(consumer, log, configuration);
+                ? new ExchangePerBatch(context, log, configuration)
+                : new ExchangePerMessage(context, log, configuration);
     }
 
     /**
@@ -61,27 +67,33 @@ public abstract class Delivery {
      */
     public abstract int deliver(PartitionCursor cursor, List<Message> messages);
 
-    /** Runs the route on an exchange; whether it succeeded, reporting a failure to the exception handler. */
-    protected boolean process(Exchange exchange, PartitionCursor cursor, String what) {
+    /**
+     * Runs the route on an exchange that holds the messages from {@code firstOffset} to {@code lastOffset}, as
+     * delivery {@code attempt} of them; whether it succeeded. A failure pauses the partition and is reported.
+     */
+    protected boolean process(Exchange exchange, PartitionCursor cursor, long firstOffset, long lastOffset) {
+        exchange.getIn().setHeader(KliteConstants.ATTEMPT, cursor.attempt(firstOffset));
         try {
-            consumer.getProcessor().process(exchange);
+            context.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         }
         if (!exchange.isFailed() && !exchange.isRollbackOnly()) {
             return true;
         }
+        int attempt = cursor.failed(firstOffset);
         pause(cursor);
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
-        String message = "Failed to process " + what + " of topic '" + topic + "' partition " + cursor.partition()
-                + " for group '" + group + "'; it is delivered again after " + delayText()
-                + ", before anything after it";
-        if (consumer.getEndpoint().isBridgeErrorHandler()) {
-            // the exchange has been through the route's error handler; bridging would run it through again
-            LOG.warn(message, cause);
+        DeliveryFailure failure = new DeliveryFailure(topic, cursor.partition(), firstOffset, lastOffset, group,
+                attempt, context.retryDelay(), Instant.now().plus(context.retryDelay()), cause);
+        if (context.bridgesErrors() || context.exceptionHandler() instanceof LoggingExceptionHandler) {
+            // bridged, the exchange has been through the route's error handler already; Camel's default handler
+            // would log it a second time, with its stack trace
+            LOG.warn(failure.logLine());
+            LOG.debug("Delivery failure in detail", cause);
         } else {
-            consumer.getExceptionHandler().handleException(message, exchange, cause);
+            context.exceptionHandler().handleException(failure.summary(), exchange, cause);
         }
         return false;
     }
@@ -89,22 +101,18 @@ public abstract class Delivery {
     /** A partition that could not be read waits for the consumer's {@code delay}; the others go on. */
     public void readFailed(PartitionCursor cursor, RuntimeException cause) {
         pause(cursor);
-        consumer.getExceptionHandler().handleException(readFailure(cursor), cause);
+        context.exceptionHandler().handleException(readFailure(cursor), cause);
     }
 
     /** What a read failure of the partition says, naming topic, partition, group and offset. */
     public String readFailure(PartitionCursor cursor) {
         return "Failed to read topic '" + topic + "' partition " + cursor.partition() + " for group '" + group
-                + "' after offset " + cursor.position() + "; trying again after " + delayText();
+                + "' after offset " + cursor.position() + "; trying again in " + context.retryDelay().toMillis() + " ms";
     }
 
     /** Holds a partition back for the consumer's {@code delay}. */
     public void pause(PartitionCursor cursor) {
-        cursor.pauseUntil(System.nanoTime() + consumer.getTimeUnit().toNanos(consumer.getDelay()));
-    }
-
-    private String delayText() {
-        return consumer.getDelay() + " " + consumer.getTimeUnit().name().toLowerCase(Locale.ROOT);
+        cursor.pauseUntil(System.nanoTime() + context.retryDelay().toNanos());
     }
 
     /**
@@ -128,6 +136,11 @@ public abstract class Delivery {
         headers.put(KliteConstants.PARTITION, partition);
         headers.put(KliteConstants.GROUP, group);
         return headers;
+    }
+
+    /** Sets the headers stored with the message that the endpoint's {@code headerFilterStrategy} lets in. */
+    protected void setStoredHeaders(Exchange exchange, Message message) {
+        MessageHeaders.restore(exchange, message.headers(), headerFilter);
     }
 
     /**
@@ -162,7 +175,7 @@ public abstract class Delivery {
         try {
             log.commit(group, topic, cursor.partition(), offset);
         } catch (RuntimeException e) {
-            consumer.getExceptionHandler().handleException("Failed to commit offset " + offset + " of topic '" + topic
+            context.exceptionHandler().handleException("Failed to commit offset " + offset + " of topic '" + topic
                     + "' partition " + cursor.partition() + " for group '" + group + "'", e);
         }
     }

@@ -3,7 +3,6 @@ package io.klite.camel.consumer;
 import io.klite.camel.KliteBatch;
 import io.klite.camel.KliteConfiguration;
 import io.klite.camel.KliteConstants;
-import io.klite.camel.KliteConsumer;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
 import java.util.List;
@@ -15,29 +14,29 @@ import org.apache.camel.Exchange;
  */
 final class ExchangePerBatch extends Delivery {
 
-    ExchangePerBatch(KliteConsumer consumer, KliteLog log, KliteConfiguration configuration) {
-        super(consumer, log, configuration);
+    ExchangePerBatch(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
+        super(context, log, configuration);
     }
 
     @Override
     public int deliver(PartitionCursor cursor, List<Message> messages) {
-        if (!consumer.isBatchAllowed()) {
+        if (!context.deliveryAllowed()) {
             return 0;
         }
         KliteBatch batch = new KliteBatch(topic, cursor.partition(), messages);
-        Exchange exchange = consumer.createExchange(false);
+        Exchange exchange = context.createExchange();
         try {
             exchange.getIn().setBody(batch);
             setCommonHeaders(exchange, cursor.partition(), batch.lastOffset());
             exchange.getIn().setHeader(KliteConstants.FIRST_OFFSET, batch.firstOffset());
             exchange.getIn().setHeader(KliteConstants.LAST_OFFSET, batch.lastOffset());
             setTimestamp(exchange, messages.get(messages.size() - 1));
-            if (!process(exchange, cursor, "the batch of offsets " + batch.firstOffset() + ".." + batch.lastOffset())) {
+            if (!process(exchange, cursor, batch.firstOffset(), batch.lastOffset())) {
                 cursor.batchFailed(batch.lastOffset());
                 return 0;
             }
         } finally {
-            consumer.releaseExchange(exchange, false);
+            context.releaseExchange(exchange);
         }
         processed(cursor, batch.lastOffset());
         return batch.size();

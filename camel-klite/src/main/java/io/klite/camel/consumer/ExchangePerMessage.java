@@ -2,21 +2,21 @@ package io.klite.camel.consumer;
 
 import io.klite.camel.KliteConfiguration;
 import io.klite.camel.KliteConstants;
-import io.klite.camel.KliteConsumer;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
 import java.util.List;
 import org.apache.camel.Exchange;
 
 /**
- * {@code batching=false}: one exchange per message, body the payload as {@code byte[]}; after the partition's run
+ * {@code batching=false}: one exchange per message, body the payload as {@code byte[]}, with the headers stored with it;
+ * after the partition's run
  * (also one cut short by a failure, a stop, or an error thrown from the route), one commit of the last message that
  * succeeded.
  */
 final class ExchangePerMessage extends Delivery {
 
-    ExchangePerMessage(KliteConsumer consumer, KliteLog log, KliteConfiguration configuration) {
-        super(consumer, log, configuration);
+    ExchangePerMessage(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
+        super(context, log, configuration);
     }
 
     @Override
@@ -25,7 +25,7 @@ final class ExchangePerMessage extends Delivery {
         int succeeded = 0;
         try {
             for (Message message : messages) {
-                if (!consumer.isBatchAllowed()) {
+                if (!context.deliveryAllowed()) {
                     break; // stopping: the rest is delivered again after the restart
                 }
                 if (!deliver(cursor, message, succeeded, messages.size())) {
@@ -43,7 +43,7 @@ final class ExchangePerMessage extends Delivery {
     }
 
     private boolean deliver(PartitionCursor cursor, Message message, int index, int size) {
-        Exchange exchange = consumer.createExchange(false);
+        Exchange exchange = context.createExchange();
         try {
             exchange.getIn().setBody(message.payload());
             setCommonHeaders(exchange, cursor.partition(), message.offset());
@@ -51,12 +51,13 @@ final class ExchangePerMessage extends Delivery {
             if (message.key() != null) {
                 exchange.getIn().setHeader(KliteConstants.KEY, message.key());
             }
+            setStoredHeaders(exchange, message);
             exchange.setProperty(Exchange.BATCH_INDEX, index);
             exchange.setProperty(Exchange.BATCH_SIZE, size);
             exchange.setProperty(Exchange.BATCH_COMPLETE, index == size - 1);
-            return process(exchange, cursor, "the message at offset " + message.offset());
+            return process(exchange, cursor, message.offset(), message.offset());
         } finally {
-            consumer.releaseExchange(exchange, false);
+            context.releaseExchange(exchange);
         }
     }
 }

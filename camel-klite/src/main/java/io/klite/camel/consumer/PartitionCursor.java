@@ -7,7 +7,8 @@ import java.util.List;
  * Where a consumer stands on one partition. Invariants: {@link #position()} is the offset of the last message whose
  * exchange succeeded (or where the group started), so the next fetch starts right after it and a failed message is
  * fetched again before anything after it; a failed batch is fetched again with the same offsets, not more, until it
- * succeeds. Used by the consumer's poll thread only.
+ * succeeds; {@link #attempt(long)} counts the deliveries of the message (batch) being retried, from 1, in memory (a
+ * new cursor, after a restart, starts again at 1). Used by the consumer's poll thread only.
  */
 public final class PartitionCursor {
 
@@ -16,6 +17,9 @@ public final class PartitionCursor {
     private long retryAtNanos;
     private boolean paused;
     private long failedBatchEnd;
+    /** The offset whose delivery last failed, and how many times in a row it did (in memory only). */
+    private long failingOffset = -1;
+    private int failures;
 
     PartitionCursor(int partition, long position) {
         this.partition = partition;
@@ -39,6 +43,7 @@ public final class PartitionCursor {
     void resetTo(long offset) {
         position = offset;
         failedBatchEnd = 0;
+        failingOffset = -1;
     }
 
     /** Remembers the last offset of a batch that failed, so that it is offered again as the same batch. */
@@ -67,6 +72,22 @@ public final class PartitionCursor {
             end++;
         }
         return end == 0 ? fetched : fetched.subList(0, end);
+    }
+
+    /** Which delivery of the message (batch) starting at {@code offset} the next is: 1, or its failures + 1. */
+    int attempt(long offset) {
+        return offset == failingOffset ? failures + 1 : 1;
+    }
+
+    /**
+     * Counts a failed delivery of the message (batch) starting at {@code offset}.
+     *
+     * @return which attempt failed
+     */
+    int failed(long offset) {
+        failures = offset == failingOffset ? failures + 1 : 1;
+        failingOffset = offset;
+        return failures;
     }
 
     /** Holds the partition back until {@code retryAtNanos} ({@link System#nanoTime()}), after a failure. */

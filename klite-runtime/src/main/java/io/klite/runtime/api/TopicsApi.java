@@ -139,7 +139,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         Exchange sent = producer.send("klite:" + request.topic(), exchange -> {
             exchange.getIn().setBody(body);
             if (request.partition() != null) {
-                exchange.getIn().setHeader(KliteConstants.PARTITION, request.partition());
+                exchange.getIn().setHeader(KliteConstants.OVERRIDE_PARTITION, request.partition());
             }
             if (request.key() != null) {
                 exchange.getIn().setHeader(KliteConstants.KEY, request.key());
