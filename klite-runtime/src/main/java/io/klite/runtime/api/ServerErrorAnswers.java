@@ -55,18 +55,23 @@ final class ServerErrorAnswers implements StartupListener {
         router.errorHandler(413, answer(413, request -> "The request body is over the server's limit"
                 + (maxBodySize == null ? "" : " of " + maxBodySize + " bytes")
                 + " (camel.server.maxBodySize); send smaller messages or batches"));
-        router.errorHandler(400, answer(400, request -> "Bad request: " + reason(request.failure())));
-        Handler<RoutingContext> badQuery = answer(400, request -> "Bad request: the query string is not valid URL"
-                + " encoding (" + reason(request.failure()) + "); write a % as %25");
-        // Vert.x decodes the query while it matches the routes and fails with a plain 500 where it cannot
+        Handler<RoutingContext> badRequest = answer(400, ServerErrorAnswers::badRequest);
+        router.errorHandler(400, badRequest);
+        // Vert.x decodes the query while it matches the routes, and fails with a plain 500 where it cannot
         router.errorHandler(500, request -> {
             if (isBadQuery(request.request().query())) {
-                badQuery.handle(request);
+                badRequest.handle(request);
             } else {
                 LOG.error("{} {} failed", request.request().method(), request.request().path(), request.failure());
                 answer(500, failed -> "Klite could not answer: " + reason(failed.failure())).handle(request);
             }
         });
+    }
+
+    private static String badRequest(RoutingContext request) {
+        return isBadQuery(request.request().query())
+                ? "Bad request: the query string is not valid URL encoding; write a % in a value as %25"
+                : "Bad request: " + reason(request.failure());
     }
 
     private static boolean isBadQuery(String query) {

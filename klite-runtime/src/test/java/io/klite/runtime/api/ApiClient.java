@@ -12,29 +12,29 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 /** Calls the Klite API as curl would, and reads its JSON answers. */
-final class ApiClient {
+public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
 
-    ApiClient(String base) {
+    public ApiClient(String base) {
         this.base = base;
     }
 
-    record Answer(int status, String contentType, JsonNode json) {
+    public record Answer(int status, String contentType, JsonNode json) {
     }
 
-    Answer post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+    public Answer post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
-    Answer post(String path, String json) throws IOException, InterruptedException {
+    public Answer post(String path, String json) throws IOException, InterruptedException {
         return post(path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    Answer get(String path) throws IOException, InterruptedException {
+    public Answer get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
@@ -42,7 +42,7 @@ final class ApiClient {
      * POSTs with the path and query exactly as given, bytes on the wire, even where they are not a valid URI (such as
      * a bad {@code %} escape, which {@link URI} refuses).
      */
-    Answer postAsWritten(String pathAndQuery, String json) throws IOException {
+    public Answer postAsWritten(String pathAndQuery, String json) throws IOException {
         URI uri = URI.create(base);
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
