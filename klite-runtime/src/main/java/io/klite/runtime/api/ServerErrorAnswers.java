@@ -17,15 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server's own answers, the ones no route gives, as JSON {@code {"error": "..."}} like every answer of the
- * API: 404 for an unknown path, 405 for a method a known path does not take, 413 for a body over the server's
- * limit, 400 for a query string that is not valid URL encoding; and 500, logged at ERROR, for a
- * failure of the server itself. Invariant: a client's mistake is answered, and logged
- * at DEBUG only, never at ERROR and never with a stack trace.
+ * The HTTP server's own answers, the ones no route gives. Invariants: every such answer is JSON
+ * {@code {"error": "..."}} with {@code Content-Type: application/json}, like every answer of the API; a client's
+ * mistake is logged at DEBUG only, never at ERROR and never with a stack trace. The answers: 404 for an unknown path,
+ * 405 for a method a known path does not take, 413 for a body over the server's limit, 400 for a query string that is
+ * not valid URL encoding; and 500, logged at ERROR, for a failure of the server itself.
  *
- * <p>They are the error handlers of the Vert.x router that Camel's platform-http server hands every request to
- * (its HTTP server's request handler: the routes' own router is a sub-router of it, whose unmatched and failed
- * requests the top router answers, while a failure in matching its routes is the sub-router's), set once the server has started, before the routes take requests.
+ * <p>They are error handlers of the Vert.x routers of Camel's platform-http server, set once the server has started,
+ * before the routes take requests: of the top router, the HTTP server's request handler, which answers what its
+ * sub-router (the routes' router) does not match or lets fail; and of the routes' routers, which answer a failure in
+ * matching their routes, such as decoding the query.
  */
 final class ServerErrorAnswers implements StartupListener {
 
