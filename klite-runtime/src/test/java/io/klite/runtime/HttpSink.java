@@ -41,6 +41,8 @@ public final class HttpSink implements AutoCloseable {
         public final java.time.Instant receivedAt = java.time.Instant.now();
         /** Headers a responder wants on its answer. */
         public final Map<String, String> answerHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+        /** The body a responder wants on its answer; none where null. */
+        public volatile byte[] answerBody;
         public volatile int status;
         private final HttpSink sink;
 
@@ -118,7 +120,11 @@ public final class HttpSink implements AutoCloseable {
         }
         request.answerHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         try {
-            exchange.sendResponseHeaders(status, -1);
+            byte[] body = request.answerBody;
+            exchange.sendResponseHeaders(status, body == null ? -1 : body.length);
+            if (body != null) {
+                exchange.getResponseBody().write(body);
+            }
             request.status = status;
         } catch (IOException e) {
             request.status = -1; // the client had gone

@@ -14,12 +14,14 @@ import org.apache.camel.builder.RouteBuilder;
  *   <li>{@code GET /groups}: committed offsets and lag per group and partition.</li>
  * </ul>
  *
- * Bad requests get 400 and unknown topics 404, each with {@code {"error": "..."}} naming the problem.
+ * Bad requests get 400 and unknown topics 404, each with {@code {"error": "..."}} naming the problem; so do the
+ * server's own answers ({@link ServerErrorAnswers}).
  */
 public final class ApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() throws Exception {
+        getContext().addStartupListener(new ServerErrorAnswers());
         if (!getContext().getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean)
                 .orElse(false)) {
             return; // no HTTP server, no API

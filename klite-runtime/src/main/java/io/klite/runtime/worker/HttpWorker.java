@@ -6,7 +6,10 @@ import io.klite.log.TopicPartition;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -20,13 +23,71 @@ import java.util.regex.Pattern;
 public record HttpWorker(String topic, String group, int partition, int partitionCount, URI endpoint, int batchSize,
                          Duration interval) {
 
+    /** The exchange property that holds the worker a route delivers for, on each of its exchanges. */
+    static final String PROPERTY = "CamelKliteWorker";
+
+    /** The parameters of the route template {@code klite-http-worker}, in the order they are documented. */
+    static final List<String> PARAMETERS = List.of("topic", "group", "partition", "endpoint", "batchSize", "interval",
+            "partitionCount");
+
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+
+    /**
+     * The worker a {@code klite-http-worker} route's parameters describe, each parameter checked once here.
+     *
+     * @param where says where a parameter came from: its name goes in, the start of the error message comes out
+     * @throws WorkerConfigException naming the parameter, its value and what is allowed
+     */
+    static HttpWorker fromTemplate(Map<String, Object> parameters, Function<String, String> where) {
+        for (String name : parameters.keySet()) {
+            if (!PARAMETERS.contains(name)) {
+                throw new WorkerConfigException(where.apply(name) + " is unknown; the parameters are "
+                        + String.join(", ", PARAMETERS));
+            }
+        }
+        String topic = parameter(parameters, where, "topic", Settings::topic);
+        String group = parameter(parameters, where, "group", Settings::group);
+        int partition = parameter(parameters, where, "partition", Settings::partition);
+        int partitionCount = parameter(parameters, where, "partitionCount", Settings::partitionCount);
+        int batchSize = parameter(parameters, where, "batchSize", Settings::batchSize);
+        Duration interval = parameter(parameters, where, "interval", Settings::duration);
+        URI endpoint = parameter(parameters, where, "endpoint", Settings::endpoint);
+        return new HttpWorker(topic, group, partition, partitionCount, endpoint, batchSize, interval);
+    }
+
+    /** The route template's parameters for this worker. */
+    Map<String, String> templateParameters() {
+        return Map.of("topic", topic, "group", group, "partition", String.valueOf(partition),
+                "partitionCount", String.valueOf(partitionCount), "endpoint", endpoint.toString(),
+                "batchSize", String.valueOf(batchSize), "interval", text(interval));
+    }
+
+    private static <T> T parameter(Map<String, Object> parameters, Function<String, String> where, String name,
+                                   Function<String, T> check) {
+        Object value = parameters.get(name);
+        try {
+            return check.apply(value == null ? null : value.toString());
+        } catch (RuntimeException e) {
+            throw new WorkerConfigException(where.apply(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A duration as a worker file writes it: {@code 1m}, {@code 5s}, {@code 300ms}. */
+    static String text(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 60_000 == 0 ? millis / 60_000 + "m" : millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
 
     /**
      * The route id Klite gives the worker: {@code worker:<topic>:<group>:<partition>}, one per worker since neither
      * a topic nor a group name holds a {@code :}.
      */
     public String routeId() {
+        return routeId(topic, group, partition);
+    }
+
+    /** The route id of the worker for a topic, group and partition: {@code worker:<topic>:<group>:<partition>}. */
+    static String routeId(Object topic, Object group, Object partition) {
         return "worker:" + topic + ":" + group + ":" + partition;
     }
 

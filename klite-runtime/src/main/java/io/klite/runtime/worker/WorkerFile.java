@@ -117,9 +117,9 @@ public final class WorkerFile {
         String group = check(key, entry.getKey(), HttpWorker.Settings::group);
         JsonNode settings = object(entry.getValue(), key, WORKER_KEYS);
         URI endpoint = check(key + ".endpoint", text(settings, key, "endpoint", null), HttpWorker.Settings::endpoint);
-        int batchSize = check(key + ".batchSize",
-                text(settings, key, "batchSize", String.valueOf(Limits.DEFAULT_BATCH_SIZE)),
-                HttpWorker.Settings::batchSize);
+        String batchSizeText = optionalText(settings, key, "batchSize");
+        int batchSize = batchSizeText == null ? Limits.DEFAULT_BATCH_SIZE
+                : check(key + ".batchSize", batchSizeText, HttpWorker.Settings::batchSize);
         Duration interval = check(key + ".interval", text(settings, key, "interval", Limits.DEFAULT_INTERVAL),
                 HttpWorker.Settings::duration);
         List<HttpWorker> workers = new ArrayList<>();
@@ -172,12 +172,18 @@ public final class WorkerFile {
     }
 
     private String text(JsonNode settings, String key, String name, String defaultValue) {
+        String text = optionalText(settings, key, name);
+        if (text == null && defaultValue == null) {
+            throw new WorkerConfigException(file + ": " + key + "." + name + " is missing; it is required");
+        }
+        return text == null ? defaultValue : text;
+    }
+
+    /** The setting's value as written, or {@code null} where the file does not give it. */
+    private String optionalText(JsonNode settings, String key, String name) {
         JsonNode value = settings.get(name);
         if (value == null || value.isNull()) {
-            if (defaultValue == null) {
-                throw new WorkerConfigException(file + ": " + key + "." + name + " is missing; it is required");
-            }
-            return defaultValue;
+            return null;
         }
         if (!value.isValueNode()) {
             throw fail(key + "." + name, value, "must be a single value");

@@ -15,11 +15,11 @@ final class WorkersHealthCheck extends AbstractHealthCheck {
 
     static final int DOWN_AFTER = 3;
 
-    private final DeliveryLog deliveryLog;
+    private final WorkerFailures failures;
 
-    WorkersHealthCheck(DeliveryLog deliveryLog) {
+    WorkersHealthCheck(WorkerFailures failures) {
         super("klite", "workers");
-        this.deliveryLog = deliveryLog;
+        this.failures = failures;
     }
 
     @Override
@@ -35,7 +35,7 @@ final class WorkersHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Map<String, Object> stuck = new TreeMap<>();
-        deliveryLog.failing().forEach((route, failing) -> {
+        failures.failing().forEach((route, failing) -> {
             // a route that was stopped meanwhile is not delivering, nor failing to
             if (failing.attempts() >= DOWN_AFTER && getCamelContext().getRouteController().getRouteStatus(route) != null
                 && getCamelContext().getRouteController().getRouteStatus(route).isStarted()) {

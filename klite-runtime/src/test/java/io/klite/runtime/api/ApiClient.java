@@ -3,36 +3,67 @@ package io.klite.runtime.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 
 /** Calls the Klite API as curl would, and reads its JSON answers. */
-final class ApiClient {
+public final class ApiClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
 
-    ApiClient(String base) {
+    public ApiClient(String base) {
         this.base = base;
     }
 
-    record Answer(int status, String contentType, JsonNode json) {
+    public record Answer(int status, String contentType, JsonNode json) {
     }
 
-    Answer post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+    public Answer post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
-    Answer post(String path, String json) throws IOException, InterruptedException {
+    public Answer post(String path, String json) throws IOException, InterruptedException {
         return post(path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    Answer get(String path) throws IOException, InterruptedException {
+    public Answer get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+    }
+
+    /**
+     * POSTs with the path and query exactly as given, bytes on the wire, even where they are not a valid URI (such as
+     * a bad {@code %} escape, which {@link URI} refuses).
+     */
+    public Answer postAsWritten(String pathAndQuery, String json) throws IOException {
+        URI uri = URI.create(base);
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + pathAndQuery + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n"
+                       + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            String[] response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .split("\r\n\r\n", 2);
+            String[] head = response[0].split("\r\n");
+            String contentType = null;
+            for (String header : head) {
+                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-type:")) {
+                    contentType = header.substring("content-type:".length()).strip();
+                }
+            }
+            return new Answer(Integer.parseInt(head[0].split(" ")[1]), contentType,
+                    response.length < 2 || response[1].isEmpty() ? null : JSON.readTree(response[1]));
+        }
     }
 
     private Answer send(HttpRequest request) throws IOException, InterruptedException {

@@ -83,8 +83,9 @@ class KliteHttpWorkerRetriesTheSameBatchTest {
             // the receiver goes away: connections are refused, nothing is committed, the batch waits
             sink.close();
             klite.file().sendBatch("orders", 0, List.of("{\"order\":4}", "{\"order\":5}"));
-            DeliveryLog deliveryLog = klite.context().getRegistry().lookupByNameAndType(DeliveryLog.BEAN, DeliveryLog.class);
-            await().atMost(10, SECONDS).until(() -> deliveryLog.failedAttempts("worker:orders:billing:0") >= 3);
+            WorkerFailures failures = klite.context().getRegistry()
+                    .lookupByNameAndType(WorkerFailures.BEAN, WorkerFailures.class);
+            await().atMost(10, SECONDS).until(() -> failures.failedAttempts("worker:orders:billing:0") >= 3);
             assertThat(committed(klite, 0)).hasValue(3);
             // the overall health says which worker is stuck, while liveness and readiness stay up
             HttpResponse<String> health = get(klite.api() + "/observe/health");
@@ -102,7 +103,7 @@ class KliteHttpWorkerRetriesTheSameBatchTest {
                 await().atMost(10, SECONDS).until(() -> committed(klite, 0).orElse(0) == 6);
                 assertThat(back.received(0)).extracting(HttpSink.Request::offsets)
                         .containsExactly(List.of(4L, 5L), List.of(6L));
-                assertThat(deliveryLog.failedAttempts("worker:orders:billing:0")).isZero();
+                assertThat(failures.failedAttempts("worker:orders:billing:0")).isZero();
                 assertThat(get(klite.api() + "/observe/health").statusCode()).isEqualTo(200);
             }
         } finally {

@@ -1,0 +1,69 @@
+package io.klite.runtime.worker;
+
+import io.klite.camel.KliteConstants;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.ExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker consumers' {@code exceptionHandler}. Invariant: each failed attempt at a batch is noted in the
+ * {@link WorkerFailures} and logged once, as one WARN line ({@link WorkerFailures#line}); its stack trace only at
+ * DEBUG. A failure that is not a delivery (the consumer's read or commit) is one WARN line naming what failed.
+ */
+final class WorkerFailureHandler implements ExceptionHandler {
+
+    /** The registry name the worker routes' {@code klite:} URIs refer to. */
+    static final String BEAN = "kliteWorkerFailureHandler";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerFailureHandler.class);
+
+    private final WorkerFailures failures;
+    private final String timeout;
+
+    /** @param timeout the workers' HTTP timeout as written, for the reason of an attempt without an answer */
+    WorkerFailureHandler(WorkerFailures failures, String timeout) {
+        this.failures = failures;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void handleException(Throwable exception) {
+        handleException("Worker consumer failure", null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Throwable exception) {
+        handleException(message, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Exchange exchange, Throwable exception) {
+        Long first = exchange == null ? null : exchange.getIn().getHeader(KliteConstants.FIRST_OFFSET, Long.class);
+        HttpWorker worker = exchange == null ? null : exchange.getProperty(HttpWorker.PROPERTY, HttpWorker.class);
+        if (first == null || worker == null) {
+            // not a delivery: a read or commit failure of the consumer, which names what failed in its message
+            LOG.warn("{}: {}", message, WorkerFailures.reason(exception, null));
+            LOG.debug("Failure in detail", exception);
+            return;
+        }
+        WorkerFailures.Failing now = failures.failed(exchange.getFromRouteId(), first,
+                exchange.getIn().getHeader(KliteConstants.LAST_OFFSET), WorkerFailures.reason(exception, timeout));
+        LOG.warn("{}", WorkerFailures.line(worker, now, Instant.now()));
+        LOG.debug("Delivery failure in detail", exception);
+    }
+
+    /** Notes an accepted batch, logging the end of a run of failures. */
+    void delivered(Exchange exchange) {
+        WorkerFailures.Failing before = failures.delivered(exchange.getFromRouteId());
+        HttpWorker worker = exchange.getProperty(HttpWorker.PROPERTY, HttpWorker.class);
+        if (before != null && worker != null) {
+            LOG.info("Delivered after {} failed attempt(s): topic '{}' partition {} offsets {}..{} group '{}'; endpoint {}",
+                    before.attempts(), worker.topic(), worker.partition(),
+                    exchange.getIn().getHeader(KliteConstants.FIRST_OFFSET),
+                    exchange.getIn().getHeader(KliteConstants.LAST_OFFSET), worker.group(),
+                    HttpWorker.withoutQuery(worker.endpoint()));
+        }
+    }
+}
