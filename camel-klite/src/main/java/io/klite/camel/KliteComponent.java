@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.camel.Endpoint;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
@@ -43,6 +44,7 @@ public class KliteComponent extends DefaultComponent {
     private ObjectMapper objectMapper;
 
     private final SharedLogs logs = new SharedLogs();
+    private final KliteDatabaseHealthCheck databaseCheck = new KliteDatabaseHealthCheck(logs::openLogs);
     private final ConsumerClaims claims = new ConsumerClaims();
 
     @Override
@@ -102,10 +104,18 @@ public class KliteComponent extends DefaultComponent {
         if (objectMapper == null) {
             objectMapper = new ObjectMapper().findAndRegisterModules();
         }
+        HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
+        if (health != null) {
+            health.register(databaseCheck);
+        }
     }
 
     @Override
     protected void doStop() throws Exception {
+        HealthCheckRegistry health = HealthCheckRegistry.get(getCamelContext());
+        if (health != null) {
+            health.unregister(databaseCheck);
+        }
         logs.closeAll();
         super.doStop();
     }

@@ -4,6 +4,7 @@ import io.klite.log.KliteLog;
 import io.klite.log.LogOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,11 @@ final class SharedLogs {
             open.remove(log.path());
             log.close();
         }
+    }
+
+    /** The logs open now. */
+    synchronized List<KliteLog> openLogs() {
+        return open.values().stream().map(shared -> shared.log).toList();
     }
 
     /** Closes every log, whoever still uses it: the component is stopping. */

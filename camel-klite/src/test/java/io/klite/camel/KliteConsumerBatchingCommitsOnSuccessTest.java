@@ -99,7 +99,7 @@ class KliteConsumerBatchingCommitsOnSuccessTest extends KliteCamelTestSupport {
                 "[4, 5, 6] first=4 last=6 committed=OptionalLong[3]",
                 "[7] first=7 last=7 committed=OptionalLong[6]");
         assertThat(failures.handled).singleElement().asString().contains(
-                "Failed to process the batch of offsets 1..3 of topic 'orders' partition 0", "warehouse offline");
+                "Delivery failed: topic 'orders' partition 0 offsets 1..3 group 'billing' attempt 1", "warehouse offline");
     }
 
     @Test

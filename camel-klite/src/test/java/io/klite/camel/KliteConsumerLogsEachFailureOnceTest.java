@@ -59,13 +59,13 @@ class KliteConsumerLogsEachFailureOnceTest extends KliteCamelTestSupport {
 
         await().untilAsserted(() -> assertThat(file().committed("billing", "orders", 0)).hasValue(1));
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
-        List<String> failures = lines.stream().filter(line -> line.contains("Failed to process")).toList();
+        List<String> failures = lines.stream().filter(line -> line.contains("Delivery failed")).toList();
         assertThat(failures).hasSize(2);
         for (int attempt = 1; attempt <= 2; attempt++) {
             assertThat(failures.get(attempt - 1)).contains("WARN", "io.klite.camel.consumer.Delivery",
-                    "the message at offset 1 of topic 'orders' partition 0 for group 'billing', attempt " + attempt,
-                    "delivered again in 30 ms (at ",
-                    ": java.lang.IllegalStateException: payment service down for maintenance");
+                    "Delivery failed: topic 'orders' partition 0 offset 1 group 'billing' attempt " + attempt
+                    + "; next attempt at ", " (in 30 ms); reason: java.lang.IllegalStateException: payment service"
+                    + " down for maintenance");
         }
         assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception in detail"));
     }

@@ -86,7 +86,7 @@ public abstract class Delivery {
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
         DeliveryFailure failure = new DeliveryFailure(topic, cursor.partition(), firstOffset, lastOffset, group,
-                attempt, context.retryDelay(), Instant.now().plus(context.retryDelay()), cause);
+                attempt, context.retryDelay(), Instant.now().plus(context.retryDelay()), DeliveryFailure.reason(cause));
         if (context.bridgesErrors() || context.exceptionHandler() instanceof LoggingExceptionHandler) {
             // bridged, the exchange has been through the route's error handler already; Camel's default handler
             // would log it a second time, with its stack trace

@@ -48,8 +48,9 @@ final class WorkerFailureHandler implements ExceptionHandler {
             LOG.debug("Failure in detail", exception);
             return;
         }
-        WorkerFailures.Failing now = failures.failed(exchange.getFromRouteId(), first,
-                exchange.getIn().getHeader(KliteConstants.LAST_OFFSET), WorkerFailures.reason(exception, timeout));
+        long last = exchange.getIn().getHeader(KliteConstants.LAST_OFFSET, first, Long.class);
+        WorkerFailures.Failing now = failures.failed(exchange.getFromRouteId(), first, last,
+                WorkerFailures.reason(exception, timeout));
         LOG.warn("{}", WorkerFailures.line(worker, now, Instant.now()));
         LOG.debug("Delivery failure in detail", exception);
     }

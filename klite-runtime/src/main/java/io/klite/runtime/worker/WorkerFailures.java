@@ -1,12 +1,12 @@
 package io.klite.runtime.worker;
 
+import io.klite.camel.consumer.DeliveryFailure;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -30,11 +30,11 @@ public final class WorkerFailures {
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
 
     /** The batch a worker route keeps failing to deliver. */
-    record Failing(long firstOffset, Object lastOffset, int attempts, String reason, Instant since) {
+    record Failing(long firstOffset, long lastOffset, int attempts, String reason, Instant since) {
     }
 
     /** Notes a failed attempt of a route at the batch starting at {@code first}; the route's state after it. */
-    Failing failed(String routeId, long first, Object last, String reason) {
+    Failing failed(String routeId, long first, long last, String reason) {
         return failing.compute(routeId, (route, before) -> before != null && before.firstOffset() == first
                 ? new Failing(first, last, before.attempts() + 1, reason, before.since())
                 : new Failing(first, last, 1, reason, Instant.now()));
@@ -64,11 +64,9 @@ public final class WorkerFailures {
      */
     static String line(HttpWorker worker, Failing failing, Instant now) {
         Duration interval = worker.interval();
-        return "Delivery failed: topic '" + worker.topic() + "' partition " + worker.partition() + " offsets "
-               + failing.firstOffset() + ".." + failing.lastOffset() + " group '" + worker.group() + "' attempt "
-               + failing.attempts() + "; next attempt at " + now.plus(interval).truncatedTo(ChronoUnit.MILLIS)
-               + " (in " + HttpWorker.text(interval) + "); reason: " + failing.reason() + "; endpoint "
-               + HttpWorker.withoutQuery(worker.endpoint());
+        return new DeliveryFailure(worker.topic(), worker.partition(), failing.firstOffset(), failing.lastOffset(),
+                worker.group(), failing.attempts(), interval, now.plus(interval), failing.reason()).logLine()
+               + "; endpoint " + HttpWorker.withoutQuery(worker.endpoint());
     }
 
     /** Why an attempt failed, in a few words on one line: the status and the start of the answer, or the error. */

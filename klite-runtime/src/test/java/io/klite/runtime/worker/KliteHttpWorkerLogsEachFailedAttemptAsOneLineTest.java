@@ -30,7 +30,7 @@ class KliteHttpWorkerLogsEachFailedAttemptAsOneLineTest {
 
     private static final Pattern FAILED = Pattern.compile("\\[WARN] WorkerFailureHandler - Delivery failed:"
             + " topic 'orders' partition 0 offsets 1\\.\\.2 group 'billing' attempt (\\d+);"
-            + " next attempt at (\\S+) \\(in 300ms\\);"
+            + " next attempt at (\\S+) \\(in 300 ms\\);"
             + " reason: HTTP 500 Internal Server Error, answer: \\{\"error\": \"down\", \"trace\": \"line one line two\"};"
             + " endpoint http://127\\.0\\.0\\.1:\\d+/hook\\n");
 
