@@ -80,8 +80,11 @@ class KliteLogSharesFileWithAnotherProcessTest {
             }
             assertThat(payloads).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(log.endOffset("shared", 0)).isEqualTo(expected.size());
+            // the child's writes landed between the parent's: both wrote at the same time. How often the lock
+            // changes hands depends on the machine's load (SQLite's busy handler lets the waiter sleep), so no more
+            // than that is asserted
             assertThat(writerSwitches(payloads)).as("the two processes wrote at the same time")
-                    .isGreaterThanOrEqualTo(10);
+                    .isGreaterThanOrEqualTo(2);
             // each process's batches stayed contiguous although the other wrote in between
             for (int i = 0; i < payloads.size(); i++) {
                 if (payloads.get(i).endsWith("a")) {

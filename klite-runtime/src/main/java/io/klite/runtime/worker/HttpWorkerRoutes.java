@@ -146,12 +146,10 @@ public final class HttpWorkerRoutes extends RouteBuilder {
     /** Runs {@code work} on the klite: component's log of its database. */
     private static void withLog(CamelContext context, Consumer<KliteLog> work) {
         KliteComponent klite = context.getComponent("klite", KliteComponent.class);
-        KliteLog log = klite.acquireLog(klite.getConfiguration().getDatabase());
-        try {
+        klite.withLog(klite.getConfiguration().getDatabase(), log -> {
             work.accept(log);
-        } finally {
-            klite.releaseLog(log);
-        }
+            return null;
+        });
     }
 
     /**
