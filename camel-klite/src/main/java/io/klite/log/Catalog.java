@@ -66,9 +66,9 @@ final class Catalog {
      * @throws InvalidPartitionException where the partition is beyond the topic's (or the new topic's) count;
      *                                   nothing is written then
      */
-    PartitionTable forWrite(TopicPartition tp, int partitionsIfNew) {
+    PartitionTable forWrite(TopicPartition tp, int partitionsIfNew, long deadline) {
         if (!ready.contains(tp.tableName())) {
-            commitThenMarkReady(conn -> {
+            commitThenMarkReady(deadline, conn -> {
                 TableScan scan = TableScan.ofTopic(conn, tp.topic());
                 TopicTables existing = scan.find(tp.topic());
                 int count = existing == null ? partitionsIfNew : existing.partitionCount();
@@ -89,15 +89,16 @@ final class Catalog {
      * @throws InvalidPartitionException where the topic exists and the partition is beyond its count
      */
     PartitionTable forRead(TopicPartition tp) {
-        return prepareForRead(tp) == PartitionState.READY ? table(tp) : null;
+        return prepareForRead(tp, db.deadline()) == PartitionState.READY ? table(tp) : null;
     }
 
     /**
-     * Makes an existing partition table readable with Klite's columns, and says what the partition is.
+     * Makes an existing partition table readable with Klite's columns, and says what the partition is. Where that
+     * takes a write, it waits for another connection's lock until {@code deadline} at most.
      *
      * @throws InvalidPartitionException where the topic exists and the partition is beyond its count
      */
-    PartitionState prepareForRead(TopicPartition tp) {
+    PartitionState prepareForRead(TopicPartition tp, long deadline) {
         if (ready.contains(tp.tableName())) {
             return PartitionState.READY;
         }
@@ -112,7 +113,7 @@ final class Catalog {
         if (!existing.partitions().contains(tp.partition())) {
             return PartitionState.EMPTY;
         }
-        commitThenMarkReady(conn -> ensureTables(conn, scan, List.of(tp)));
+        commitThenMarkReady(deadline, conn -> ensureTables(conn, scan, List.of(tp)));
         return PartitionState.READY;
     }
 
@@ -131,7 +132,7 @@ final class Catalog {
      * @return the topic's partition count afterwards
      */
     int createTopic(String topic, int partitions) {
-        return commitThenMarkReady(conn -> {
+        return commitThenMarkReady(db.deadline(), conn -> {
             TableScan scan = TableScan.ofTopic(conn, topic);
             TopicTables existing = scan.find(topic);
             return ensureTables(conn, scan, topic,
@@ -151,7 +152,7 @@ final class Catalog {
             return count;
         }
         int[] after = new int[1];
-        commitThenMarkReady(conn -> {
+        commitThenMarkReady(db.deadline(), conn -> {
             TableScan scan = TableScan.ofTopic(conn, topic);
             TopicTables existing = scan.find(topic);
             after[0] = existing == null ? partitions : existing.partitionCount();
@@ -176,9 +177,12 @@ final class Catalog {
         return sequenceExists;
     }
 
-    /** Runs table work in one write transaction; once it has committed, its tables are ready. */
-    private List<String> commitThenMarkReady(Database.Work<List<String>> work) {
-        List<String> names = db.write(work);
+    /**
+     * Runs table work in one write transaction, waiting for another connection's lock until {@code deadline} at
+     * most; once it has committed, its tables are ready.
+     */
+    private List<String> commitThenMarkReady(long deadline, Database.Work<List<String>> work) {
+        List<String> names = db.write(deadline, work);
         ready.addAll(names);
         return names;
     }

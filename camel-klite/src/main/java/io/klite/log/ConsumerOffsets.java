@@ -46,7 +46,7 @@ final class ConsumerOffsets {
     /** The group's committed offset on the partition, or empty where it has never committed there. */
     OptionalLong committed(String group, TopicPartition tp) {
         validateGroup(group);
-        if (catalog.prepareForRead(tp) == PartitionState.UNKNOWN_TOPIC) {
+        if (catalog.prepareForRead(tp, db.deadline()) == PartitionState.UNKNOWN_TOPIC) {
             return OptionalLong.empty();
         }
         return db.read(conn -> {
@@ -83,13 +83,14 @@ final class ConsumerOffsets {
 
     private void store(String group, TopicPartition tp, long offset, String upsert) {
         validateGroup(group);
-        PartitionState state = catalog.prepareForRead(tp);
+        long deadline = db.deadline();
+        PartitionState state = catalog.prepareForRead(tp, deadline);
         if (state == PartitionState.UNKNOWN_TOPIC) {
             throw new UnknownTopicException("Cannot commit offset " + offset + " for group '" + group + "' on " + tp
                     + ": topic '" + tp.topic() + "' does not exist");
         }
         PartitionTable table = catalog.table(tp);
-        table.write(conn -> {
+        table.write(deadline, conn -> {
             // whether the table exists is decided again inside the transaction: it may have been created since
             boolean exists = state == PartitionState.READY
                     || TableScan.ofTopic(conn, tp.topic()).hasTable(tp.topic(), tp.partition());

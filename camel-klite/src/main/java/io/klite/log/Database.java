@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
@@ -27,6 +28,9 @@ import org.sqlite.SQLiteConfig;
  * a file no one else sees. Nothing here knows about topics.
  */
 final class Database implements AutoCloseable {
+
+    /** SQLite's primary result code for a lock held by another connection. */
+    private static final int SQLITE_BUSY = 5;
 
     private static final int MAX_IDLE_READERS = 4;
 
@@ -128,7 +132,21 @@ final class Database implements AutoCloseable {
      * @throws KliteStorageException where the file was deleted or replaced since it was opened; nothing runs then
      */
     <T> T write(Work<T> work) {
-        return write(busyTimeoutMillis, work);
+        return write(deadline(), work);
+    }
+
+    /**
+     * {@link #write(Work)} for a call that started waiting at {@code deadline} less the busy timeout: its
+     * {@code BEGIN} waits for another connection's lock until {@code deadline} at most.
+     *
+     * @throws KliteStorageException {@link #busyError} where the lock was still held at the deadline
+     */
+    <T> T write(long deadline, Work<T> work) {
+        try {
+            return write(millisLeft(deadline), work);
+        } catch (KliteStorageException e) {
+            throw isBusy(e) ? busyError(deadline, e.getCause()) : e;
+        }
     }
 
     /** {@link #write(Work)}, waiting at most {@code busyTimeoutMillis} for another connection's lock. */
@@ -140,13 +158,14 @@ final class Database implements AutoCloseable {
                         + "; nothing was written; restart the process (or reopen the log) to use the file now at"
                         + " that path", null);
             }
-            conn.busyTimeout(busyTimeoutMillis);
             try {
-                conn.prepare("BEGIN IMMEDIATE").execute();
-            } finally {
-                conn.busyTimeout(this.busyTimeoutMillis);
-            }
-            try {
+                // a ROLLBACK with no transaction begun is harmless, so whatever fails from here on rolls back
+                conn.busyTimeout(busyTimeoutMillis);
+                try {
+                    conn.prepare("BEGIN IMMEDIATE").execute();
+                } finally {
+                    conn.busyTimeout(this.busyTimeoutMillis);
+                }
                 T result = work.run(conn);
                 conn.prepare("COMMIT").execute();
                 return result;
@@ -155,6 +174,52 @@ final class Database implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /**
+     * When a call starting now must stop waiting for another connection's lock, on {@link System#nanoTime}'s clock:
+     * a call that waits in several steps (a table to create, then its rows) waits about the busy timeout in all.
+     */
+    long deadline() {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(busyTimeoutMillis);
+    }
+
+    /** What is left of the busy timeout of a call with this deadline: the configured timeout at most, 0 when past. */
+    int millisLeft(long deadline) {
+        return (int) Math.max(0, Math.min(busyTimeoutMillis,
+                TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    }
+
+    /** The error of a call whose deadline passed while another connection held the lock: the one wording of it. */
+    KliteStorageException busyError(long deadline, Throwable cause) {
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deadline) + busyTimeoutMillis;
+        return new KliteStorageException("Cannot write Klite database '" + path + "': it was busy (locked by another"
+                + " connection or process) for " + waited + " ms, past the busy timeout of " + busyTimeoutMillis
+                + " ms; nothing was written (" + (cause == null ? "busy" : cause.getMessage()) + ")", cause);
+    }
+
+    /** Whether a failure is SQLite's busy answer: another connection held the lock for the whole busy wait. */
+    static boolean isBusy(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e instanceof SQLException sql && (sql.getErrorCode() & 0xff) == SQLITE_BUSY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failure may come from the table itself (dropped, altered, recreated by another program), so that
+     * a table known to be ready must be looked at again: a SQLite error other than busy. A lock held by another
+     * connection, or a file that was deleted or replaced, says nothing about the table.
+     */
+    static boolean mayConcernTable(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e instanceof SQLException) {
+                return !isBusy(failure);
+            }
+        }
+        return false;
     }
 
     /**

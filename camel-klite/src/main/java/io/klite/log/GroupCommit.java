@@ -30,8 +30,6 @@ final class GroupCommit {
     private static final long PARK_SAFETY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A group keeps the configured busy timeout unless its callers have less time left than that by this much. */
     private static final long BUSY_SLACK_MILLIS = 50;
-    /** SQLite's primary result code for a lock held by another connection. */
-    private static final int SQLITE_BUSY = 5;
 
     private final Database db;
     private final int busyTimeoutMillis;
@@ -56,11 +54,16 @@ final class GroupCommit {
      * @throws KliteStorageException where the file stayed locked by another connection past the busy timeout
      */
     <T> T write(Work<T> work) {
+        return write(db.deadline(), work);
+    }
+
+    /** {@link #write(Work)} for a call whose wait for another connection's lock ends at {@code deadline}. */
+    <T> T write(long deadline, Work<T> work) {
         if (db.isWriterHeldByCurrentThread()) {
             throw new IllegalStateException("Grouped work cannot run inside other work on the writer of '"
                     + db.path() + "'");
         }
-        Grouped<T> mine = new Grouped<>(work, Thread.currentThread(), TimeUnit.MILLISECONDS.toNanos(busyTimeoutMillis));
+        Grouped<T> mine = new Grouped<>(work, Thread.currentThread(), deadline);
         queued.add(mine);
         queuedCount.incrementAndGet();
         boolean interrupted = false;
@@ -180,16 +183,13 @@ final class GroupCommit {
             if (grouped.deadline - now > TimeUnit.MILLISECONDS.toNanos(1)) {
                 return false;
             }
-            grouped.failed(new KliteStorageException("Cannot write Klite database '" + db.path() + "': it was busy"
-                    + " (locked by another connection or process) for "
-                    + TimeUnit.NANOSECONDS.toMillis(now - grouped.queuedAt) + " ms, past the busy timeout of "
-                    + busyTimeoutMillis + " ms; nothing was written (" + busy.getMessage() + ")", busy));
+            grouped.failed(db.busyError(grouped.deadline, busy));
             return true;
         });
     }
 
     private static boolean isBusy(Throwable e) {
-        return e.getCause() instanceof SQLException sql && (sql.getErrorCode() & 0xff) == SQLITE_BUSY;
+        return Database.isBusy(e);
     }
 
     /**
@@ -200,18 +200,16 @@ final class GroupCommit {
 
         private final Work<T> work;
         private final Thread caller;
-        private final long queuedAt;
         /** When the caller's busy timeout runs out, on {@link System#nanoTime}'s clock. */
         private final long deadline;
         private T result;
         private Throwable failure;
         private volatile boolean done;
 
-        Grouped(Work<T> work, Thread caller, long busyTimeoutNanos) {
+        Grouped(Work<T> work, Thread caller, long deadline) {
             this.work = work;
             this.caller = caller;
-            this.queuedAt = System.nanoTime();
-            this.deadline = queuedAt + busyTimeoutNanos;
+            this.deadline = deadline;
         }
 
         void runIn(Conn conn) throws SQLException {

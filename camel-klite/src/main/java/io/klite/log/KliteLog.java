@@ -146,7 +146,10 @@ public final class KliteLog implements AutoCloseable {
 
     /** The write of {@link #send} and {@link #sendBatch}; then tells the topic's listeners. */
     private BatchResult append(TopicPartition tp, String key, String headers, List<byte[]> data) {
-        BatchResult result = catalog.forWrite(tp, options.defaultPartitionCount()).append(key, headers, data);
+        // one wait for another connection's lock in all, whether or not the table must be created first
+        long deadline = db.deadline();
+        BatchResult result = catalog.forWrite(tp, options.defaultPartitionCount(), deadline)
+                .append(key, headers, data, deadline);
         appends.appended(tp.topic(), tp.partition());
         return result;
     }

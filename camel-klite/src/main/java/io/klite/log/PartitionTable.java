@@ -14,9 +14,9 @@ import java.util.function.Supplier;
  *
  * <p>Invariants: the table name comes only from a validated {@link TopicPartition} and is always quoted; every value
  * is a parameter. Offsets are the row ids: a batch goes in with multi-row inserts in one transaction, and its
- * offsets are contiguous, in list order, or nothing is written. Where a statement on the table fails in SQLite, the
- * catalog forgets the table (another program may have dropped or recreated it), so the next call looks at the file
- * again. The catalog hands a table out only once it exists with Klite's columns.
+ * offsets are contiguous, in list order, or nothing is written. Where a statement on the table fails in SQLite (other
+ * than busy: a lock says nothing about the table), the catalog forgets the table (another program may have dropped
+ * or recreated it), so the next call looks at the file again. The catalog hands a table out only once it exists with Klite's columns.
  */
 final class PartitionTable {
 
@@ -103,8 +103,8 @@ final class PartitionTable {
      *
      * @param headers the {@code headers} column of every row, or null
      */
-    BatchResult append(String key, String headers, List<byte[]> data) {
-        return write(conn -> {
+    BatchResult append(String key, String headers, List<byte[]> data, long deadline) {
+        return write(deadline, conn -> {
             int written = 0;
             for (int i = 0; i < ROWS_PER_INSERT.length; i++) {
                 int rows = ROWS_PER_INSERT[i];
@@ -170,15 +170,17 @@ final class PartitionTable {
     }
 
     /** Runs work on this table in a grouped write transaction (see {@link GroupCommit#write}). */
-    <T> T write(Work<T> work) {
-        return forgetOnFailure(() -> writes.write(work));
+    <T> T write(long deadline, Work<T> work) {
+        return forgetOnFailure(() -> writes.write(deadline, work));
     }
 
     private <T> T forgetOnFailure(Supplier<T> work) {
         try {
             return work.get();
         } catch (KliteStorageException e) {
-            forget.run();
+            if (Database.mayConcernTable(e)) {
+                forget.run();
+            }
             throw e;
         }
     }
