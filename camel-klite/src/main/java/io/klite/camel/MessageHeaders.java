@@ -9,11 +9,14 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 
 /**
  * Between an exchange's headers and the string headers stored with a message. Invariants: only headers that pass the
- * endpoint's {@link HeaderFilterStrategy} travel, in either direction; stored values are text (a String, a number or a
+ * endpoint's {@link HeaderFilterStrategy} travel, in either direction, and never Klite's own {@code CamelKlite*}
+ * headers, whatever the filter (an override header stored with a message would steer the next producer); stored values are text (a String, a number or a
  * boolean as its text, a {@code byte[]} as UTF-8; other values are not stored); a message without such headers
  * stores none (null), so a route that sets no headers pays nothing.
  */
 public final class MessageHeaders {
+
+    private static final String KLITE_PREFIX = "CamelKlite";
 
     private MessageHeaders() {
     }
@@ -24,7 +27,7 @@ public final class MessageHeaders {
         for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
             String text = text(header.getValue());
             String name = header.getKey();
-            if (text != null && name != null
+            if (text != null && name != null && !isKlites(name)
                     && (filter == null || !filter.applyFilterToCamelHeaders(name, header.getValue(), exchange))) {
                 if (stored == null) {
                     stored = new LinkedHashMap<>();
@@ -45,11 +48,16 @@ public final class MessageHeaders {
         }
         Message in = exchange.getIn();
         stored.forEach((name, value) -> {
-            if (in.getHeader(name) == null
+            if (!isKlites(name) && in.getHeader(name) == null
                     && (filter == null || !filter.applyFilterToExternalHeaders(name, value, exchange))) {
                 in.setHeader(name, value);
             }
         });
+    }
+
+    /** Klite's own headers: results, requests to a producer, the manual commit; never stored with a message. */
+    private static boolean isKlites(String name) {
+        return name.regionMatches(true, 0, KLITE_PREFIX, 0, KLITE_PREFIX.length());
     }
 
     private static String text(Object value) {

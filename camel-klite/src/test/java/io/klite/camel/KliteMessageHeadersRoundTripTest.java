@@ -114,6 +114,34 @@ class KliteMessageHeadersRoundTripTest extends KliteCamelTestSupport {
         assertThat(file().read("traced", 0, 0, 10).get(0).headers()).isEqualTo(Map.of("traceId", "t-1"));
     }
 
+    @Test
+    void klitesOwnHeadersAreNeverStoredWhateverTheFilter() throws Exception {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put(KliteConstants.OVERRIDE_PARTITION, 0);
+        headers.put(KliteConstants.OVERRIDE_TOPIC, "traced");
+        headers.put(KliteConstants.PARTITION, 0);
+        headers.put("CamelFileName", "orders.csv");
+        headers.put("tenant", "acme");
+        template.sendBodyAndHeaders("klite:elsewhere?headerFilterStrategy=#everything", "x", headers);
+
+        assertThat(file().read("traced", 0, 0, 10).get(0).headers())
+                .isEqualTo(Map.of("CamelFileName", "orders.csv", "tenant", "acme"));
+    }
+
+    /** Lets every header through, Camel's own too. */
+    @BindToRegistry("everything")
+    private final HeaderFilterStrategy everything = new HeaderFilterStrategy() {
+        @Override
+        public boolean applyFilterToCamelHeaders(String name, Object value, Exchange exchange) {
+            return false;
+        }
+
+        @Override
+        public boolean applyFilterToExternalHeaders(String name, Object value, Exchange exchange) {
+            return false;
+        }
+    };
+
     private String headersColumn(String topic) throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db());
              ResultSet rs = connection.createStatement().executeQuery("SELECT headers FROM \"" + topic + "_0\"")) {
