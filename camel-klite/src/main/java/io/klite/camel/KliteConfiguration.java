@@ -150,15 +150,8 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
     }
 
     private int parsePartition(String text) {
-        String where = "Invalid partition '" + partition + "' for topic '" + topic + "': ";
-        int number;
-        try {
-            number = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new InvalidPartitionException(where + "'" + text + "' is not a partition number; give a number from 0"
-                    + " to " + (Limits.MAX_PARTITIONS - 1) + ", or a comma list of them (0,1)");
-        }
-        return Limits.partition(where, number);
+        return Limits.partition("Invalid partition '" + partition + "' for topic '" + topic
+                + "' (a number, or a comma list such as 0,1): ", text);
     }
 
     /**

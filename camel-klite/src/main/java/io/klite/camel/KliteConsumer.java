@@ -3,6 +3,8 @@ package io.klite.camel;
 import io.klite.camel.consumer.Assignment;
 import io.klite.camel.consumer.Delivery;
 import io.klite.camel.consumer.DeliveryContext;
+import io.klite.camel.consumer.ExchangePerBatch;
+import io.klite.camel.consumer.ExchangePerMessage;
 import io.klite.camel.consumer.PartitionCursor;
 import io.klite.camel.consumer.WakeablePollScheduler;
 import io.klite.log.KliteLog;
@@ -54,7 +56,9 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         try {
             assignment = new Assignment(log, configuration);
             assignment.start(System.nanoTime());
-            delivery = Delivery.of(new Context(), log, configuration);
+            // the delivery for the endpoint's batching option
+            delivery = configuration.isBatching() ? new ExchangePerBatch(new Context(), log, configuration)
+                    : new ExchangePerMessage(new Context(), log, configuration);
             if (usesCamelsDefaultScheduler()) {
                 setScheduler(new WakeablePollScheduler(getInitialDelay(), getDelay(), getTimeUnit(), isUseFixedDelay()));
             }

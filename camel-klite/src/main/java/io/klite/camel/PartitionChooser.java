@@ -131,8 +131,7 @@ final class PartitionChooser {
             // reported below, naming the header
         }
         if (partition == null) {
-            throw new InvalidPartitionException(where + "'" + header + "' is not a partition number; allowed: 0 to "
-                    + (Limits.MAX_PARTITIONS - 1) + " (an Integer, or text of one)");
+            return Limits.partition(where, String.valueOf(header)); // refuses it, naming the header
         }
         return new TopicPartition(topic, partition).partition(); // refuses a number out of 0..999, as for any write
     }

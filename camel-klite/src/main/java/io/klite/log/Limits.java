@@ -48,6 +48,22 @@ public final class Limits {
     }
 
     /**
+     * A partition number written as text: a whole number from {@code 0} to {@code MAX_PARTITIONS - 1}.
+     *
+     * @throws InvalidPartitionException naming the value and the range
+     */
+    public static int partition(String where, String text) {
+        int partition;
+        try {
+            partition = Integer.parseInt(text == null ? "" : text.trim());
+        } catch (NumberFormatException notANumber) {
+            throw new InvalidPartitionException(where + "'" + text + "' is not a partition number; allowed: 0 to "
+                    + (MAX_PARTITIONS - 1));
+        }
+        return partition(where, partition);
+    }
+
+    /**
      * A topic's partition count: {@code 1} to {@value #MAX_PARTITIONS}.
      *
      * @throws InvalidPartitionException naming the value and the range

@@ -67,6 +67,6 @@ class KliteConsumerLogsEachFailureOnceTest extends KliteCamelTestSupport {
                     + "; next attempt at ", " (in 30 ms); reason: java.lang.IllegalStateException: payment service"
                     + " down for maintenance");
         }
-        assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception in detail"));
+        assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Delivery failure in detail"));
     }
 }

@@ -53,13 +53,6 @@ public abstract class Delivery {
         this.headersMaps = context.headersMaps();
     }
 
-    /** The delivery for the endpoint's {@code batching} option. */
-    public static Delivery of(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
-        return configuration.isBatching()
-                ? new ExchangePerBatch(context, log, configuration)
-                : new ExchangePerMessage(context, log, configuration);
-    }
-
     /**
      * Delivers messages fetched after the cursor's position, in offset order.
      *

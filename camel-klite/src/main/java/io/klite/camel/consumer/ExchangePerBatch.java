@@ -12,9 +12,9 @@ import org.apache.camel.Exchange;
  * {@code batching=true}: one exchange per partition per poll, body a {@link KliteBatch}; committed as a whole when the
  * exchange succeeds, delivered again as a whole, with the same offsets, when it fails.
  */
-final class ExchangePerBatch extends Delivery {
+public final class ExchangePerBatch extends Delivery {
 
-    ExchangePerBatch(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
+    public ExchangePerBatch(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
         super(context, log, configuration);
     }
 

@@ -13,9 +13,9 @@ import org.apache.camel.Exchange;
  * (also one cut short by a failure, a stop, or an error thrown from the route), one commit of the last message that
  * succeeded.
  */
-final class ExchangePerMessage extends Delivery {
+public final class ExchangePerMessage extends Delivery {
 
-    ExchangePerMessage(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
+    public ExchangePerMessage(DeliveryContext context, KliteLog log, KliteConfiguration configuration) {
         super(context, log, configuration);
     }
 

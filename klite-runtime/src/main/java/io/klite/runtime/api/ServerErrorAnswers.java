@@ -58,9 +58,11 @@ final class ServerErrorAnswers implements StartupListener {
                 + " (camel.server.maxBodySize); send smaller messages or batches"));
         Handler<RoutingContext> badRequest = answer(400, ServerErrorAnswers::badRequest);
         router.errorHandler(400, badRequest);
-        // Vert.x decodes the query while it matches the routes, and fails with a plain 500 where it cannot
+        // Vert.x decodes the query while it matches the routes, and fails with a plain 500 where it cannot: that
+        // failure (a decoding error) is the client's; any other failure is the server's, whatever the query
         router.errorHandler(500, request -> {
-            if (isBadQuery(request.request().query())) {
+            if (isBadQuery(request.request().query()) && (request.failure() == null
+                    || request.failure() instanceof IllegalArgumentException)) {
                 badRequest.handle(request);
             } else {
                 LOG.error("{} {} failed", request.request().method(), request.request().path(), request.failure());

@@ -51,7 +51,9 @@ final class WorkerFailureHandler implements ExceptionHandler {
         long last = exchange.getIn().getHeader(KliteConstants.LAST_OFFSET, first, Long.class);
         WorkerFailures.Failing now = failures.failed(exchange.getFromRouteId(), first, last,
                 WorkerFailures.reason(exception, timeout));
-        LOG.warn("{}", WorkerFailures.line(worker, now, Instant.now()));
+        // the consumer's count of this batch's deliveries, which the route's exchange carries
+        int attempt = exchange.getIn().getHeader(KliteConstants.ATTEMPT, now.attempts(), Integer.class);
+        LOG.warn("{}", WorkerFailures.line(worker, now, attempt, Instant.now()));
         LOG.debug("Delivery failure in detail", exception);
     }
 

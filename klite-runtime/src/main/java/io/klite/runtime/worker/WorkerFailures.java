@@ -62,10 +62,10 @@ public final class WorkerFailures {
      * attempt 2; next attempt at 2026-12-01T10:00:01.500Z (in 1s); reason: HTTP 500 Internal Server Error, answer:
      * {"error":"down"}; endpoint http://127.0.0.1:9000/hook}.
      */
-    static String line(HttpWorker worker, Failing failing, Instant now) {
+    static String line(HttpWorker worker, Failing failing, int attempt, Instant now) {
         Duration interval = worker.interval();
         return new DeliveryFailure(worker.topic(), worker.partition(), failing.firstOffset(), failing.lastOffset(),
-                worker.group(), failing.attempts(), interval, now.plus(interval), failing.reason()).logLine()
+                worker.group(), attempt, interval, now.plus(interval), failing.reason()).logLine()
                + "; endpoint " + HttpWorker.withoutQuery(worker.endpoint());
     }
 
