@@ -1,9 +1,10 @@
 package io.klite.log;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Iterator;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -54,32 +55,48 @@ final class Headers {
 
     /** The headers of a column value that is not NULL; see the class comment for values other programs wrote. */
     static Map<String, String> fromColumn(String json, TopicPartition tp, long offset) {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            return unreadable(tp, offset, "are not JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (tree == null || !tree.isObject()) {
-            return unreadable(tp, offset, tree == null || tree.isMissingNode() ? "are empty text, not JSON"
-                    : "are a JSON " + tree.getNodeType().toString().toLowerCase(Locale.ROOT) + ", not an object");
-        }
         Map<String, String> headers = new LinkedHashMap<>();
         StringBuilder skipped = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> member = it.next();
-            JsonNode value = member.getValue();
-            if (value.isValueNode() && !value.isNull()) {
-                headers.put(member.getKey(), value.asText());
-            } else {
-                skipped = (skipped == null ? new StringBuilder() : skipped.append(", ")).append(member.getKey());
+        try (JsonParser parser = JSON.createParser(json)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                return unreadable(tp, offset, first == null ? "are empty text, not JSON"
+                        : "are a JSON " + kind(first) + ", not an object");
             }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                    // a number keeps its text as written: 1.50 stays 1.50
+                    headers.put(name, parser.getText());
+                } else {
+                    parser.skipChildren();
+                    skipped = (skipped == null ? new StringBuilder() : skipped.append(", ")).append(name);
+                }
+            }
+            if (parser.nextToken() != null) {
+                return unreadable(tp, offset, "are not JSON (text follows the object)");
+            }
+        } catch (IOException e) {
+            return unreadable(tp, offset, "are not JSON (" + (e instanceof JsonProcessingException parsing
+                    ? parsing.getOriginalMessage() : e.getMessage()) + ")");
         }
         if (skipped != null) {
             LOG.warn("Headers of the message at offset {} in table \"{}\" hold members that are not strings,"
                     + " numbers or booleans; read without them: {}", offset, tp.tableName(), skipped);
         }
         return headers;
+    }
+
+    private static String kind(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> token.asString() == null ? token.name().toLowerCase(Locale.ROOT) : token.asString();
+        };
     }
 
     private static Map<String, String> unreadable(TopicPartition tp, long offset, String why) {

@@ -87,11 +87,12 @@ class KliteLogStoresMessageHeadersTest extends LogTestSupport {
         String[] written = {
             "{\"source\":\"python\",\"ü\":\"ö\"}",
             null,
-            "{\"attempt\":3,\"ok\":true,\"ratio\":1.5,\"gone\":null,\"list\":[1],\"obj\":{\"a\":\"b\"}}",
+            "{\"attempt\":3,\"ok\":true,\"ratio\":1.50,\"big\":1e2,\"gone\":null,\"list\":[1],\"obj\":{\"a\":\"b\"}}",
             "{not json",
             "[\"a\",\"b\"]",
             "42",
             "",
+            "{\"a\":\"b\"}x",
         };
         try (Jdbc other = new Jdbc(log.path())) {
             for (String headers : written) {
@@ -99,14 +100,14 @@ class KliteLogStoresMessageHeadersTest extends LogTestSupport {
             }
         }
 
-        List<Message> read = log.read("seed", 0, 0, 10);
+        List<Message> read = log.read("seed", 0, 0, 20);
 
         assertThat(read).extracting(Message::headers).containsExactly(
                 Map.of("source", "python", "ü", "ö"),
                 Map.of(),
-                Map.of("attempt", "3", "ok", "true", "ratio", "1.5"),
-                Map.of(), Map.of(), Map.of(), Map.of());
+                Map.of("attempt", "3", "ok", "true", "ratio", "1.50", "big", "1e2"),
+                Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
         assertThat(read).extracting(Message::payload).allSatisfy(p -> assertThat(p).isEqualTo(new byte[] {'x'}));
-        assertThat(log.fetch("g", "seed", 0, 10)).isEqualTo(read);
+        assertThat(log.fetch("g", "seed", 0, 20)).isEqualTo(read);
     }
 }
