@@ -4,6 +4,7 @@ import io.klite.log.InvalidPartitionException;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.TopicPartition;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -69,6 +70,19 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
                             + " committed at once, so nothing produced later is skipped, even across a restart).")
     private String autoOffsetReset = EARLIEST;
 
+    @UriParam(label = "consumer", javaType = "java.time.Duration",
+              description = "The wait before a failed message (batch) is delivered again the first time, in"
+                            + " milliseconds or a duration such as 2s; default the consumer's delay. The wait doubles"
+                            + " after each further failed attempt of the same message, up to retryMaxDelay, and starts"
+                            + " again at this for the next message. A failing partition waits alone; the others go on."
+                            + " Retries happen on the consumer's polls, so a wait shorter than delay becomes delay.")
+    private long retryDelay;
+
+    @UriParam(label = "consumer", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "The longest wait between two attempts of a failing message (batch), in milliseconds or a"
+                            + " duration such as 60s; set it equal to retryDelay for a fixed wait.")
+    private long retryMaxDelay = Limits.DEFAULT_RETRY_MAX_DELAY.toMillis();
+
     @UriParam(label = "consumer", defaultValue = "false",
               description = "Commit nothing automatically: the route commits through the KliteManualCommit object in"
                             + " the CamelKliteManualCommit header. Messages processed but not committed are delivered"
@@ -123,6 +137,31 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
                     + "': a consumer belongs to a consumer group, e.g. klite:" + topic + "?group=billing");
         }
         KliteLog.validateGroup(group);
+        if (retryDelay < 0) {
+            throw new IllegalArgumentException("Invalid retryDelay " + retryDelay + " ms for consumer of topic '" + topic
+                    + "': a wait is 0 (the consumer's delay) or more milliseconds");
+        }
+        if (retryMaxDelay < 1) {
+            throw new IllegalArgumentException("Invalid retryMaxDelay " + retryMaxDelay + " ms for consumer of topic '"
+                    + topic + "': the longest wait is at least 1 ms");
+        }
+    }
+
+    /**
+     * The wait before the first retry of a failed message: {@code retryDelay}, or the consumer's {@code delay} where it
+     * is not set.
+     *
+     * @throws IllegalArgumentException where {@code retryMaxDelay} is below it, naming both
+     */
+    public Duration firstRetryDelay(Duration consumerDelay) {
+        Duration first = retryDelay > 0 ? Duration.ofMillis(retryDelay) : consumerDelay;
+        if (first.toMillis() > retryMaxDelay) {
+            throw new IllegalArgumentException("Invalid retryMaxDelay " + retryMaxDelay + " ms for consumer of topic '"
+                    + topic + "': it is below the first wait of " + first.toMillis() + " ms ("
+                    + (retryDelay > 0 ? "retryDelay" : "the consumer's delay") + "); the wait doubles from the first"
+                    + " wait up to retryMaxDelay, so set retryMaxDelay to " + first.toMillis() + " ms or more");
+        }
+        return first;
     }
 
     /** Checks the options a producer needs: a producer writes to one partition at most. */
@@ -249,6 +288,22 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
 
     public void setAutoOffsetReset(String autoOffsetReset) {
         this.autoOffsetReset = autoOffsetReset;
+    }
+
+    public long getRetryDelay() {
+        return retryDelay;
+    }
+
+    public void setRetryDelay(long retryDelay) {
+        this.retryDelay = retryDelay;
+    }
+
+    public long getRetryMaxDelay() {
+        return retryMaxDelay;
+    }
+
+    public void setRetryMaxDelay(long retryMaxDelay) {
+        this.retryMaxDelay = retryMaxDelay;
     }
 
     public boolean isAllowManualCommit() {

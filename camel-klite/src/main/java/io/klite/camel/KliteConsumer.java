@@ -33,6 +33,8 @@ import org.apache.camel.support.ScheduledBatchPollingConsumer;
 public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
     private final KliteConfiguration configuration;
+    /** The wait before a failed message's first retry: {@code retryDelay}, or {@code delay}. Set at start. */
+    private Duration firstRetryDelay;
     private Assignment assignment;
     private Delivery delivery;
     private KliteLog log;
@@ -51,6 +53,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
     @Override
     protected void doStart() throws Exception {
+        // checked before anything is claimed: a retryMaxDelay below the first wait stops the route's start
+        firstRetryDelay = configuration.firstRetryDelay(Duration.ofNanos(getTimeUnit().toNanos(getDelay())));
         log = getEndpoint().getLog();
         claim = getEndpoint().getComponent().claimPartitions(log, configuration, getEndpoint().getEndpointUri());
         try {
@@ -222,7 +226,12 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
         @Override
         public Duration retryDelay() {
-            return Duration.ofNanos(getTimeUnit().toNanos(getDelay()));
+            return firstRetryDelay;
+        }
+
+        @Override
+        public Duration retryMaxDelay() {
+            return Duration.ofMillis(configuration.getRetryMaxDelay());
         }
 
         @Override

@@ -23,6 +23,10 @@ public final class Limits {
     public static final int MAX_BATCH_SIZE = 10_000;
     /** How long a statement waits for another process's lock on the file before it fails. */
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest wait between two attempts of a failing message, where the consumer or worker does not say. */
+    public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofSeconds(60);
+    /** The same for a worker file, in its own form. */
+    public static final String DEFAULT_MAX_INTERVAL = "60s";
     /** A worker's wait between looks at an idle partition and before a failed batch is posted again. */
     public static final String DEFAULT_INTERVAL = "1s";
 

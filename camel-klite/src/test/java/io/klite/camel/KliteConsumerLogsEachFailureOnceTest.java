@@ -64,8 +64,8 @@ class KliteConsumerLogsEachFailureOnceTest extends KliteCamelTestSupport {
         for (int attempt = 1; attempt <= 2; attempt++) {
             assertThat(failures.get(attempt - 1)).contains("WARN", "io.klite.camel.consumer.Delivery",
                     "Delivery failed: topic 'orders' partition 0 offset 1 group 'billing' attempt " + attempt
-                    + "; next attempt at ", " (in 30 ms); reason: java.lang.IllegalStateException: payment service"
-                    + " down for maintenance");
+                    + "; next attempt at ", " (in " + (30 << (attempt - 1)) + " ms); reason:"
+                    + " java.lang.IllegalStateException: payment service down for maintenance");
         }
         assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Delivery failure in detail"));
     }

@@ -5,6 +5,7 @@ import io.klite.camel.KliteConstants;
 import io.klite.camel.MessageHeaders;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -75,11 +76,12 @@ public abstract class Delivery {
             return true;
         }
         int attempt = cursor.failed(firstOffset);
-        pause(cursor);
+        Duration wait = backoff(context.retryDelay(), context.retryMaxDelay(), attempt);
+        cursor.pauseUntil(System.nanoTime() + wait.toNanos());
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
         DeliveryFailure failure = new DeliveryFailure(topic, cursor.partition(), firstOffset, lastOffset, group,
-                attempt, context.retryDelay(), Instant.now().plus(context.retryDelay()), DeliveryFailure.reason(cause));
+                attempt, wait, Instant.now().plus(wait), DeliveryFailure.reason(cause));
         if (context.bridgesErrors() || context.exceptionHandler() instanceof LoggingExceptionHandler) {
             // bridged, the exchange has been through the route's error handler already; Camel's default handler
             // would log it a second time, with its stack trace
@@ -103,7 +105,19 @@ public abstract class Delivery {
                 + "' after offset " + cursor.position() + "; trying again in " + context.retryDelay().toMillis() + " ms";
     }
 
-    /** Holds a partition back for the consumer's {@code delay}. */
+    /**
+     * The wait after failed attempt {@code attempt} (1 for the first) of a message: {@code first}, doubled for each
+     * attempt after the first, {@code max} at most.
+     */
+    public static Duration backoff(Duration first, Duration max, int attempt) {
+        long millis = first.toMillis();
+        for (int i = 1; i < attempt && millis < max.toMillis(); i++) {
+            millis *= 2;
+        }
+        return Duration.ofMillis(Math.min(Math.max(millis, 0), max.toMillis()));
+    }
+
+    /** Holds a partition back for the first retry wait ({@code retryDelay}, or the consumer's {@code delay}). */
     public void pause(PartitionCursor cursor) {
         cursor.pauseUntil(System.nanoTime() + context.retryDelay().toNanos());
     }

@@ -28,8 +28,14 @@ public interface DeliveryContext {
     /** Whether failures go to the route's error handler ({@code bridgeErrorHandler=true}). */
     boolean bridgesErrors();
 
-    /** How long a partition waits after a failure before it is fetched again: the consumer's {@code delay}. */
+    /**
+     * How long a partition waits after a message's first failed attempt (and after a read failure) before it is
+     * fetched again: {@code retryDelay}, or the consumer's {@code delay}.
+     */
     Duration retryDelay();
+
+    /** The longest wait between two attempts of a failing message: {@code retryMaxDelay}. */
+    Duration retryMaxDelay();
 
     /** Makes Camel's header maps, for headers copied from one map to every exchange of a partition. */
     HeadersMapFactory headersMaps();

@@ -18,17 +18,20 @@ import java.util.regex.Pattern;
  *
  * @param partitionCount the partitions the topic is created with where it does not exist yet (more than
  *                       {@code partition})
- * @param interval       the wait before a failed batch is posted again, and between polls of an idle partition
+ * @param interval       the wait before a failed batch is posted again the first time, and between polls of an
+ *                       idle partition
+ * @param maxInterval    the longest wait between two posts of a failing batch: the wait doubles from
+ *                       {@code interval} up to it (at least {@code interval})
  */
 public record HttpWorker(String topic, String group, int partition, int partitionCount, URI endpoint, int batchSize,
-                         Duration interval) {
+                         Duration interval, Duration maxInterval) {
 
     /** The exchange property that holds the worker a route delivers for, on each of its exchanges. */
     static final String PROPERTY = "CamelKliteWorker";
 
     /** The parameters of the route template {@code klite-http-worker}, in the order they are documented. */
     static final List<String> PARAMETERS = List.of("topic", "group", "partition", "endpoint", "batchSize", "interval",
-            "partitionCount");
+            "maxInterval", "partitionCount");
 
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
@@ -51,15 +54,17 @@ public record HttpWorker(String topic, String group, int partition, int partitio
         int partitionCount = parameter(parameters, where, "partitionCount", Settings::partitionCount);
         int batchSize = parameter(parameters, where, "batchSize", Settings::batchSize);
         Duration interval = parameter(parameters, where, "interval", Settings::duration);
+        Duration maxInterval = parameter(parameters, where, "maxInterval",
+                text -> Settings.maxInterval(interval, Settings.duration(text)));
         URI endpoint = parameter(parameters, where, "endpoint", Settings::endpoint);
-        return new HttpWorker(topic, group, partition, partitionCount, endpoint, batchSize, interval);
+        return new HttpWorker(topic, group, partition, partitionCount, endpoint, batchSize, interval, maxInterval);
     }
 
     /** The route template's parameters for this worker. */
     Map<String, String> templateParameters() {
         return Map.of("topic", topic, "group", group, "partition", String.valueOf(partition),
                 "partitionCount", String.valueOf(partitionCount), "endpoint", endpoint.toString(),
-                "batchSize", String.valueOf(batchSize), "interval", text(interval));
+                "batchSize", String.valueOf(batchSize), "interval", text(interval), "maxInterval", text(maxInterval));
     }
 
     private static <T> T parameter(Map<String, Object> parameters, Function<String, String> where, String name,
@@ -144,6 +149,16 @@ public record HttpWorker(String topic, String group, int partition, int partitio
         /** A duration as the original klite writes it: a whole number with {@code ms}, {@code s} or {@code m}. */
         public static Duration duration(String text) {
             return Limits.duration("", text);
+        }
+
+        /** The longest wait between two posts of a failing batch: not below the first wait, {@code interval}. */
+        public static Duration maxInterval(Duration interval, Duration maxInterval) {
+            if (maxInterval.compareTo(interval) < 0) {
+                throw new IllegalArgumentException("'" + text(maxInterval) + "' is below interval " + text(interval)
+                        + "; the wait doubles from interval up to maxInterval, so give " + text(interval)
+                        + " or more (equal to interval for a fixed wait)");
+            }
+            return maxInterval;
         }
 
         /** An absolute {@code http} or {@code https} URL with a host, and no user info (which the client refuses). */

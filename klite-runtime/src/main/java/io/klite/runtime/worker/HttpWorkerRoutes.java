@@ -66,13 +66,17 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                 .templateParameter("batchSize", String.valueOf(Limits.DEFAULT_BATCH_SIZE),
                         "Most messages per POST")
                 .templateParameter("interval", Limits.DEFAULT_INTERVAL,
-                        "Wait before a failed batch is posted again, and between polls while idle (500ms, 5s, 1m)")
+                        "Wait before a failed batch is posted again the first time, and between polls while idle"
+                        + " (500ms, 5s, 1m)")
+                .templateParameter("maxInterval", Limits.DEFAULT_MAX_INTERVAL,
+                        "Longest wait between two posts of a failing batch: the wait doubles from interval up to it")
                 .templateParameter("partitionCount", "1",
                         "Partitions the topic gets where the route creates it (more than partition)")
                 .configure(this::prepareRoute)
                 // what makes it a worker is pinned, whatever camel.component.klite.* says for other endpoints
                 .from("klite:{{topic}}?group={{group}}&partition={{partition}}&partitionCount={{partitionCount}}"
                       + "&batching=true&batchSize={{batchSize}}&initialDelay=0&delay={{interval}}"
+                      + "&retryMaxDelay={{maxInterval}}"
                       + "&autoOffsetReset=earliest&allowManualCommit=false&bridgeErrorHandler=false"
                       + "&exceptionHandler=#" + WorkerFailureHandler.BEAN)
                 .errorHandler(noErrorHandler())

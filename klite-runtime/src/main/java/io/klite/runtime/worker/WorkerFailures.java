@@ -1,5 +1,6 @@
 package io.klite.runtime.worker;
 
+import io.klite.camel.consumer.Delivery;
 import io.klite.camel.consumer.DeliveryFailure;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -63,9 +64,9 @@ public final class WorkerFailures {
      * {"error":"down"}; endpoint http://127.0.0.1:9000/hook}.
      */
     static String line(HttpWorker worker, Failing failing, int attempt, Instant now) {
-        Duration interval = worker.interval();
+        Duration wait = Delivery.backoff(worker.interval(), worker.maxInterval(), attempt);
         return new DeliveryFailure(worker.topic(), worker.partition(), failing.firstOffset(), failing.lastOffset(),
-                worker.group(), attempt, interval, now.plus(interval), failing.reason()).logLine()
+                worker.group(), attempt, wait, now.plus(wait), failing.reason()).logLine()
                + "; endpoint " + HttpWorker.withoutQuery(worker.endpoint());
     }
 

@@ -39,7 +39,8 @@ import java.util.function.Function;
  */
 public final class WorkerFile {
 
-    private static final Set<String> WORKER_KEYS = Set.of("partitions", "endpoint", "batchSize", "interval");
+    private static final Set<String> WORKER_KEYS = Set.of("partitions", "endpoint", "batchSize", "interval",
+            "maxInterval");
 
     private final String file;
 
@@ -108,7 +109,7 @@ public final class WorkerFile {
             // a topic the workers create gets enough partitions for every group's list
             int partitionCount = topicWorkers.stream().mapToInt(HttpWorker::partition).max().orElse(0) + 1;
             topicWorkers.forEach(w -> workers.add(new HttpWorker(w.topic(), w.group(), w.partition(), partitionCount,
-                    w.endpoint(), w.batchSize(), w.interval())));
+                    w.endpoint(), w.batchSize(), w.interval(), w.maxInterval())));
         }
         return workers;
     }
@@ -122,9 +123,13 @@ public final class WorkerFile {
                 : check(key + ".batchSize", batchSizeText, HttpWorker.Settings::batchSize);
         Duration interval = check(key + ".interval", text(settings, key, "interval", Limits.DEFAULT_INTERVAL),
                 HttpWorker.Settings::duration);
+        Duration maxInterval = check(key + ".maxInterval",
+                text(settings, key, "maxInterval", Limits.DEFAULT_MAX_INTERVAL),
+                text -> HttpWorker.Settings.maxInterval(interval, HttpWorker.Settings.duration(text)));
         List<HttpWorker> workers = new ArrayList<>();
         for (int partition : partitions(settings.get("partitions"), key + ".partitions")) {
-            workers.add(new HttpWorker(topic, group, partition, partition + 1, endpoint, batchSize, interval));
+            workers.add(new HttpWorker(topic, group, partition, partition + 1, endpoint, batchSize, interval,
+                    maxInterval));
         }
         return workers;
     }

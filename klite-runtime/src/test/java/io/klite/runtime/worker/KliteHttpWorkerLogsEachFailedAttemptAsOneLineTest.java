@@ -30,7 +30,7 @@ class KliteHttpWorkerLogsEachFailedAttemptAsOneLineTest {
 
     private static final Pattern FAILED = Pattern.compile("\\[WARN] WorkerFailureHandler - Delivery failed:"
             + " topic 'orders' partition 0 offsets 1\\.\\.2 group 'billing' attempt (\\d+);"
-            + " next attempt at (\\S+) \\(in 300 ms\\);"
+            + " next attempt at (\\S+) \\(in (\\d+) ms\\);"
             + " reason: HTTP 500 Internal Server Error, answer: \\{\"error\": \"down\", \"trace\": \"line one line two\"};"
             + " endpoint http://127\\.0\\.0\\.1:\\d+/hook\\n");
 
@@ -70,6 +70,8 @@ class KliteHttpWorkerLogsEachFailedAttemptAsOneLineTest {
             assertThat(line.find()).as("attempt %d in:%n%s", attempt, output).isTrue();
             assertThat(line.group(1)).isEqualTo(String.valueOf(attempt));
             assertThat(Instant.parse(line.group(2))).isCloseTo(Instant.now(), within(20, ChronoUnit.SECONDS));
+            // the wait doubles from interval: 300 ms, then 600 ms
+            assertThat(line.group(3)).isEqualTo(String.valueOf(300 << (attempt - 1)));
         }
         assertThat(output).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("[ERROR]");
     }

@@ -101,7 +101,7 @@ class KliteHttpWorkerTemplateFromYamlTest {
         assertThatThrownBy(() -> RunningKlite.start(dir, routesProperty()).close())
                 .hasStackTraceContaining("Route template klite-http-worker (topic 'refunds', group 'ledger',"
                                          + " partition '0'): parameter intervall is unknown; the parameters are topic,"
-                                         + " group, partition, endpoint, batchSize, interval, partitionCount");
+                                         + " group, partition, endpoint, batchSize, interval, maxInterval, partitionCount");
     }
 
     @Test

@@ -38,11 +38,11 @@ class WorkerFileReadsTheOriginalFormatTest {
 
         assertThat(workers).hasSize(7);
         assertThat(workers.get(0)).isEqualTo(new HttpWorker("orders", "order-processor", 0, 4,
-                URI.create("https://example.com/process"), 50, Duration.ofSeconds(5)));
+                URI.create("https://example.com/process"), 50, Duration.ofSeconds(5), Duration.ofSeconds(60)));
         // a topic the workers create gets enough partitions for every group on it
         assertThat(workers).filteredOn(w -> w.topic().equals("orders")).allMatch(w -> w.partitionCount() == 4);
         assertThat(workers.get(6)).isEqualTo(new HttpWorker("events", "event-handler", 0, 1,
-                URI.create("http://127.0.0.1:9000/events"), 25, Duration.ofSeconds(2)));
+                URI.create("http://127.0.0.1:9000/events"), 25, Duration.ofSeconds(2), Duration.ofSeconds(60)));
         assertThat(workers).extracting(HttpWorker::routeId).contains("worker:orders:order-analytics:3");
     }
 
@@ -53,7 +53,7 @@ class WorkerFileReadsTheOriginalFormatTest {
                 """));
 
         assertThat(workers).containsExactly(new HttpWorker("orders", "billing", 2, 3, URI.create("http://localhost/b"),
-                Limits.DEFAULT_BATCH_SIZE, Duration.ofSeconds(1)));
+                Limits.DEFAULT_BATCH_SIZE, Duration.ofSeconds(1), Duration.ofSeconds(60)));
     }
 
     @Test
@@ -82,7 +82,8 @@ class WorkerFileReadsTheOriginalFormatTest {
             interval in capitals     | interval: 5S                   | workers.yaml: topics.orders.consumerGroups.billing.interval: '5S' is not a duration
             endpoint with user info  | endpoint: http://ann:pw@127.0.0.1/h | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http://127.0.0.1/h' carries user info
             endpoint port too high   | endpoint: http://127.0.0.1:70000/h | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http://127.0.0.1:70000/h' has port 70000; ports go up to 65535
-            unknown key              | intervall: 5s                  | workers.yaml: topics.orders.consumerGroups.billing.intervall is not a known key (value '5s'); allowed here: batchSize, endpoint, interval, partitions
+            unknown key              | intervall: 5s                  | workers.yaml: topics.orders.consumerGroups.billing.intervall is not a known key (value '5s'); allowed here: batchSize, endpoint, interval, maxInterval, partitions
+            max interval below it    | maxInterval: 500ms             | workers.yaml: topics.orders.consumerGroups.billing.maxInterval: '500ms' is below interval 1s; the wait doubles from interval up to maxInterval
             """)
     void refusesABadSettingNamingFileKeyAndValue(String name, String setting, String message) throws Exception {
         String key = setting.substring(0, setting.indexOf(':'));
