@@ -10,9 +10,9 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 /**
  * Between an exchange's headers and the string headers stored with a message. Invariants: only headers that pass the
  * endpoint's {@link HeaderFilterStrategy} travel, in either direction, and never Klite's own {@code CamelKlite*}
- * headers, whatever the filter (an override header stored with a message would steer the next producer); stored values are text (a String, a number or a
- * boolean as its text, a {@code byte[]} as UTF-8; other values are not stored); a message without such headers
- * stores none (null), so a route that sets no headers pays nothing.
+ * headers, whatever the filter (an override header stored with a message would steer the next producer); stored
+ * values are text (a String, a number or a boolean as its text, a {@code byte[]} as UTF-8; other values are not
+ * stored); a message without such headers stores none (null), so a route that sets no headers pays nothing.
  */
 public final class MessageHeaders {
 

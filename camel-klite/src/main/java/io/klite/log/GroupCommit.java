@@ -146,7 +146,7 @@ final class GroupCommit {
                     running[0].failed(e);
                     group.remove(running[0]);
                     running[0] = null;
-                } else if (isBusy(e)) {
+                } else if (Database.isBusy(e)) {
                     // another connection held the lock: the works out of time fail, the others try again
                     failExpired(group, e);
                 } else {
@@ -186,10 +186,6 @@ final class GroupCommit {
             grouped.failed(db.busyError(grouped.deadline, busy));
             return true;
         });
-    }
-
-    private static boolean isBusy(Throwable e) {
-        return Database.isBusy(e);
     }
 
     /**

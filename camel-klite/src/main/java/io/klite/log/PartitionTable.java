@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * is a parameter. Offsets are the row ids: a batch goes in with multi-row inserts in one transaction, and its
  * offsets are contiguous, in list order, or nothing is written. Where a statement on the table fails in SQLite (other
  * than busy: a lock says nothing about the table), the catalog forgets the table (another program may have dropped
- * or recreated it), so the next call looks at the file again. The catalog hands a table out only once it exists with Klite's columns.
+ * or recreated it), so the next call looks at the file again. The catalog hands a table out only once it exists
+ * with Klite's columns.
  */
 final class PartitionTable {
 
