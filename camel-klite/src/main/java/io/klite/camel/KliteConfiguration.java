@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.ClassResolver;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.HeaderFilterStrategyAware;
 import org.apache.camel.spi.Metadata;
@@ -83,6 +84,32 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
                             + " duration such as 60s; set it equal to retryDelay for a fixed wait.")
     private long retryMaxDelay = Limits.DEFAULT_RETRY_MAX_DELAY.toMillis();
 
+    @UriParam(label = "consumer", defaultValue = "0",
+              description = "Attempts of one message (one batch with batching=true) before it is dead-lettered: written"
+                            + " to deadLetterTopic with headers saying where it came from and why it failed, in the same"
+                            + " transaction as the group's commit past it, and the partition moves on. 0: no limit,"
+                            + " retried until it succeeds. Attempts are counted in the file, so a restart continues"
+                            + " the count.")
+    private int maxAttempts;
+
+    @UriParam(label = "consumer",
+              description = "Where messages go after maxAttempts failed attempts: default the topic's name with .dlq"
+                            + " (orders.dlq), created with 1 partition where missing. Must differ from the topic.")
+    private String deadLetterTopic;
+
+    @UriParam(label = "consumer",
+              description = "Exceptions that no retry can cure, as a comma list of class names"
+                            + " (java.lang.IllegalArgumentException,com.example.InvalidOrderException): where the"
+                            + " exchange's exception, or one of its causes, is an instance of one of them and"
+                            + " maxAttempts is above 0, the message is dead-lettered at once.")
+    private String nonRetryableExceptions;
+
+    @UriParam(label = "consumer", defaultValue = "4194304",
+              description = "The most payload bytes fetched from a partition at a time (default 4 MiB): a fetch ends"
+                            + " early where the next message would pass it, and always takes at least one message, so"
+                            + " a backlog of large messages cannot exhaust the heap.")
+    private long maxBatchBytes = Limits.DEFAULT_MAX_BATCH_BYTES;
+
     @UriParam(label = "consumer", defaultValue = "false",
               description = "Commit nothing automatically: the route commits through the KliteManualCommit object in"
                             + " the CamelKliteManualCommit header. Messages processed but not committed are delivered"
@@ -145,6 +172,51 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
             throw new IllegalArgumentException("Invalid retryMaxDelay " + retryMaxDelay + " ms for consumer of topic '"
                     + topic + "': the longest wait is at least 1 ms");
         }
+        Limits.maxAttempts("Invalid maxAttempts for consumer of topic '" + topic + "': ", maxAttempts);
+        Limits.maxBatchBytes("Invalid maxBatchBytes for consumer of topic '" + topic + "': ", maxBatchBytes);
+        String deadLetters = deadLetterTopicName();
+        try {
+            TopicPartition.validateTopic(deadLetters);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid deadLetterTopic for consumer of topic '" + topic + "': "
+                    + e.getMessage(), e);
+        }
+        if (deadLetters.equalsIgnoreCase(topic)) {
+            throw new IllegalArgumentException("Invalid deadLetterTopic '" + deadLetters + "' for consumer of topic '"
+                    + topic + "': dead letters go to another topic than the one they failed on (default " + topic
+                    + Limits.DEAD_LETTER_SUFFIX + ")");
+        }
+    }
+
+    /** Where exhausted messages go: {@code deadLetterTopic}, or the topic's name with {@code .dlq}. */
+    public String deadLetterTopicName() {
+        return deadLetterTopic != null && !deadLetterTopic.isEmpty() ? deadLetterTopic
+                : topic + Limits.DEAD_LETTER_SUFFIX;
+    }
+
+    /**
+     * The classes named in {@code nonRetryableExceptions}, loaded with the Camel context's class resolver.
+     *
+     * @throws IllegalArgumentException naming a class that cannot be loaded or is not a Throwable
+     */
+    public List<Class<? extends Throwable>> nonRetryableClasses(ClassResolver resolver) {
+        if (nonRetryableExceptions == null || nonRetryableExceptions.isBlank()) {
+            return List.of();
+        }
+        List<Class<? extends Throwable>> classes = new ArrayList<>();
+        for (String part : nonRetryableExceptions.split(",", -1)) {
+            String name = part.trim();
+            Class<?> type = name.isEmpty() ? null : resolver.resolveClass(name);
+            if (type == null || !Throwable.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException("Invalid nonRetryableExceptions '" + nonRetryableExceptions
+                        + "' for consumer of topic '" + topic + "': '" + name + "' is "
+                        + (type == null ? "not a class on the classpath" : "not an exception class")
+                        + "; give a comma list of exception class names such as"
+                        + " java.lang.IllegalArgumentException,com.example.InvalidOrderException");
+            }
+            classes.add(type.asSubclass(Throwable.class));
+        }
+        return List.copyOf(classes);
     }
 
     /**
@@ -304,6 +376,38 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
 
     public void setRetryMaxDelay(long retryMaxDelay) {
         this.retryMaxDelay = retryMaxDelay;
+    }
+
+    public int getMaxAttempts() {
+        return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+
+    public String getDeadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    public void setDeadLetterTopic(String deadLetterTopic) {
+        this.deadLetterTopic = deadLetterTopic;
+    }
+
+    public String getNonRetryableExceptions() {
+        return nonRetryableExceptions;
+    }
+
+    public void setNonRetryableExceptions(String nonRetryableExceptions) {
+        this.nonRetryableExceptions = nonRetryableExceptions;
+    }
+
+    public long getMaxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    public void setMaxBatchBytes(long maxBatchBytes) {
+        this.maxBatchBytes = maxBatchBytes;
     }
 
     public boolean isAllowManualCommit() {

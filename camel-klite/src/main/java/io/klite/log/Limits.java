@@ -27,6 +27,10 @@ public final class Limits {
     public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofSeconds(60);
     /** The same for a worker file, in its own form. */
     public static final String DEFAULT_MAX_INTERVAL = "60s";
+    /** The payload bytes a consumer or worker fetches from a partition at a time at most, where it does not say. */
+    public static final long DEFAULT_MAX_BATCH_BYTES = 4L * 1024 * 1024;
+    /** The suffix of a topic's dead-letter topic, where the consumer or worker does not name one. */
+    public static final String DEAD_LETTER_SUFFIX = ".dlq";
     /** A worker's wait between looks at an idle partition and before a failed batch is posted again. */
     public static final String DEFAULT_INTERVAL = "1s";
 
@@ -109,6 +113,34 @@ public final class Limits {
             case "s" -> Duration.ofSeconds(amount);
             default -> Duration.ofMinutes(amount);
         };
+    }
+
+    /**
+     * Attempts of one message (batch) before it is dead-lettered: {@code 0} (no limit: retried until it succeeds) or
+     * more.
+     *
+     * @throws IllegalArgumentException naming the value and the range
+     */
+    public static int maxAttempts(String where, long attempts) {
+        if (attempts < 0 || attempts > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(where + "'" + attempts + "' is not a number of attempts; allowed: 0 (no"
+                    + " limit, retry until it succeeds) or 1 to " + Integer.MAX_VALUE);
+        }
+        return (int) attempts;
+    }
+
+    /**
+     * The most payload bytes one fetch takes from a partition: {@code 1} or more (a fetch always takes at least one
+     * message, however large).
+     *
+     * @throws IllegalArgumentException naming the value and the range
+     */
+    public static long maxBatchBytes(String where, long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException(where + "'" + bytes + "' is not a byte count; allowed: 1 or more (a"
+                    + " fetch always takes at least one message, however large)");
+        }
+        return bytes;
     }
 
     /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */
