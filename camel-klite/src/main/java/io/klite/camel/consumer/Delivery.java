@@ -80,8 +80,9 @@ public abstract class Delivery {
         cursor.pauseUntil(System.nanoTime() + wait.toNanos());
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
-        DeliveryFailure failure = new DeliveryFailure(topic, cursor.partition(), firstOffset, lastOffset, group,
-                attempt, wait, Instant.now().plus(wait), DeliveryFailure.reason(cause));
+        DeliveryFailure failure = DeliveryFailure.retried(topic, cursor.partition(), firstOffset, lastOffset, group,
+                attempt, 0, wait, Instant.now(), DeliveryFailure.reason(cause));
+        exchange.setProperty(DeliveryFailure.PROPERTY, failure);
         if (context.bridgesErrors() || context.exceptionHandler() instanceof LoggingExceptionHandler) {
             // bridged, the exchange has been through the route's error handler already; Camel's default handler
             // would log it a second time, with its stack trace

@@ -65,8 +65,8 @@ public final class WorkerFailures {
      */
     static String line(HttpWorker worker, Failing failing, int attempt, Instant now) {
         Duration wait = Delivery.backoff(worker.interval(), worker.maxInterval(), attempt);
-        return new DeliveryFailure(worker.topic(), worker.partition(), failing.firstOffset(), failing.lastOffset(),
-                worker.group(), attempt, wait, now.plus(wait), failing.reason()).logLine()
+        return DeliveryFailure.retried(worker.topic(), worker.partition(), failing.firstOffset(), failing.lastOffset(),
+                worker.group(), attempt, 0, wait, now, failing.reason()).logLine()
                + "; endpoint " + HttpWorker.withoutQuery(worker.endpoint());
     }
 
