@@ -1,5 +1,6 @@
 package io.klite.runtime.worker;
 
+import io.klite.log.InvalidTopicException;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.TopicPartition;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,18 +24,34 @@ import java.util.regex.Pattern;
  *                       idle partition
  * @param maxInterval    the longest wait between two posts of a failing batch: the wait doubles from
  *                       {@code interval} up to it (at least {@code interval})
+ * @param maxAttempts    posts of one batch before it goes to {@code deadLetterTopic}; 0 for no limit (posted again
+ *                       until it is accepted)
+ * @param deadLetterTopic where a batch goes after {@code maxAttempts} failed posts: a valid topic name, not
+ *                       {@code topic} in any case ({@code <topic>.dlq} where the worker does not name one)
+ * @param deadLetterOn4xx whether a 4xx answer other than 408, 425 and 429 is a permanent failure, which sends the
+ *                       batch to {@code deadLetterTopic} at once where {@code maxAttempts} is above 0
+ * @param maxBatchBytes  the most payload bytes per POST (1 or more); a batch always holds at least one message
  */
 public record HttpWorker(String topic, String group, int partition, int partitionCount, URI endpoint, int batchSize,
-                         Duration interval, Duration maxInterval) {
+                         Duration interval, Duration maxInterval, int maxAttempts, String deadLetterTopic,
+                         boolean deadLetterOn4xx, long maxBatchBytes) {
 
     /** The exchange property that holds the worker a route delivers for, on each of its exchanges. */
     static final String PROPERTY = "CamelKliteWorker";
 
     /** The parameters of the route template {@code klite-http-worker}, in the order they are documented. */
     static final List<String> PARAMETERS = List.of("topic", "group", "partition", "endpoint", "batchSize", "interval",
-            "maxInterval", "partitionCount");
+            "maxInterval", "maxAttempts", "deadLetterTopic", "deadLetterOn4xx", "maxBatchBytes", "partitionCount");
+
+    /** Whether a worker dead-letters a batch answered with a 4xx other than 408, 425 and 429, where it does not say. */
+    static final boolean DEFAULT_DEAD_LETTER_ON_4XX = true;
+    /** {@code maxBatchBytes} where a worker does not say, as the worker file writes it: {@code 4MiB}. */
+    static final String DEFAULT_MAX_BATCH_BYTES = text(Limits.DEFAULT_MAX_BATCH_BYTES);
 
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Pattern BYTES = Pattern.compile("([0-9]{1,18})(KiB|MiB)?");
+    private static final String BYTES_RULE = "use a whole number of bytes, or of KiB or MiB, such as 65536, 512KiB"
+            + " or 4MiB";
 
     /**
      * The worker a {@code klite-http-worker} route's parameters describe, each parameter checked once here.
@@ -57,14 +75,34 @@ public record HttpWorker(String topic, String group, int partition, int partitio
         Duration maxInterval = parameter(parameters, where, "maxInterval",
                 text -> Settings.maxInterval(interval, Settings.duration(text)));
         URI endpoint = parameter(parameters, where, "endpoint", Settings::endpoint);
-        return new HttpWorker(topic, group, partition, partitionCount, endpoint, batchSize, interval, maxInterval);
+        int maxAttempts = parameter(parameters, where, "maxAttempts", Settings::maxAttempts);
+        String deadLetterTopic = parameter(parameters, where, "deadLetterTopic",
+                text -> Settings.deadLetterTopic(topic, text));
+        boolean deadLetterOn4xx = parameter(parameters, where, "deadLetterOn4xx", Settings::deadLetterOn4xx);
+        long maxBatchBytes = parameter(parameters, where, "maxBatchBytes", Settings::maxBatchBytes);
+        return new HttpWorker(topic, group, partition, partitionCount, endpoint, batchSize, interval, maxInterval,
+                maxAttempts, deadLetterTopic, deadLetterOn4xx, maxBatchBytes);
     }
 
-    /** The route template's parameters for this worker. */
+    /** The same worker on a topic that gets {@code count} partitions where the worker creates it. */
+    HttpWorker withPartitionCount(int count) {
+        return new HttpWorker(topic, group, partition, count, endpoint, batchSize, interval, maxInterval, maxAttempts,
+                deadLetterTopic, deadLetterOn4xx, maxBatchBytes);
+    }
+
+    /**
+     * The route template's parameters for this worker, each as the route's {@code klite:} URI takes it: the
+     * dead-letter topic by its name, {@code maxBatchBytes} in bytes.
+     */
     Map<String, String> templateParameters() {
-        return Map.of("topic", topic, "group", group, "partition", String.valueOf(partition),
-                "partitionCount", String.valueOf(partitionCount), "endpoint", endpoint.toString(),
-                "batchSize", String.valueOf(batchSize), "interval", text(interval), "maxInterval", text(maxInterval));
+        return Map.ofEntries(Map.entry("topic", topic), Map.entry("group", group),
+                Map.entry("partition", String.valueOf(partition)),
+                Map.entry("partitionCount", String.valueOf(partitionCount)), Map.entry("endpoint", endpoint.toString()),
+                Map.entry("batchSize", String.valueOf(batchSize)), Map.entry("interval", text(interval)),
+                Map.entry("maxInterval", text(maxInterval)), Map.entry("maxAttempts", String.valueOf(maxAttempts)),
+                Map.entry("deadLetterTopic", deadLetterTopic),
+                Map.entry("deadLetterOn4xx", String.valueOf(deadLetterOn4xx)),
+                Map.entry("maxBatchBytes", String.valueOf(maxBatchBytes)));
     }
 
     private static <T> T parameter(Map<String, Object> parameters, Function<String, String> where, String name,
@@ -81,6 +119,12 @@ public record HttpWorker(String topic, String group, int partition, int partitio
     static String text(Duration duration) {
         long millis = duration.toMillis();
         return millis % 60_000 == 0 ? millis / 60_000 + "m" : millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
+    /** A byte count as a worker file may write it: {@code 4MiB}, {@code 512KiB}, {@code 1000}. */
+    static String text(long bytes) {
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + "MiB" : bytes % (1 << 10) == 0 ? (bytes >> 10) + "KiB"
+                : String.valueOf(bytes);
     }
 
     /**
@@ -159,6 +203,63 @@ public record HttpWorker(String topic, String group, int partition, int partitio
                         + " or more (equal to interval for a fixed wait)");
             }
             return maxInterval;
+        }
+
+        /** Posts of one batch before it is dead-lettered: {@code 0} (no limit) or more. */
+        public static int maxAttempts(String text) {
+            if (text == null || !text.matches("-?[0-9]{1,18}")) {
+                throw new IllegalArgumentException("'" + text + "' is not a number of attempts: a whole number is"
+                        + " expected (0 for no limit)");
+            }
+            return Limits.maxAttempts("", Long.parseLong(text));
+        }
+
+        /**
+         * Where a worker's exhausted batches go: a valid topic name other than the worker's topic, in any case;
+         * {@code <topic>.dlq} where {@code text} is null (not given).
+         */
+        public static String deadLetterTopic(String topic, String text) {
+            boolean named = text != null;
+            String deadLetters = named ? text : topic + Limits.DEAD_LETTER_SUFFIX;
+            try {
+                TopicPartition.validateTopic(deadLetters);
+            } catch (InvalidTopicException e) {
+                if (named) {
+                    throw e;
+                }
+                throw new IllegalArgumentException("the default dead-letter topic does not fit: " + e.getMessage()
+                        + "; name a dead-letter topic of at most " + TopicPartition.MAX_TOPIC_LENGTH + " characters", e);
+            }
+            if (deadLetters.equalsIgnoreCase(topic)) {
+                throw new IllegalArgumentException("'" + deadLetters + "' is the worker's topic; dead letters go to"
+                        + " another topic than the one they failed on (default " + topic + Limits.DEAD_LETTER_SUFFIX
+                        + ")");
+            }
+            return deadLetters;
+        }
+
+        /** {@code true} or {@code false}, as written. */
+        public static boolean deadLetterOn4xx(String text) {
+            if (!"true".equals(text) && !"false".equals(text)) {
+                throw new IllegalArgumentException("'" + text + "' is not a boolean; allowed: true or false");
+            }
+            return Boolean.parseBoolean(text);
+        }
+
+        /** Payload bytes per POST at most: a whole number of bytes, or of {@code KiB} or {@code MiB}; 1 or more. */
+        public static long maxBatchBytes(String text) {
+            Matcher matcher = BYTES.matcher(text == null ? "" : text);
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException("'" + text + "' is not a byte count: " + BYTES_RULE);
+            }
+            int shift = matcher.group(2) == null ? 0 : matcher.group(2).equals("KiB") ? 10 : 20;
+            long number = Long.parseLong(matcher.group(1));
+            if (number > Long.MAX_VALUE >> shift) {
+                throw new IllegalArgumentException("'" + text + "' is not a byte count: it is too large; " + BYTES_RULE);
+            }
+            long bytes = number << shift;
+            return Limits.maxBatchBytes(String.valueOf(bytes).equals(text) ? "" : "'" + text + "' is " + bytes
+                    + " bytes: ", bytes);
         }
 
         /** An absolute {@code http} or {@code https} URL with a host, and no user info (which the client refuses). */

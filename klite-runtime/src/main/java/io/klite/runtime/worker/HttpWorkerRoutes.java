@@ -5,6 +5,7 @@ import io.klite.camel.KliteConstants;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,11 @@ import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.util.StringHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * <p>A worker route consumes one partition for one group with {@code batching=true}, POSTs each batch as JSON and
  * has the batch committed only when the answer is 2xx. Any other answer, no answer within the timeout, or no
  * connection fails the exchange: the consumer holds that partition back for {@code interval} and posts the same
- * batch again, while every other partition, each its own route, goes on. Invariant: a route is created only from an
- * {@link HttpWorker}, whose settings were checked once, where they came in (the worker file, or the template's
- * parameters).
+ * batch again, while every other partition, each its own route, goes on; after {@code maxAttempts} failed posts (at
+ * once for a {@link PermanentHttpFailure}) the consumer writes the batch to the dead-letter topic and moves on.
+ * Invariant: a route is created only from an {@link HttpWorker}, whose settings were checked once, where they came in
+ * (the worker file, or the template's parameters), and its {@code klite:} URI gets the checked values.
  */
 public final class HttpWorkerRoutes extends RouteBuilder {
 
@@ -58,6 +65,9 @@ public final class HttpWorkerRoutes extends RouteBuilder {
             health.register(check);
         }
 
+        // checks a templated route's parameters before Camel puts them into the route's URIs
+        getContext().getCamelContextExtension().getContextPlugin(Model.class)
+                .addRouteTemplateDefinitionConverter(TEMPLATE, this::checkedRoute);
         routeTemplate(TEMPLATE)
                 .templateParameter("topic", null, "The topic to deliver")
                 .templateParameter("group", null, "The consumer group whose committed offset the route moves")
@@ -70,18 +80,36 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                         + " (500ms, 5s, 1m)")
                 .templateParameter("maxInterval", Limits.DEFAULT_MAX_INTERVAL,
                         "Longest wait between two posts of a failing batch: the wait doubles from interval up to it")
+                .templateParameter("maxAttempts", "0",
+                        "Posts of one batch before it goes to deadLetterTopic; 0: no limit, posted until accepted")
+                .templateOptionalParameter("deadLetterTopic",
+                        "Where a batch goes after maxAttempts failed posts (default the topic with .dlq); not the"
+                        + " topic itself")
+                .templateParameter("deadLetterOn4xx", String.valueOf(HttpWorker.DEFAULT_DEAD_LETTER_ON_4XX),
+                        "true: a 4xx answer other than 408, 425 and 429 sends the batch to deadLetterTopic at once"
+                        + " where maxAttempts is above 0; false: it is posted again like any failure")
+                .templateParameter("maxBatchBytes", HttpWorker.DEFAULT_MAX_BATCH_BYTES,
+                        "Most payload bytes per POST, in bytes or with KiB or MiB (512KiB, 4MiB); a POST holds at"
+                        + " least one message")
                 .templateParameter("partitionCount", "1",
                         "Partitions the topic gets where the route creates it (more than partition)")
                 .configure(this::prepareRoute)
                 // what makes it a worker is pinned, whatever camel.component.klite.* says for other endpoints
                 .from("klite:{{topic}}?group={{group}}&partition={{partition}}&partitionCount={{partitionCount}}"
                       + "&batching=true&batchSize={{batchSize}}&initialDelay=0&delay={{interval}}"
-                      + "&retryMaxDelay={{maxInterval}}"
+                      + "&retryMaxDelay={{maxInterval}}&maxAttempts={{maxAttempts}}"
+                      + "&deadLetterTopic={{deadLetterTopic}}&maxBatchBytes={{maxBatchBytes}}"
+                      + "&nonRetryableExceptions=" + PermanentHttpFailure.class.getName()
                       + "&autoOffsetReset=earliest&allowManualCommit=false&bridgeErrorHandler=false"
                       + "&exceptionHandler=#" + WorkerFailureHandler.BEAN)
                 .errorHandler(noErrorHandler())
                 .process(this::toPost)
-                .toD("${exchangeProperty." + ORIGIN + "}")
+                .doTry()
+                    .toD("${exchangeProperty." + ORIGIN + "}")
+                .doCatch(HttpOperationFailedException.class)
+                    .onWhen(HttpWorkerRoutes::isPermanent)
+                    .process(HttpWorkerRoutes::permanentFailure)
+                .end()
                 .process(failureHandler::delivered);
 
         for (HttpWorker worker : workers()) {
@@ -112,19 +140,21 @@ public final class HttpWorkerRoutes extends RouteBuilder {
     }
 
     /**
-     * Before Camel creates a templated route: takes its worker (from the worker file, checked already) or checks the
-     * parameters once into one, and creates its topic where it does not exist yet, with enough partitions for the
-     * route's partition.
+     * Before Camel makes a route of the template: takes its worker (from the worker file, checked already) or checks
+     * the parameters once into one, and gives the route the checked values (the dead-letter topic by name,
+     * {@code maxBatchBytes} in bytes), which its URIs take in place of what was written.
+     *
+     * @param parameters the template's defaults and the route's parameters, each under its name and in kebab-case,
+     *                   as Camel resolves the route's placeholders from them
      */
-    private void prepareRoute(RouteTemplateContext route) {
-        Map<String, Object> parameters = route.getParameters();
-        Function<String, String> where = name -> "Route template " + TEMPLATE + " (topic '" + parameters.get("topic")
-                + "', group '" + parameters.get("group") + "', partition '" + parameters.get("partition")
-                + "'): parameter " + name;
-        HttpWorker worker = routes.get(HttpWorker.routeId(parameters.get("topic"), parameters.get("group"),
-                parameters.get("partition")));
-        if (worker == null || !worker.templateParameters().equals(parameters)) {
-            worker = HttpWorker.fromTemplate(parameters, where);
+    private RouteDefinition checkedRoute(RouteTemplateDefinition template, Map<String, Object> parameters) {
+        Map<String, Object> given = new HashMap<>(parameters);
+        given.keySet().removeIf(name -> name.contains("-"));
+        Function<String, String> where = where(given);
+        HttpWorker worker = routes.get(HttpWorker.routeId(given.get("topic"), given.get("group"),
+                given.get("partition")));
+        if (worker == null || !worker.templateParameters().equals(given)) {
+            worker = HttpWorker.fromTemplate(given, where);
             HttpWorker other = routes.putIfAbsent(worker.routeId(), worker);
             if (other != null && !other.equals(worker)) {
                 throw new WorkerConfigException(where.apply("partition") + ": another worker route delivers topic '"
@@ -132,11 +162,45 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                         + "' already (to " + HttpWorker.withoutQuery(other.endpoint()) + ")");
             }
         }
-        HttpWorker checked = worker;
-        withLog(route.getCamelContext(), log -> {
-            fitsDatabase(log, checked, e -> where.apply("partition") + ": " + e.getMessage());
-            log.createTopicIfAbsent(checked.topic(), Math.max(checked.partitionCount(), checked.partition() + 1));
+        worker.templateParameters().forEach((name, value) -> {
+            parameters.put(name, value);
+            parameters.put(StringHelper.camelCaseToDash(name), value);
         });
+        return template.asRouteDefinition();
+    }
+
+    /**
+     * Before Camel creates a templated route, whose parameters {@link #checkedRoute} has checked: creates its topic
+     * where it does not exist yet, with enough partitions for the route's partition.
+     */
+    private void prepareRoute(RouteTemplateContext route) {
+        Map<String, Object> parameters = route.getParameters();
+        HttpWorker worker = routes.get(HttpWorker.routeId(parameters.get("topic"), parameters.get("group"),
+                parameters.get("partition")));
+        withLog(route.getCamelContext(), log -> {
+            fitsDatabase(log, worker, e -> where(parameters).apply("partition") + ": " + e.getMessage());
+            log.createTopicIfAbsent(worker.topic(), Math.max(worker.partitionCount(), worker.partition() + 1));
+        });
+    }
+
+    /** Where a templated route's parameter came from, for error messages: its name goes in. */
+    private static Function<String, String> where(Map<String, Object> parameters) {
+        return name -> "Route template " + TEMPLATE + " (topic '" + parameters.get("topic") + "', group '"
+                + parameters.get("group") + "', partition '" + parameters.get("partition") + "'): parameter " + name;
+    }
+
+    /** Whether the failed POST was answered with a permanent failure that the route's worker dead-letters. */
+    private static boolean isPermanent(Exchange exchange) {
+        HttpWorker worker = exchange.getProperty(HttpWorker.PROPERTY, HttpWorker.class);
+        HttpOperationFailedException answer = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                HttpOperationFailedException.class);
+        return worker.deadLetterOn4xx() && answer != null && PermanentHttpFailure.isPermanent(answer.getStatusCode());
+    }
+
+    /** Fails the exchange with a {@link PermanentHttpFailure}, which its consumer does not retry. */
+    private static void permanentFailure(Exchange exchange) throws PermanentHttpFailure {
+        throw new PermanentHttpFailure(exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                HttpOperationFailedException.class));
     }
 
     private static void fitsDatabase(KliteLog log, HttpWorker worker, Function<RuntimeException, String> where) {

@@ -1,6 +1,7 @@
 package io.klite.runtime.worker;
 
 import io.klite.camel.KliteConstants;
+import io.klite.camel.consumer.DeliveryFailure;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
@@ -8,9 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker consumers' {@code exceptionHandler}. Invariant: each failed attempt at a batch is noted in the
- * {@link WorkerFailures} and logged once, as one WARN line ({@link WorkerFailures#line}); its stack trace only at
- * DEBUG. A failure that is not a delivery (the consumer's read or commit) is one WARN line naming what failed.
+ * The worker consumers' {@code exceptionHandler}. Invariant: each failed attempt at a batch is logged once, as one WARN
+ * line ({@link WorkerFailures#line}) from the consumer's {@link DeliveryFailure} (attempt n of max, the next attempt or
+ * the dead-letter topic), its stack trace only at DEBUG; it is noted in the {@link WorkerFailures}, and a
+ * dead-lettered batch ends the route's failures there, since its partition has moved on. A failure that is not a
+ * delivery (the consumer's read or commit) is one WARN line naming what failed.
  */
 final class WorkerFailureHandler implements ExceptionHandler {
 
@@ -49,11 +52,21 @@ final class WorkerFailureHandler implements ExceptionHandler {
             return;
         }
         long last = exchange.getIn().getHeader(KliteConstants.LAST_OFFSET, first, Long.class);
-        WorkerFailures.Failing now = failures.failed(exchange.getFromRouteId(), first, last,
-                WorkerFailures.reason(exception, timeout));
-        // the consumer's count of this batch's deliveries, which the route's exchange carries
-        int attempt = exchange.getIn().getHeader(KliteConstants.ATTEMPT, now.attempts(), Integer.class);
-        LOG.warn("{}", WorkerFailures.line(worker, now, attempt, Instant.now()));
+        String reason = WorkerFailures.reason(exception, timeout);
+        DeliveryFailure failure = exchange.getProperty(DeliveryFailure.PROPERTY, DeliveryFailure.class);
+        if (failure != null && failure.isDeadLettered()) {
+            failures.delivered(exchange.getFromRouteId());
+            LOG.warn("{}", WorkerFailures.line(worker, failure, reason));
+        } else {
+            WorkerFailures.Failing now = failures.failed(exchange.getFromRouteId(), first, last, reason);
+            if (failure != null) {
+                LOG.warn("{}", WorkerFailures.line(worker, failure, reason));
+            } else {
+                // the consumer's count of this batch's deliveries, which the route's exchange carries
+                int attempt = exchange.getIn().getHeader(KliteConstants.ATTEMPT, now.attempts(), Integer.class);
+                LOG.warn("{}", WorkerFailures.line(worker, now, attempt, Instant.now()));
+            }
+        }
         LOG.debug("Delivery failure in detail", exception);
     }
 

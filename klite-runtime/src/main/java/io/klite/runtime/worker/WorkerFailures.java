@@ -15,8 +15,9 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
  * The batches worker routes are failing to deliver: the state the workers' health check reads. Invariant: a route has
- * an entry from its first failed attempt at a batch until a batch of it is accepted; the attempts count up while the
- * failing batch starts at the same offset, and start again at 1 for another batch.
+ * an entry from its first failed attempt at a batch until a batch of it is accepted or dead-lettered (either way its
+ * partition has moved on); the attempts count up while the failing batch starts at the same offset, and start again
+ * at 1 for another batch.
  *
  * <p>{@link #line} is the one wording of a failed attempt in the service's log.
  */
@@ -41,7 +42,10 @@ public final class WorkerFailures {
                 : new Failing(first, last, 1, reason, Instant.now()));
     }
 
-    /** Notes an accepted batch of a route; the failures it ends, or {@code null} where there were none. */
+    /**
+     * Notes an accepted or a dead-lettered batch of a route; the failures it ends, or {@code null} where there were
+     * none.
+     */
     Failing delivered(String routeId) {
         return failing.remove(routeId);
     }
@@ -58,16 +62,29 @@ public final class WorkerFailures {
     }
 
     /**
-     * A failed attempt as one log line: topic, partition, offsets, group, the attempt, when the next one is, and why
-     * this one failed, such as {@code Delivery failed: topic 'orders' partition 0 offsets 1..3 group 'billing'
-     * attempt 2; next attempt at 2026-12-01T10:00:01.500Z (in 1s); reason: HTTP 500 Internal Server Error, answer:
+     * A failed attempt as one log line: the consumer's {@link DeliveryFailure#logLine()} (topic, partition, offsets,
+     * group, attempt n of max, when the next one is or where the batch went) with the worker's reason, and the
+     * endpoint, such as {@code Delivery failed: topic 'orders' partition 0 offsets 1..3 group 'billing' attempt 2 of
+     * 5; next attempt at 2026-12-01T10:00:01.500Z (in 1000 ms); reason: HTTP 500 Internal Server Error, answer:
      * {"error":"down"}; endpoint http://127.0.0.1:9000/hook}.
+     *
+     * @param reason the worker's reason ({@link #reason}) in place of the consumer's, which names only the exception
+     */
+    static String line(HttpWorker worker, DeliveryFailure failure, String reason) {
+        return new DeliveryFailure(failure.topic(), failure.partition(), failure.firstOffset(), failure.lastOffset(),
+                failure.group(), failure.attempt(), failure.maxAttempts(), failure.retryIn(), failure.retryAt(),
+                failure.deadLetterTopic(), failure.permanent(), reason).logLine()
+               + "; endpoint " + HttpWorker.withoutQuery(worker.endpoint());
+    }
+
+    /**
+     * The same line where the failed exchange carries no {@link DeliveryFailure}: the next attempt after the worker's
+     * backoff for {@code attempt}.
      */
     static String line(HttpWorker worker, Failing failing, int attempt, Instant now) {
         Duration wait = Delivery.backoff(worker.interval(), worker.maxInterval(), attempt);
-        return DeliveryFailure.retried(worker.topic(), worker.partition(), failing.firstOffset(), failing.lastOffset(),
-                worker.group(), attempt, 0, wait, now, failing.reason()).logLine()
-               + "; endpoint " + HttpWorker.withoutQuery(worker.endpoint());
+        return line(worker, DeliveryFailure.retried(worker.topic(), worker.partition(), failing.firstOffset(),
+                failing.lastOffset(), worker.group(), attempt, 0, wait, now, failing.reason()), failing.reason());
     }
 
     /** Why an attempt failed, in a few words on one line: the status and the start of the answer, or the error. */

@@ -40,7 +40,7 @@ import java.util.function.Function;
 public final class WorkerFile {
 
     private static final Set<String> WORKER_KEYS = Set.of("partitions", "endpoint", "batchSize", "interval",
-            "maxInterval");
+            "maxInterval", "maxAttempts", "deadLetterTopic", "deadLetterOn4xx", "maxBatchBytes");
 
     private final String file;
 
@@ -108,8 +108,7 @@ public final class WorkerFile {
             }
             // a topic the workers create gets enough partitions for every group's list
             int partitionCount = topicWorkers.stream().mapToInt(HttpWorker::partition).max().orElse(0) + 1;
-            topicWorkers.forEach(w -> workers.add(new HttpWorker(w.topic(), w.group(), w.partition(), partitionCount,
-                    w.endpoint(), w.batchSize(), w.interval(), w.maxInterval())));
+            topicWorkers.forEach(w -> workers.add(w.withPartitionCount(partitionCount)));
         }
         return workers;
     }
@@ -126,10 +125,18 @@ public final class WorkerFile {
         Duration maxInterval = check(key + ".maxInterval",
                 text(settings, key, "maxInterval", Limits.DEFAULT_MAX_INTERVAL),
                 text -> HttpWorker.Settings.maxInterval(interval, HttpWorker.Settings.duration(text)));
+        int maxAttempts = check(key + ".maxAttempts", text(settings, key, "maxAttempts", "0"),
+                HttpWorker.Settings::maxAttempts);
+        String deadLetterTopic = check(key + ".deadLetterTopic", optionalText(settings, key, "deadLetterTopic"),
+                text -> HttpWorker.Settings.deadLetterTopic(topic, text));
+        boolean deadLetterOn4xx = check(key + ".deadLetterOn4xx", text(settings, key, "deadLetterOn4xx",
+                String.valueOf(HttpWorker.DEFAULT_DEAD_LETTER_ON_4XX)), HttpWorker.Settings::deadLetterOn4xx);
+        long maxBatchBytes = check(key + ".maxBatchBytes", text(settings, key, "maxBatchBytes",
+                HttpWorker.DEFAULT_MAX_BATCH_BYTES), HttpWorker.Settings::maxBatchBytes);
         List<HttpWorker> workers = new ArrayList<>();
         for (int partition : partitions(settings.get("partitions"), key + ".partitions")) {
             workers.add(new HttpWorker(topic, group, partition, partition + 1, endpoint, batchSize, interval,
-                    maxInterval));
+                    maxInterval, maxAttempts, deadLetterTopic, deadLetterOn4xx, maxBatchBytes));
         }
         return workers;
     }

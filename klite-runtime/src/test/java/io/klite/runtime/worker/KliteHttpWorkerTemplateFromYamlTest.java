@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.klite.camel.KliteConfiguration;
+import io.klite.camel.KliteEndpoint;
 import io.klite.log.KliteLog;
+import io.klite.log.Limits;
 import io.klite.runtime.HttpSink;
 import io.klite.runtime.RunningKlite;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The route template klite-http-worker, used from a YAML route file as DESIGN section 5 shows. */
 class KliteHttpWorkerTemplateFromYamlTest {
@@ -95,13 +101,59 @@ class KliteHttpWorkerTemplateFromYamlTest {
     }
 
     @Test
+    void theRoutesConsumerGetsTheCheckedFailureSettings() throws Exception {
+        routes(templated("refunds", "0", "http://127.0.0.1:9/x", """
+                      - name: maxAttempts
+                        value: "5"
+                      - name: deadLetterOn4xx
+                        value: "false"
+                      - name: maxBatchBytes
+                        value: 512KiB
+                """) + templated("returns", "0", "http://127.0.0.1:9/y", """
+                      - name: deadLetterTopic
+                        value: returns-failed
+                """));
+
+        try (RunningKlite klite = RunningKlite.start(dir, routesProperty())) {
+            KliteConfiguration refunds = consumer(klite, "refunds");
+            assertThat(refunds.getMaxAttempts()).isEqualTo(5);
+            assertThat(refunds.deadLetterTopicName()).isEqualTo("refunds.dlq");
+            assertThat(refunds.getMaxBatchBytes()).isEqualTo(512 * 1024);
+            assertThat(refunds.getNonRetryableExceptions()).isEqualTo(PermanentHttpFailure.class.getName());
+            KliteConfiguration returns = consumer(klite, "returns");
+            assertThat(returns.getMaxAttempts()).isZero();
+            assertThat(returns.deadLetterTopicName()).isEqualTo("returns-failed");
+            assertThat(returns.getMaxBatchBytes()).isEqualTo(Limits.DEFAULT_MAX_BATCH_BYTES);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            maxAttempts     | -1       | parameter maxAttempts: '-1' is not a number of attempts; allowed: 0 (no limit
+            deadLetterTopic | REFUNDS  | parameter deadLetterTopic: 'REFUNDS' is the worker's topic; dead letters go to another topic
+            deadLetterOn4xx | yes      | parameter deadLetterOn4xx: 'yes' is not a boolean; allowed: true or false
+            maxBatchBytes   | 4MB      | parameter maxBatchBytes: '4MB' is not a byte count: use a whole number of bytes, or of KiB or MiB
+            maxBatchBytes   | 0KiB     | parameter maxBatchBytes: '0KiB' is 0 bytes: '0' is not a byte count; allowed: 1 or more
+            """)
+    void aBadFailureSettingIsRefusedNamingTheParameterAndValue(String name, String value, String message)
+            throws Exception {
+        routes(templated("refunds", "0", "http://127.0.0.1:9/x",
+                "      - name: " + name + "\n        value: \"" + value + "\"\n"));
+
+        assertThatThrownBy(() -> RunningKlite.start(dir, routesProperty()).close())
+                .hasStackTraceContaining("Route template klite-http-worker (topic 'refunds', group 'ledger',"
+                                         + " partition '0'): " + message);
+    }
+
+    @Test
     void anUnknownParameterIsRefusedRatherThanIgnored() throws Exception {
         routes(templated("refunds", "0", "http://127.0.0.1:9/x", "      - name: intervall\n        value: 5s\n"));
 
         assertThatThrownBy(() -> RunningKlite.start(dir, routesProperty()).close())
                 .hasStackTraceContaining("Route template klite-http-worker (topic 'refunds', group 'ledger',"
                                          + " partition '0'): parameter intervall is unknown; the parameters are topic,"
-                                         + " group, partition, endpoint, batchSize, interval, maxInterval, partitionCount");
+                                         + " group, partition, endpoint, batchSize, interval, maxInterval, maxAttempts,"
+                                         + " deadLetterTopic, deadLetterOn4xx, maxBatchBytes, partitionCount");
     }
 
     @Test
@@ -110,6 +162,13 @@ class KliteHttpWorkerTemplateFromYamlTest {
 
         assertThatThrownBy(() -> RunningKlite.start(dir, routesProperty()).close())
                 .hasStackTraceContaining("parameter batchSize: ' 7' is not a batch size: a whole number is expected");
+    }
+
+    private static KliteConfiguration consumer(RunningKlite klite, String topic) {
+        Route route = klite.context().getRoutes().stream()
+                .filter(r -> r.getEndpoint().getEndpointUri().startsWith("klite://" + topic + "?")).findFirst()
+                .orElseThrow();
+        return ((KliteEndpoint) route.getEndpoint()).getConfiguration();
     }
 
     private static String templated(String topic, String partition, String endpoint, String more) {

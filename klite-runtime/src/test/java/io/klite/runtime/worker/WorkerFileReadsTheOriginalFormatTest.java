@@ -38,11 +38,13 @@ class WorkerFileReadsTheOriginalFormatTest {
 
         assertThat(workers).hasSize(7);
         assertThat(workers.get(0)).isEqualTo(new HttpWorker("orders", "order-processor", 0, 4,
-                URI.create("https://example.com/process"), 50, Duration.ofSeconds(5), Duration.ofSeconds(60)));
+                URI.create("https://example.com/process"), 50, Duration.ofSeconds(5), Duration.ofSeconds(60), 0, "orders.dlq",
+                true, 4 * 1024 * 1024));
         // a topic the workers create gets enough partitions for every group on it
         assertThat(workers).filteredOn(w -> w.topic().equals("orders")).allMatch(w -> w.partitionCount() == 4);
         assertThat(workers.get(6)).isEqualTo(new HttpWorker("events", "event-handler", 0, 1,
-                URI.create("http://127.0.0.1:9000/events"), 25, Duration.ofSeconds(2), Duration.ofSeconds(60)));
+                URI.create("http://127.0.0.1:9000/events"), 25, Duration.ofSeconds(2), Duration.ofSeconds(60), 0, "events.dlq",
+                true, 4 * 1024 * 1024));
         assertThat(workers).extracting(HttpWorker::routeId).contains("worker:orders:order-analytics:3");
     }
 
@@ -53,7 +55,63 @@ class WorkerFileReadsTheOriginalFormatTest {
                 """));
 
         assertThat(workers).containsExactly(new HttpWorker("orders", "billing", 2, 3, URI.create("http://localhost/b"),
-                Limits.DEFAULT_BATCH_SIZE, Duration.ofSeconds(1), Duration.ofSeconds(60)));
+                Limits.DEFAULT_BATCH_SIZE, Duration.ofSeconds(1), Duration.ofSeconds(60), 0, "orders.dlq", true,
+                Limits.DEFAULT_MAX_BATCH_BYTES));
+    }
+
+    @Test
+    void readsTheFailureSettings() throws Exception {
+        List<HttpWorker> workers = WorkerFile.read(file("workers.yaml", """
+                topics:
+                  orders:
+                    consumerGroups:
+                      billing:
+                        partitions: [0]
+                        endpoint: http://127.0.0.1:9000/hook
+                        maxAttempts: 5
+                        deadLetterTopic: orders-failed
+                        deadLetterOn4xx: false
+                        maxBatchBytes: 512KiB
+                      audit: { partitions: [0], endpoint: "http://127.0.0.1:9000/audit", maxBatchBytes: "65536" }
+                """));
+
+        assertThat(workers.get(0)).extracting(HttpWorker::maxAttempts, HttpWorker::deadLetterTopic,
+                HttpWorker::deadLetterOn4xx, HttpWorker::maxBatchBytes).containsExactly(5, "orders-failed", false,
+                512L * 1024);
+        assertThat(workers.get(1)).extracting(HttpWorker::maxAttempts, HttpWorker::deadLetterTopic,
+                HttpWorker::deadLetterOn4xx, HttpWorker::maxBatchBytes).containsExactly(0, "orders.dlq", true, 65536L);
+        // what the route's klite: URI gets: the dead-letter topic by name, bytes as a number
+        assertThat(workers.get(0).templateParameters()).containsEntry("deadLetterTopic", "orders-failed")
+                .containsEntry("maxBatchBytes", "524288").containsEntry("deadLetterOn4xx", "false");
+    }
+
+    @Test
+    void byteCountsTakeBytesKibibytesAndMebibytes() {
+        assertThat(HttpWorker.Settings.maxBatchBytes("1")).isEqualTo(1);
+        assertThat(HttpWorker.Settings.maxBatchBytes("1000")).isEqualTo(1000);
+        assertThat(HttpWorker.Settings.maxBatchBytes("512KiB")).isEqualTo(512 * 1024);
+        assertThat(HttpWorker.Settings.maxBatchBytes("4MiB")).isEqualTo(Limits.DEFAULT_MAX_BATCH_BYTES);
+        assertThat(HttpWorker.Settings.maxBatchBytes("64MiB")).isEqualTo(64L * 1024 * 1024);
+        assertThat(HttpWorker.DEFAULT_MAX_BATCH_BYTES).isEqualTo("4MiB");
+    }
+
+    @Test
+    void aTopicTooLongForItsDefaultDeadLetterTopicNeedsOneNamed() throws Exception {
+        String topic = "t".repeat(246);
+        Path workers = file("workers.yaml", """
+                topics:
+                  %s: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/x" } } }
+                """.formatted(topic));
+        Path named = file("named.yaml", """
+                topics:
+                  %s: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/x", deadLetterTopic: t.dlq } } }
+                """.formatted(topic));
+
+        assertThatThrownBy(() -> WorkerFile.read(workers)).isInstanceOf(WorkerConfigException.class)
+                .hasMessageStartingWith(workers + ": topics." + topic + ".consumerGroups.g.deadLetterTopic: the default"
+                        + " dead-letter topic does not fit: Invalid topic name '")
+                .hasMessageEndingWith("; name a dead-letter topic of at most 249 characters");
+        assertThat(WorkerFile.read(named)).extracting(HttpWorker::deadLetterTopic).containsExactly("t.dlq");
     }
 
     @Test
@@ -82,8 +140,26 @@ class WorkerFileReadsTheOriginalFormatTest {
             interval in capitals     | interval: 5S                   | workers.yaml: topics.orders.consumerGroups.billing.interval: '5S' is not a duration
             endpoint with user info  | endpoint: http://ann:pw@127.0.0.1/h | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http://127.0.0.1/h' carries user info
             endpoint port too high   | endpoint: http://127.0.0.1:70000/h | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'http://127.0.0.1:70000/h' has port 70000; ports go up to 65535
-            unknown key              | intervall: 5s                  | workers.yaml: topics.orders.consumerGroups.billing.intervall is not a known key (value '5s'); allowed here: batchSize, endpoint, interval, maxInterval, partitions
+            unknown key              | intervall: 5s                  | workers.yaml: topics.orders.consumerGroups.billing.intervall is not a known key (value '5s'); allowed here: batchSize, deadLetterOn4xx, deadLetterTopic, endpoint, interval, maxAttempts, maxBatchBytes, maxInterval, partitions
             max interval below it    | maxInterval: 500ms             | workers.yaml: topics.orders.consumerGroups.billing.maxInterval: '500ms' is below interval 1s; the wait doubles from interval up to maxInterval
+            attempts negative        | maxAttempts: -1                | workers.yaml: topics.orders.consumerGroups.billing.maxAttempts: '-1' is not a number of attempts; allowed: 0 (no limit, retry until it succeeds) or 1 to 2147483647
+            attempts too many        | maxAttempts: 3000000000        | workers.yaml: topics.orders.consumerGroups.billing.maxAttempts: '3000000000' is not a number of attempts; allowed: 0 (no limit, retry until it succeeds) or 1 to 2147483647
+            attempts not a number    | maxAttempts: three             | workers.yaml: topics.orders.consumerGroups.billing.maxAttempts: 'three' is not a number of attempts: a whole number is expected (0 for no limit)
+            attempts a fraction      | maxAttempts: 2.5               | workers.yaml: topics.orders.consumerGroups.billing.maxAttempts: '2.5' is not a number of attempts: a whole number is expected
+            attempts a list          | maxAttempts: [3]               | workers.yaml: topics.orders.consumerGroups.billing.maxAttempts must be a single value (found [3])
+            dead letters to itself   | deadLetterTopic: Orders        | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: 'Orders' is the worker's topic; dead letters go to another topic than the one they failed on (default orders.dlq)
+            dead-letter topic bad    | deadLetterTopic: orders/dlq    | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: Invalid topic name 'orders/dlq': character '/' at index 6 is not allowed
+            dead-letter topic empty  | deadLetterTopic: ""            | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: Invalid topic name '' (0 characters)
+            dead letters on 4xx yes  | deadLetterOn4xx: "yes"         | workers.yaml: topics.orders.consumerGroups.billing.deadLetterOn4xx: 'yes' is not a boolean; allowed: true or false
+            dead letters on 4xx TRUE | deadLetterOn4xx: "TRUE"        | workers.yaml: topics.orders.consumerGroups.billing.deadLetterOn4xx: 'TRUE' is not a boolean; allowed: true or false
+            batch bytes zero         | maxBatchBytes: 0               | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '0' is not a byte count; allowed: 1 or more (a fetch always takes at least one message, however large)
+            batch bytes zero KiB     | maxBatchBytes: 0KiB            | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '0KiB' is 0 bytes: '0' is not a byte count; allowed: 1 or more
+            batch bytes in MB        | maxBatchBytes: 4MB             | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '4MB' is not a byte count: use a whole number of bytes, or of KiB or MiB, such as 65536, 512KiB or 4MiB
+            batch bytes lower case   | maxBatchBytes: 4mib            | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '4mib' is not a byte count: use a whole number of bytes, or of KiB or MiB
+            batch bytes with a space | maxBatchBytes: 4 MiB           | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '4 MiB' is not a byte count
+            batch bytes a fraction   | maxBatchBytes: 1.5MiB          | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '1.5MiB' is not a byte count
+            batch bytes negative     | maxBatchBytes: -1              | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '-1' is not a byte count
+            batch bytes too many     | maxBatchBytes: 99999999999999MiB | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '99999999999999MiB' is not a byte count: it is too large
             """)
     void refusesABadSettingNamingFileKeyAndValue(String name, String setting, String message) throws Exception {
         String key = setting.substring(0, setting.indexOf(':'));
