@@ -23,17 +23,22 @@ final class KliteProcess implements AutoCloseable {
     /** The jar Maven's package phase built; failsafe passes its path. */
     static final Path JAR = Path.of(System.getProperty("klite.jar", "target/klite-runtime.jar")).toAbsolutePath();
 
+    /** The JVM options of a process whose test does not give its own. */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m");
+
     private static final Pattern RUNNING = Pattern.compile("Klite is running: API (http://\\S+)/topics");
 
     private final Process process;
     private final Path output;
     private final long startedNanos = System.nanoTime();
 
-    private KliteProcess(Path workDir, Path output, List<String> args, Map<String, String> environment)
-            throws IOException {
+    private KliteProcess(Path workDir, Path output, List<String> jvmOptions, List<String> args,
+                         Map<String, String> environment) throws IOException {
         this.output = output;
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
@@ -44,9 +49,17 @@ final class KliteProcess implements AutoCloseable {
 
     /** Starts the jar in {@code workDir} with the API on a free port, plus the given arguments. */
     static KliteProcess start(Path workDir, String... args) throws IOException {
+        return startInJvm(workDir, DEFAULT_JVM_OPTIONS, args);
+    }
+
+    /**
+     * Starts the jar in {@code workDir} in a JVM with these options (in place of {@link #DEFAULT_JVM_OPTIONS}), with
+     * the API on a free port, plus the given arguments.
+     */
+    static KliteProcess startInJvm(Path workDir, List<String> jvmOptions, String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("--camel.server.port=0"));
         all.addAll(List.of(args));
-        return startExactly(workDir, all);
+        return launch(workDir, jvmOptions, all, Map.of());
     }
 
     /** Starts the jar with exactly these arguments. */
@@ -57,9 +70,14 @@ final class KliteProcess implements AutoCloseable {
     /** Starts the jar with exactly these arguments and environment variables. */
     static KliteProcess startExactly(Path workDir, List<String> args, Map<String, String> environment)
             throws IOException {
+        return launch(workDir, DEFAULT_JVM_OPTIONS, args, environment);
+    }
+
+    private static KliteProcess launch(Path workDir, List<String> jvmOptions, List<String> args,
+                                       Map<String, String> environment) throws IOException {
         Path output = workDir.resolve("klite.out");
         Files.writeString(output, "");
-        return new KliteProcess(workDir, output, args, environment);
+        return new KliteProcess(workDir, output, jvmOptions, args, environment);
     }
 
     /** Waits until the service says it runs; the API's base URL. */
