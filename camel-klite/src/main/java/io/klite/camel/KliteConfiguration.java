@@ -1,6 +1,7 @@
 package io.klite.camel;
 
 import io.klite.log.InvalidPartitionException;
+import io.klite.log.InvalidTopicException;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.TopicPartition;
@@ -177,7 +178,7 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
         String deadLetters = deadLetterTopicName();
         try {
             TopicPartition.validateTopic(deadLetters);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidTopicException e) {
             throw new IllegalArgumentException("Invalid deadLetterTopic for consumer of topic '" + topic + "': "
                     + e.getMessage(), e);
         }

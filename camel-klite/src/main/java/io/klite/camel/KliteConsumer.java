@@ -3,8 +3,10 @@ package io.klite.camel;
 import io.klite.camel.consumer.Assignment;
 import io.klite.camel.consumer.Delivery;
 import io.klite.camel.consumer.DeliveryContext;
+import io.klite.camel.consumer.DeliveryFailure;
 import io.klite.camel.consumer.ExchangePerBatch;
 import io.klite.camel.consumer.ExchangePerMessage;
+import io.klite.camel.consumer.FailurePolicy;
 import io.klite.camel.consumer.PartitionCursor;
 import io.klite.camel.consumer.WakeablePollScheduler;
 import io.klite.log.KliteLog;
@@ -21,6 +23,8 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.spi.HeadersMapFactory;
 import org.apache.camel.support.ScheduledBatchPollingConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Polls a topic for a consumer group: each round fetches up to {@code batchSize} messages per assigned partition after
@@ -32,9 +36,11 @@ import org.apache.camel.support.ScheduledBatchPollingConsumer;
  */
 public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KliteConsumer.class);
+
     private final KliteConfiguration configuration;
-    /** The wait before a failed message's first retry: {@code retryDelay}, or {@code delay}. Set at start. */
-    private Duration firstRetryDelay;
+    /** How failed messages are retried and dead-lettered. Set at start. */
+    private FailurePolicy failurePolicy;
     private Assignment assignment;
     private Delivery delivery;
     private KliteLog log;
@@ -53,8 +59,9 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
     @Override
     protected void doStart() throws Exception {
-        // checked before anything is claimed: a retryMaxDelay below the first wait stops the route's start
-        firstRetryDelay = configuration.firstRetryDelay(Duration.ofNanos(getTimeUnit().toNanos(getDelay())));
+        if (failurePolicy == null) {
+            checkFailureOptions();
+        }
         log = getEndpoint().getLog();
         claim = getEndpoint().getComponent().claimPartitions(log, configuration, getEndpoint().getEndpointUri());
         try {
@@ -79,6 +86,24 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             stopWakeups();
             releaseClaim();
             throw e;
+        }
+    }
+
+    /**
+     * Makes the failure policy from the endpoint's options and the consumer's {@code delay}: called when the endpoint
+     * creates the consumer, so that a {@code retryMaxDelay} below the first wait, or an unknown class in
+     * {@code nonRetryableExceptions}, fails the route before the database file is opened.
+     */
+    void checkFailureOptions() {
+        failurePolicy = new FailurePolicy(
+                configuration.firstRetryDelay(Duration.ofNanos(getTimeUnit().toNanos(getDelay()))),
+                Duration.ofMillis(configuration.getRetryMaxDelay()), configuration.getMaxAttempts(),
+                configuration.deadLetterTopicName(),
+                configuration.nonRetryableClasses(getEndpoint().getCamelContext().getClassResolver()));
+        if (!failurePolicy.nonRetryable().isEmpty() && !failurePolicy.deadLetters()) {
+            LOG.warn("Consumer of topic '{}' group '{}': nonRetryableExceptions takes effect only with maxAttempts above"
+                    + " 0 (dead letters on); with maxAttempts=0 every failed message is retried until it succeeds",
+                    configuration.getTopic(), configuration.getGroup());
         }
     }
 
@@ -153,7 +178,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             due++;
             try {
                 List<Message> batch = cursor.toDeliver(log.read(configuration.getTopic(), cursor.partition(),
-                        cursor.position(), cursor.fetchLimit(configuration.getBatchSize())));
+                        cursor.position(), cursor.fetchLimit(configuration.getBatchSize()),
+                        configuration.getMaxBatchBytes()));
                 if (!batch.isEmpty()) {
                     fetched.add(new Fetched(cursor, batch));
                     messages += batch.size();
@@ -168,8 +194,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         if (!unreadable.isEmpty() && unreadable.size() == due) {
             unreadable.forEach(delivery::pause);
             throw new RuntimeCamelException(delivery.readFailure(unreadable.get(0))
-                    + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more partitions)" : ""),
-                    firstFailure);
+                    + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more partitions)" : "")
+                    + "; reason: " + DeliveryFailure.reason(firstFailure), firstFailure);
         }
         pendingExchanges = messages;
         int succeeded = fetched.isEmpty() ? 0 : processBatch(fetched);
@@ -225,13 +251,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         }
 
         @Override
-        public Duration retryDelay() {
-            return firstRetryDelay;
-        }
-
-        @Override
-        public Duration retryMaxDelay() {
-            return Duration.ofMillis(configuration.getRetryMaxDelay());
+        public FailurePolicy failurePolicy() {
+            return failurePolicy;
         }
 
         @Override
@@ -244,7 +265,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private record Fetched(PartitionCursor cursor, List<Message> messages) {
     }
 
-    /** What one round did: messages handed to the route, and how many of them succeeded. */
+    /** What one round did: messages handed to the route, and how many the partitions moved past. */
     private record Round(int handed, int succeeded) {
     }
 }

@@ -46,6 +46,7 @@ public class KliteEndpoint extends ScheduledPollEndpoint {
         configuration.validateForConsumer();
         KliteConsumer consumer = new KliteConsumer(this, processor);
         configureConsumer(consumer);
+        consumer.checkFailureOptions();
         return consumer;
     }
 

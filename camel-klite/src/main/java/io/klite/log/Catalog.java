@@ -232,7 +232,7 @@ final class Catalog {
         }
     }
 
-    private static String resource(String name) {
+    static String resource(String name) {
         try (InputStream in = Catalog.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("Missing resource io/klite/log/" + name + " in the Klite jar");

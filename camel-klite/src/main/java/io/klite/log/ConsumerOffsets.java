@@ -3,6 +3,7 @@ package io.klite.log;
 import io.klite.log.Catalog.PartitionState;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -14,7 +15,8 @@ import java.util.OptionalLong;
  * <p>Invariants: a commit never moves a group backwards and never past the partition's end; the end is read in
  * the same {@code BEGIN IMMEDIATE} transaction that writes the commit, so no writer can slip in between. Only a
  * reset moves a group back. A commit on a topic that does not exist, or a partition beyond its count, writes
- * nothing.
+ * nothing. A commit deletes the group's failed-delivery rows it passes (a reset all of the partition's) in the same
+ * transaction, so a count of attempts never outlives its message.
  */
 final class ConsumerOffsets {
 
@@ -36,11 +38,11 @@ final class ConsumerOffsets {
     }
 
     void commit(String group, TopicPartition tp, long offset) {
-        store(group, tp, offset, COMMIT_FORWARD);
+        store(group, tp, offset, false);
     }
 
     void reset(String group, TopicPartition tp, long offset) {
-        store(group, tp, offset, UPSERT_OFFSET);
+        store(group, tp, offset, true);
     }
 
     /** The group's committed offset on the partition, or empty where it has never committed there. */
@@ -81,7 +83,7 @@ final class ConsumerOffsets {
         });
     }
 
-    private void store(String group, TopicPartition tp, long offset, String upsert) {
+    private void store(String group, TopicPartition tp, long offset, boolean reset) {
         validateGroup(group);
         long deadline = db.deadline();
         PartitionState state = catalog.prepareForRead(tp, deadline);
@@ -89,25 +91,46 @@ final class ConsumerOffsets {
             throw new UnknownTopicException("Cannot commit offset " + offset + " for group '" + group + "' on " + tp
                     + ": topic '" + tp.topic() + "' does not exist");
         }
-        PartitionTable table = catalog.table(tp);
-        table.write(deadline, conn -> {
-            // whether the table exists is decided again inside the transaction: it may have been created since
-            boolean exists = state == PartitionState.READY
-                    || TableScan.ofTopic(conn, tp.topic()).hasTable(tp.topic(), tp.partition());
-            long end = exists ? table.endOffset(conn) : 0;
-            if (offset < 0 || offset > end) {
-                throw new InvalidOffsetException("Cannot commit offset " + offset + " for group '" + group + "' on "
-                        + tp + ": an offset is that of the last message processed, 0.." + end
-                        + " (the partition's end offset is " + end + ")");
-            }
-            PreparedStatement statement = conn.prepare(upsert);
-            statement.setString(1, group);
-            statement.setString(2, tp.topic());
-            statement.setInt(3, tp.partition());
-            statement.setLong(4, offset);
-            statement.executeUpdate();
+        catalog.table(tp).write(deadline, conn -> {
+            storeIn(conn, group, tp, state == PartitionState.READY, offset, reset);
             return null;
         });
+    }
+
+    /**
+     * Commits (or with {@code reset}, sets) the group's offset inside a write transaction the caller runs, and deletes
+     * the failed-delivery rows it passes: for work that commits together with other writes.
+     *
+     * @param ready whether the partition's table is known to exist with Klite's columns
+     */
+    void storeIn(Conn conn, String group, TopicPartition tp, boolean ready, long offset, boolean reset)
+            throws SQLException {
+        // whether the table exists is decided again inside the transaction: it may have been created since
+        boolean exists = ready || TableScan.ofTopic(conn, tp.topic()).hasTable(tp.topic(), tp.partition());
+        long end = exists ? catalog.table(tp).endOffset(conn) : 0;
+        if (offset < 0 || offset > end) {
+            throw new InvalidOffsetException("Cannot commit offset " + offset + " for group '" + group + "' on "
+                    + tp + ": an offset is that of the last message processed, 0.." + end
+                    + " (the partition's end offset is " + end + ")");
+        }
+        PreparedStatement statement = conn.prepare(reset ? UPSERT_OFFSET : COMMIT_FORWARD);
+        statement.setString(1, group);
+        statement.setString(2, tp.topic());
+        statement.setInt(3, tp.partition());
+        statement.setLong(4, offset);
+        statement.executeUpdate();
+        DeliveryAttemptsTable.deleteCommitted(conn, group, tp, offset, reset);
+    }
+
+    /** The group's committed offset, read inside a transaction the caller runs; 0 where it has none. */
+    static long committedIn(Conn conn, String group, TopicPartition tp) throws SQLException {
+        PreparedStatement statement = conn.prepare(PartitionTable.COMMITTED);
+        statement.setString(1, group);
+        statement.setString(2, tp.topic());
+        statement.setInt(3, tp.partition());
+        try (ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     static void validateGroup(String group) {

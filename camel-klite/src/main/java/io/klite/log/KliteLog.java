@@ -37,6 +37,11 @@ public final class KliteLog implements AutoCloseable {
     private final Catalog catalog;
     private final ConsumerOffsets offsets;
     private final AppendSignals appends;
+    private final DeliveryAttemptsTable attempts;
+    private final DeadLetters deadLetters;
+
+    /** The consumer group whose committed offset on a dead-letter partition marks how far it was redriven. */
+    public static final String REDRIVE_GROUP = "klite.redrive";
 
     private KliteLog(Path path, LogOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -44,9 +49,12 @@ public final class KliteLog implements AutoCloseable {
         this.appends = AppendSignals.of(db.path());
         this.catalog = new Catalog(db, new GroupCommit(db));
         this.offsets = new ConsumerOffsets(db, catalog);
+        this.attempts = new DeliveryAttemptsTable(db, catalog);
+        this.deadLetters = new DeadLetters(db, catalog, offsets, appends, options.defaultPartitionCount());
         try {
             db.write(conn -> {
                 conn.exec(Catalog.CONSUMER_OFFSETS_DDL);
+                conn.exec(DeliveryAttemptsTable.DDL);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -246,9 +254,19 @@ public final class KliteLog implements AutoCloseable {
      * @throws InvalidPartitionException where the topic exists and the partition is beyond its count
      */
     public List<Message> fetch(String group, String topic, int partition, int maxMessages) {
+        return fetch(group, topic, partition, maxMessages, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #fetch(String, String, int, int)} with a cap on memory: the fetch ends before the message that would take
+     * its payloads past {@code maxBytes}, but always takes one message, however large.
+     *
+     * @param maxBytes at least 1
+     */
+    public List<Message> fetch(String group, String topic, int partition, int maxMessages, long maxBytes) {
         ConsumerOffsets.validateGroup(group);
-        PartitionTable table = forRead(topic, partition, maxMessages);
-        return table == null ? List.of() : table.fetch(group, maxMessages);
+        PartitionTable table = forRead(topic, partition, maxMessages, maxBytes);
+        return table == null ? List.of() : table.fetch(group, maxMessages, maxBytes);
     }
 
     /**
@@ -256,8 +274,18 @@ public final class KliteLog implements AutoCloseable {
      * replay, and for consumers that track their position themselves.
      */
     public List<Message> read(String topic, int partition, long afterOffset, int maxMessages) {
-        PartitionTable table = forRead(topic, partition, maxMessages);
-        return table == null ? List.of() : table.read(afterOffset, maxMessages);
+        return read(topic, partition, afterOffset, maxMessages, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #read(String, int, long, int)} with a cap on memory: the read ends before the message that would take
+     * its payloads past {@code maxBytes}, but always takes one message, however large.
+     *
+     * @param maxBytes at least 1
+     */
+    public List<Message> read(String topic, int partition, long afterOffset, int maxMessages, long maxBytes) {
+        PartitionTable table = forRead(topic, partition, maxMessages, maxBytes);
+        return table == null ? List.of() : table.read(afterOffset, maxMessages, maxBytes);
     }
 
     /**
@@ -291,6 +319,65 @@ public final class KliteLog implements AutoCloseable {
         return offsets.groups();
     }
 
+    // ---------------------------------------------------------------- failures
+
+    /**
+     * Counts a failed delivery of a message (or of the batch {@code firstOffset..lastOffset}) to a group, in the
+     * file's {@code klite_delivery_attempts} table, so that a restart or another process continues the count. The
+     * count goes when the group commits past {@code firstOffset}.
+     *
+     * @param error why it failed, on one line
+     * @return the failed attempts so far, this one included
+     */
+    public int deliveryFailed(String group, String topic, int partition, long firstOffset, long lastOffset,
+            String error) {
+        return attempts.failed(group, new TopicPartition(topic, partition), firstOffset, lastOffset, error);
+    }
+
+    /** The group's failed deliveries on the topic that it has not committed past, by partition and offset. */
+    public List<DeliveryAttempts> deliveryAttempts(String group, String topic) {
+        return attempts.ofTopic(group, TopicPartition.validateTopic(topic));
+    }
+
+    /** Every group's failed deliveries that it has not committed past: what is stuck, and why. */
+    public List<DeliveryAttempts> deliveryAttempts() {
+        return attempts.all();
+    }
+
+    /**
+     * Writes a message (or a batch) that cannot be delivered to its dead-letter topic, and commits the group past it,
+     * in one transaction: after a crash it is either still pending or dead-lettered, never both, never neither. Each
+     * message keeps its payload and key and gets the {@link DeadLetter} headers; it goes to the same partition number
+     * of the dead-letter topic where that exists, else to its key's partition, else to partition 0, and the topic is
+     * created with 1 partition where missing. Messages the group has committed past already are left out.
+     *
+     * @return how many messages were written to the dead-letter topic
+     * @throws IllegalArgumentException where the dead-letter topic is the topic itself or invalid, or the messages
+     *                                  are not in offset order; nothing is written then
+     */
+    public int deadLetter(DeadLetter deadLetter) {
+        return deadLetters.deadLetter(deadLetter);
+    }
+
+    /**
+     * Copies the dead letters of a dead-letter partition from {@code fromOffset} to {@code toOffset} back to the
+     * topic and partition each came from, key, payload and headers kept (the dead-letter headers taken off), and
+     * commits group {@value #REDRIVE_GROUP} on the dead-letter partition past them in the same transactions (chunks
+     * of up to 500), so that no dead letter is redriven twice. Those redriven before are left out.
+     *
+     * @throws IllegalArgumentException where a dead letter before {@code fromOffset} has not been redriven (a redrive
+     *                                  never skips one), or one lacks the headers saying where it came from
+     * @throws UnknownTopicException    where the topic does not exist
+     */
+    public RedriveResult redrive(String deadLetterTopic, int partition, long fromOffset, long toOffset) {
+        return deadLetters.redrive(deadLetterTopic, partition, fromOffset, toOffset);
+    }
+
+    /** Redrives every dead letter not redriven yet, of every partition of the dead-letter topic. */
+    public List<RedriveResult> redriveAll(String deadLetterTopic) {
+        return deadLetters.redriveAll(deadLetterTopic);
+    }
+
     /** Closes the file's connections. Committed data is safe whether or not this runs. */
     @Override
     public void close() {
@@ -310,11 +397,12 @@ public final class KliteLog implements AutoCloseable {
     }
 
     /** The partition's table for a fetch or read of {@code maxMessages}, or null where it has no messages. */
-    private PartitionTable forRead(String topic, int partition, int maxMessages) {
+    private PartitionTable forRead(String topic, int partition, int maxMessages, long maxBytes) {
         TopicPartition tp = new TopicPartition(topic, partition);
         if (maxMessages < 1) {
             throw new IllegalArgumentException("Invalid maxMessages " + maxMessages + ": must be at least 1");
         }
+        Limits.maxBatchBytes("Invalid maxBytes for " + tp + ": ", maxBytes);
         return catalog.forRead(tp);
     }
 

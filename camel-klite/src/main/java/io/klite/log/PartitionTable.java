@@ -33,7 +33,7 @@ final class PartitionTable {
      */
     private static final String SELECT = "SELECT id, data, key, created, headers,"
             + " (key IS NULL) + 2 * coalesce(typeof(created) = 'text' AND created = ? COLLATE BINARY, 0)"
-            + " + 4 * (headers IS NULL) FROM %s";
+            + " + 4 * (headers IS NULL), octet_length(data) FROM %s";
     private static final int KEY_IS_NULL = 1;
     private static final int CREATED_AS_HINT = 2;
     private static final int HEADERS_ARE_NULL = 4;
@@ -105,34 +105,43 @@ final class PartitionTable {
      * @param headers the {@code headers} column of every row, or null
      */
     BatchResult append(String key, String headers, List<byte[]> data, long deadline) {
-        return write(deadline, conn -> {
-            int written = 0;
-            for (int i = 0; i < ROWS_PER_INSERT.length; i++) {
-                int rows = ROWS_PER_INSERT[i];
-                for (; data.size() - written >= rows; written += rows) {
-                    PreparedStatement statement = conn.prepare(insertRows[i]);
-                    statement.setString(1, key);
-                    statement.setString(2, headers);
-                    int parameter = FIRST_DATA_PARAMETER;
-                    for (byte[] bytes : data.subList(written, written + rows)) {
-                        statement.setBytes(parameter++, bytes);
-                    }
-                    int rowsWritten = statement.executeUpdate();
-                    // the cached statement would otherwise hold on to the payloads until its next use
-                    statement.clearParameters();
-                    checkWritten(rowsWritten, rows);
-                }
-            }
-            try (ResultSet rs = conn.prepare(LAST_ROWID).executeQuery()) {
-                rs.next();
-                return new BatchResult(rs.getLong(1) - data.size() + 1, data.size());
-            }
-        });
+        return write(deadline, conn -> appendIn(conn, key, headers, data));
     }
 
-    /** The messages after the group's committed offset (after 0 where it has none), in offset order. */
-    List<Message> fetch(String group, int maxMessages) {
-        return select(fetch, maxMessages, statement -> {
+    /**
+     * Appends the rows inside a transaction the caller runs (on the writer), as {@link #append} does: for work that
+     * writes to several tables at once. The table must be ready for writing.
+     */
+    BatchResult appendIn(Conn conn, String key, String headers, List<byte[]> data) throws SQLException {
+        int written = 0;
+        for (int i = 0; i < ROWS_PER_INSERT.length; i++) {
+            int rows = ROWS_PER_INSERT[i];
+            for (; data.size() - written >= rows; written += rows) {
+                PreparedStatement statement = conn.prepare(insertRows[i]);
+                statement.setString(1, key);
+                statement.setString(2, headers);
+                int parameter = FIRST_DATA_PARAMETER;
+                for (byte[] bytes : data.subList(written, written + rows)) {
+                    statement.setBytes(parameter++, bytes);
+                }
+                int rowsWritten = statement.executeUpdate();
+                // the cached statement would otherwise hold on to the payloads until its next use
+                statement.clearParameters();
+                checkWritten(rowsWritten, rows);
+            }
+        }
+        try (ResultSet rs = conn.prepare(LAST_ROWID).executeQuery()) {
+            rs.next();
+            return new BatchResult(rs.getLong(1) - data.size() + 1, data.size());
+        }
+    }
+
+    /**
+     * The messages after the group's committed offset (after 0 where it has none), in offset order: at most
+     * {@code maxMessages}, and no more than {@code maxBytes} of payload, but at least one.
+     */
+    List<Message> fetch(String group, int maxMessages, long maxBytes) {
+        return select(fetch, maxMessages, maxBytes, statement -> {
             statement.setString(2, group);
             statement.setString(3, tp.topic());
             statement.setInt(4, tp.partition());
@@ -140,9 +149,9 @@ final class PartitionTable {
         });
     }
 
-    /** The messages after {@code afterOffset}, in offset order. */
-    List<Message> read(long afterOffset, int maxMessages) {
-        return select(read, maxMessages, statement -> {
+    /** The messages after {@code afterOffset}, in offset order, as many as {@link #fetch} would take. */
+    List<Message> read(long afterOffset, int maxMessages, long maxBytes) {
+        return select(read, maxMessages, maxBytes, statement -> {
             statement.setLong(2, afterOffset);
             statement.setInt(3, maxMessages);
         });
@@ -186,8 +195,12 @@ final class PartitionTable {
         }
     }
 
-    /** The rows of a fetch or read; the flag column spares reading a null key, a repeated created text, no headers. */
-    private List<Message> select(String sql, int maxMessages, Parameters parameters) {
+    /**
+     * The rows of a fetch or read; the flag column spares reading a null key, a repeated created text, no headers.
+     * The payload's size is read before the payload, so a row that would take the batch past {@code maxBytes} ends
+     * it without its payload being copied into the heap.
+     */
+    private List<Message> select(String sql, int maxMessages, long maxBytes, Parameters parameters) {
         return forgetOnFailure(() -> db.read(conn -> {
             PreparedStatement statement = conn.prepare(sql);
             String hint = createdHint;
@@ -195,8 +208,13 @@ final class PartitionTable {
             parameters.set(statement);
             List<Message> messages = new ArrayList<>(Math.min(maxMessages, 1024));
             String created = hint;
+            long bytes = 0;
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
+                    bytes += rs.getLong(7);
+                    if (bytes > maxBytes && !messages.isEmpty()) {
+                        break;
+                    }
                     int flags = rs.getInt(6);
                     long offset = rs.getLong(1);
                     byte[] data = rs.getBytes(2);

@@ -45,6 +45,22 @@ class KliteEndpointRejectsBadOptionsTest {
                 Arguments.of("klite:orders?group=billing&autoOffsetReset=oldest",
                         List.of("Invalid autoOffsetReset 'oldest'", "earliest and latest")),
                 Arguments.of("klite:orders?groupp=billing", List.of("Unknown parameters", "groupp")),
+                Arguments.of("klite:orders?group=billing&maxAttempts=-1", List.of("Invalid maxAttempts for consumer"
+                        + " of topic 'orders': '-1' is not a number of attempts; allowed: 0 (no limit")),
+                Arguments.of("klite:orders?group=billing&maxAttempts=3&deadLetterTopic=orders",
+                        List.of("Invalid deadLetterTopic 'orders' for consumer of topic 'orders'", "default orders.dlq")),
+                Arguments.of("klite:orders?group=billing&maxAttempts=3&deadLetterTopic=Orders",
+                        List.of("Invalid deadLetterTopic 'Orders'")),
+                Arguments.of("klite:orders?group=billing&deadLetterTopic=dead%20letters",
+                        List.of("Invalid deadLetterTopic for consumer of topic 'orders'", "'dead letters'")),
+                Arguments.of("klite:orders?group=billing&maxAttempts=3&nonRetryableExceptions=com.example.Missing",
+                        List.of("Invalid nonRetryableExceptions 'com.example.Missing'", "not a class on the classpath")),
+                Arguments.of("klite:orders?group=billing&nonRetryableExceptions=java.lang.String",
+                        List.of("'java.lang.String' is not an exception class")),
+                Arguments.of("klite:orders?group=billing&maxBatchBytes=0",
+                        List.of("Invalid maxBatchBytes for consumer of topic 'orders': '0' is not a byte count")),
+                Arguments.of("klite:orders?group=billing&retryDelay=2000&retryMaxDelay=1000",
+                        List.of("Invalid retryMaxDelay 1000 ms", "below the first wait of 2000 ms")),
                 Arguments.of("klite:orders?group=billing&batchSize=many", List.of("batchSize", "many")));
     }
 

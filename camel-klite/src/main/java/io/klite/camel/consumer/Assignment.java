@@ -1,12 +1,15 @@
 package io.klite.camel.consumer;
 
 import io.klite.camel.KliteConfiguration;
+import io.klite.log.DeliveryAttempts;
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.KliteLog;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -67,6 +70,15 @@ public final class Assignment {
         boolean newToTopic = latest && committed.stream().noneMatch(OptionalLong::isPresent);
         for (int partition : listed.isEmpty() ? range(count) : listed) {
             cursors.put(partition, place(partition, committed.get(partition), newToTopic));
+        }
+        // failures the file holds for the group: their count of attempts goes on (the first row per partition
+        // that the group has not committed past is the one being retried)
+        Set<Integer> resumed = new HashSet<>();
+        for (DeliveryAttempts failing : log.deliveryAttempts(group, topic)) {
+            PartitionCursor cursor = cursors.get(failing.partition());
+            if (cursor != null && failing.firstOffset() > cursor.position() && resumed.add(failing.partition())) {
+                cursor.resume(failing.firstOffset(), failing.lastOffset(), failing.attempts());
+            }
         }
         refreshedAt = nowNanos;
     }

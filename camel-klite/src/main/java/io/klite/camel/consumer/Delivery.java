@@ -3,6 +3,7 @@ package io.klite.camel.consumer;
 import io.klite.camel.KliteConfiguration;
 import io.klite.camel.KliteConstants;
 import io.klite.camel.MessageHeaders;
+import io.klite.log.DeadLetter;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
 import java.time.Duration;
@@ -21,11 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands one partition's fetched messages to the route and commits what succeeded. Invariants: exchanges of a
  * partition run one at a time in offset order; the cursor and the committed offset only move past messages whose
- * exchange succeeded (an exception the route handled counts as success); a failure stops the partition until the
- * consumer's {@code delay} has passed, and is reported once: to the consumer's own {@code exceptionHandler}, or, with
- * Camel's default one (which would log it again with its stack trace) or {@code bridgeErrorHandler}, as one
- * {@link DeliveryFailure#logLine()} at WARN with the stack trace at DEBUG. Works through a {@link DeliveryContext},
- * not the consumer itself.
+ * exchange succeeded (an exception the route handled counts as success) or that were dead-lettered, in the same
+ * transaction as their dead-letter copy; a failure is counted in the file and stops the partition alone for its
+ * backoff wait, doubling per attempt (see {@link FailurePolicy}); each failed attempt is reported once: to the
+ * consumer's own {@code exceptionHandler}, or, with Camel's default one (which would log it again with its stack trace)
+ * or {@code bridgeErrorHandler}, as one {@link DeliveryFailure#logLine()} at WARN with the stack trace at DEBUG. Works
+ * through a {@link DeliveryContext}, not the consumer itself.
  */
 public abstract class Delivery {
 
@@ -57,31 +59,99 @@ public abstract class Delivery {
     /**
      * Delivers messages fetched after the cursor's position, in offset order.
      *
-     * @return how many messages were processed successfully
+     * @return how many messages the partition moved past: delivered, or dead-lettered
      */
     public abstract int deliver(PartitionCursor cursor, List<Message> messages);
 
+    /** What came of one delivery of a message (batch). */
+    protected enum Outcome {
+        /** The route succeeded (or handled the exception): the messages may be committed. */
+        DELIVERED,
+        /** It failed and will be tried again: the partition waits. */
+        FAILED,
+        /** It failed for the last time and went to the dead-letter topic, committed past: the partition moves on. */
+        DEAD_LETTERED;
+
+        /** Whether the partition may move past the messages. */
+        boolean movesOn() {
+            return this != FAILED;
+        }
+    }
+
     /**
-     * Runs the route on an exchange that holds the messages from {@code firstOffset} to {@code lastOffset}, as
-     * delivery {@code attempt} of them; whether it succeeded. A failure pauses the partition and is reported.
+     * Runs the route on an exchange that holds {@code messages} (one, or a batch), as delivery {@code attempt} of
+     * them. A failure is counted in the file and pauses the partition for the backoff wait, or, at the last attempt
+     * allowed or for an exception no retry can cure, dead-letters the messages; either way it is reported once.
      */
-    protected boolean process(Exchange exchange, PartitionCursor cursor, long firstOffset, long lastOffset) {
-        exchange.getIn().setHeader(KliteConstants.ATTEMPT, cursor.attempt(firstOffset));
+    protected Outcome process(Exchange exchange, PartitionCursor cursor, List<Message> messages) {
+        long first = messages.get(0).offset();
+        long last = messages.get(messages.size() - 1).offset();
+        int attempt = cursor.attempt(first);
+        exchange.getIn().setHeader(KliteConstants.ATTEMPT, attempt);
         try {
             context.process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
         }
         if (!exchange.isFailed() && !exchange.isRollbackOnly()) {
-            return true;
+            return Outcome.DELIVERED;
         }
-        int attempt = cursor.failed(firstOffset);
-        Duration wait = backoff(context.retryDelay(), context.retryMaxDelay(), attempt);
-        cursor.pauseUntil(System.nanoTime() + wait.toNanos());
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
-        DeliveryFailure failure = DeliveryFailure.retried(topic, cursor.partition(), firstOffset, lastOffset, group,
-                attempt, 0, wait, Instant.now(), DeliveryFailure.reason(cause));
+        FailurePolicy policy = context.failurePolicy();
+        String reason = DeliveryFailure.reason(cause);
+        boolean permanent = policy.deadLetters() && policy.isPermanent(cause);
+        if (permanent || policy.exhausted(attempt)) {
+            try {
+                log.deadLetter(new DeadLetter(group, topic, cursor.partition(), messages, policy.deadLetterTopic(),
+                        attempt, cause.getClass().getName(), cause.getMessage(), Instant.now()));
+            } catch (RuntimeException e) {
+                // the messages stay pending: tried again after the wait, and dead-lettered then
+                cursor.failed(first, attempt);
+                Duration wait = policy.backoff(attempt);
+                cursor.pauseUntil(System.nanoTime() + wait.toNanos());
+                context.exceptionHandler().handleException("Failed to dead-letter " + offsets(first, last) + " of topic '"
+                        + topic + "' partition " + cursor.partition() + " for group '" + group + "' to topic '"
+                        + policy.deadLetterTopic() + "'; trying again in " + wait.toMillis() + " ms; reason: "
+                        + DeliveryFailure.reason(e), e);
+                return Outcome.FAILED;
+            }
+            cursor.deadLettered(last);
+            report(exchange, cause, DeliveryFailure.deadLettered(topic, cursor.partition(), first, last, group,
+                    attempt, policy.maxAttempts(), policy.deadLetterTopic(), permanent, reason));
+            return Outcome.DEAD_LETTERED;
+        }
+        int counted = countAttempt(cursor, first, last, reason, attempt);
+        cursor.failed(first, counted);
+        Duration wait = policy.backoff(counted);
+        cursor.pauseUntil(System.nanoTime() + wait.toNanos());
+        report(exchange, cause, DeliveryFailure.retried(topic, cursor.partition(), first, last, group, counted,
+                policy.maxAttempts(), wait, Instant.now(), reason));
+        return Outcome.FAILED;
+    }
+
+    /**
+     * Counts the failed attempt in the file, which a restart or another process goes on from; the count the file
+     * holds now, or {@code attempt} where it could not be written (the next attempt is counted again).
+     */
+    private int countAttempt(PartitionCursor cursor, long first, long last, String reason, int attempt) {
+        try {
+            return Math.max(attempt, log.deliveryFailed(group, topic, cursor.partition(), first, last, reason));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not count failed attempt {} of {} of topic '{}' partition {} for group '{}' in the file;"
+                    + " reason: {}", attempt, offsets(first, last), topic, cursor.partition(), group,
+                    DeliveryFailure.reason(e));
+            LOG.debug("Counting failure in detail", e);
+            return attempt;
+        }
+    }
+
+    /**
+     * Reports a failed attempt once: to the consumer's own {@code exceptionHandler}, which finds the
+     * {@link DeliveryFailure} in the exchange property {@link DeliveryFailure#PROPERTY}, or, with Camel's default
+     * handler (which would log it again with its stack trace) or {@code bridgeErrorHandler}, as one WARN line.
+     */
+    private void report(Exchange exchange, Exception cause, DeliveryFailure failure) {
         exchange.setProperty(DeliveryFailure.PROPERTY, failure);
         if (context.bridgesErrors() || context.exceptionHandler() instanceof LoggingExceptionHandler) {
             // bridged, the exchange has been through the route's error handler already; Camel's default handler
@@ -91,19 +161,31 @@ public abstract class Delivery {
         } else {
             context.exceptionHandler().handleException(failure.summary(), exchange, cause);
         }
-        return false;
     }
 
-    /** A partition that could not be read waits for the consumer's {@code delay}; the others go on. */
+    private static String offsets(long first, long last) {
+        return first == last ? "offset " + first : "offsets " + first + ".." + last;
+    }
+
+    /**
+     * A partition that could not be read waits for the first retry wait; the others go on. Reported as one WARN line
+     * with the root cause (the stack trace at DEBUG), or to the consumer's own {@code exceptionHandler}.
+     */
     public void readFailed(PartitionCursor cursor, RuntimeException cause) {
         pause(cursor);
-        context.exceptionHandler().handleException(readFailure(cursor), cause);
+        if (context.exceptionHandler() instanceof LoggingExceptionHandler) {
+            LOG.warn("{}; reason: {}", readFailure(cursor), DeliveryFailure.reason(cause));
+            LOG.debug("Read failure in detail", cause);
+        } else {
+            context.exceptionHandler().handleException(readFailure(cursor), cause);
+        }
     }
 
     /** What a read failure of the partition says, naming topic, partition, group and offset. */
     public String readFailure(PartitionCursor cursor) {
         return "Failed to read topic '" + topic + "' partition " + cursor.partition() + " for group '" + group
-                + "' after offset " + cursor.position() + "; trying again in " + context.retryDelay().toMillis() + " ms";
+                + "' after offset " + cursor.position() + "; trying again in "
+                + context.failurePolicy().firstDelay().toMillis() + " ms";
     }
 
     /**
@@ -120,7 +202,7 @@ public abstract class Delivery {
 
     /** Holds a partition back for the first retry wait ({@code retryDelay}, or the consumer's {@code delay}). */
     public void pause(PartitionCursor cursor) {
-        cursor.pauseUntil(System.nanoTime() + context.retryDelay().toNanos());
+        cursor.pauseUntil(System.nanoTime() + context.failurePolicy().firstDelay().toNanos());
     }
 
     /**

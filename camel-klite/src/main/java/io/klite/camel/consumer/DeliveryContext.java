@@ -1,6 +1,5 @@
 package io.klite.camel.consumer;
 
-import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.spi.HeadersMapFactory;
@@ -28,14 +27,8 @@ public interface DeliveryContext {
     /** Whether failures go to the route's error handler ({@code bridgeErrorHandler=true}). */
     boolean bridgesErrors();
 
-    /**
-     * How long a partition waits after a message's first failed attempt (and after a read failure) before it is
-     * fetched again: {@code retryDelay}, or the consumer's {@code delay}.
-     */
-    Duration retryDelay();
-
-    /** The longest wait between two attempts of a failing message: {@code retryMaxDelay}. */
-    Duration retryMaxDelay();
+    /** How failed messages are retried and when they are dead-lettered. */
+    FailurePolicy failurePolicy();
 
     /** Makes Camel's header maps, for headers copied from one map to every exchange of a partition. */
     HeadersMapFactory headersMaps();

@@ -10,7 +10,8 @@ import org.apache.camel.Exchange;
 
 /**
  * {@code batching=true}: one exchange per partition per poll, body a {@link KliteBatch}; committed as a whole when the
- * exchange succeeds, delivered again as a whole, with the same offsets, when it fails.
+ * exchange succeeds, delivered again as a whole, with the same offsets, when it fails, and dead-lettered as a whole
+ * after its last attempt.
  */
 public final class ExchangePerBatch extends Delivery {
 
@@ -31,9 +32,13 @@ public final class ExchangePerBatch extends Delivery {
             exchange.getIn().setHeader(KliteConstants.FIRST_OFFSET, batch.firstOffset());
             exchange.getIn().setHeader(KliteConstants.LAST_OFFSET, batch.lastOffset());
             setTimestamp(exchange, messages.get(messages.size() - 1));
-            if (!process(exchange, cursor, batch.firstOffset(), batch.lastOffset())) {
+            Outcome outcome = process(exchange, cursor, messages);
+            if (outcome == Outcome.FAILED) {
                 cursor.batchFailed(batch.lastOffset());
                 return 0;
+            }
+            if (outcome == Outcome.DEAD_LETTERED) {
+                return batch.size();
             }
         } finally {
             context.releaseExchange(exchange);

@@ -9,9 +9,8 @@ import org.apache.camel.Exchange;
 
 /**
  * {@code batching=false}: one exchange per message, body the payload as {@code byte[]}, with the headers stored with it;
- * after the partition's run
- * (also one cut short by a failure, a stop, or an error thrown from the route), one commit of the last message that
- * succeeded.
+ * after the partition's run (also one cut short by a failure, a stop, or an error thrown from the route), one commit
+ * of the last message that succeeded, unless a later one was dead-lettered, which committed past it already.
  */
 public final class ExchangePerMessage extends Delivery {
 
@@ -22,27 +21,33 @@ public final class ExchangePerMessage extends Delivery {
     @Override
     public int deliver(PartitionCursor cursor, List<Message> messages) {
         long lastSucceeded = -1;
-        int succeeded = 0;
+        long lastDeadLettered = -1;
+        int handled = 0;
         try {
             for (Message message : messages) {
                 if (!context.deliveryAllowed()) {
                     break; // stopping: the rest is delivered again after the restart
                 }
-                if (!deliver(cursor, message, succeeded, messages.size())) {
+                Outcome outcome = deliver(cursor, message, handled, messages.size());
+                if (!outcome.movesOn()) {
                     break;
                 }
-                lastSucceeded = message.offset();
-                succeeded++;
+                if (outcome == Outcome.DEAD_LETTERED) {
+                    lastDeadLettered = message.offset(); // committed with its dead-letter copy
+                } else {
+                    lastSucceeded = message.offset();
+                }
+                handled++;
             }
         } finally {
-            if (succeeded > 0) {
+            if (lastSucceeded > lastDeadLettered) {
                 processed(cursor, lastSucceeded);
             }
         }
-        return succeeded;
+        return handled;
     }
 
-    private boolean deliver(PartitionCursor cursor, Message message, int index, int size) {
+    private Outcome deliver(PartitionCursor cursor, Message message, int index, int size) {
         Exchange exchange = context.createExchange();
         try {
             exchange.getIn().setBody(message.payload());
@@ -55,7 +60,7 @@ public final class ExchangePerMessage extends Delivery {
             exchange.setProperty(Exchange.BATCH_INDEX, index);
             exchange.setProperty(Exchange.BATCH_SIZE, size);
             exchange.setProperty(Exchange.BATCH_COMPLETE, index == size - 1);
-            return process(exchange, cursor, message.offset(), message.offset());
+            return process(exchange, cursor, List.of(message));
         } finally {
             context.releaseExchange(exchange);
         }

@@ -7,8 +7,9 @@ import java.util.List;
  * Where a consumer stands on one partition. Invariants: {@link #position()} is the offset of the last message whose
  * exchange succeeded (or where the group started), so the next fetch starts right after it and a failed message is
  * fetched again before anything after it; a failed batch is fetched again with the same offsets, not more, until it
- * succeeds; {@link #attempt(long)} counts the deliveries of the message (batch) being retried, from 1, in memory (a
- * new cursor, after a restart, starts again at 1). Used by the consumer's poll thread only.
+ * succeeds; {@link #attempt(long)} counts the deliveries of the message (batch) being retried, from 1, going on from
+ * the count the file held when the cursor was placed ({@link #resume}), so a restart continues it. Used by the
+ * consumer's poll thread only.
  */
 public final class PartitionCursor {
 
@@ -79,15 +80,32 @@ public final class PartitionCursor {
         return offset == failingOffset ? failures + 1 : 1;
     }
 
-    /**
-     * Counts a failed delivery of the message (batch) starting at {@code offset}.
-     *
-     * @return which attempt failed
-     */
-    int failed(long offset) {
-        failures = offset == failingOffset ? failures + 1 : 1;
+    /** Notes that the message (batch) starting at {@code offset} has failed {@code attempts} times so far. */
+    void failed(long offset, int attempts) {
+        failures = attempts;
         failingOffset = offset;
-        return failures;
+    }
+
+    /**
+     * Goes on from a failure the file holds for the group: the message (batch) {@code first..last} that failed
+     * {@code attempts} times. A batch is offered again with the same offsets; the next attempt is number
+     * {@code attempts + 1}. Ignored where the cursor has moved past it.
+     */
+    void resume(long first, long last, int attempts) {
+        if (first > position) {
+            failed(first, attempts);
+            if (last > first) {
+                batchFailed(last);
+            }
+        }
+    }
+
+    /** Moves past a message (batch) that went to the dead-letter topic, committed past already. */
+    void deadLettered(long lastOffset) {
+        advanceTo(lastOffset);
+        failingOffset = -1;
+        failures = 0;
+        failedBatchEnd = 0;
     }
 
     /** Holds the partition back until {@code retryAtNanos} ({@link System#nanoTime()}), after a failure. */

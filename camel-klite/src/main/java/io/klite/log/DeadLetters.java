@@ -1,0 +1,240 @@
+package io.klite.log;
+
+import io.klite.log.Catalog.PartitionState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Moving messages that cannot be delivered to a dead-letter topic, and back again.
+ *
+ * <p>Invariants: a dead-letter write and the group's commit past the message are one transaction, so after a crash
+ * the message is either still pending or dead-lettered, never both and never neither; a message the group has
+ * committed past already (another process got there first) is not written again. A redrive copies dead letters back
+ * in chunks, each chunk in one transaction with the {@value KliteLog#REDRIVE_GROUP} group's commit past it on the
+ * dead-letter partition, so no dead letter is copied back twice, whatever fails or runs at the same time; it never
+ * skips a dead letter that was not redriven yet.
+ */
+final class DeadLetters {
+
+    /** Dead letters copied back per transaction. */
+    private static final int REDRIVE_CHUNK = 500;
+    /** Payload bytes read per chunk at most (at least one message is). */
+    private static final long REDRIVE_CHUNK_BYTES = 16L * 1024 * 1024;
+
+    private final Database db;
+    private final Catalog catalog;
+    private final ConsumerOffsets offsets;
+    private final AppendSignals appends;
+    private final int defaultPartitionCount;
+
+    DeadLetters(Database db, Catalog catalog, ConsumerOffsets offsets, AppendSignals appends,
+                int defaultPartitionCount) {
+        this.db = db;
+        this.catalog = catalog;
+        this.offsets = offsets;
+        this.appends = appends;
+        this.defaultPartitionCount = defaultPartitionCount;
+    }
+
+    /** See {@link KliteLog#deadLetter}. */
+    int deadLetter(DeadLetter letter) {
+        ConsumerOffsets.validateGroup(letter.group());
+        TopicPartition source = new TopicPartition(letter.topic(), letter.partition());
+        String target = TopicPartition.validateTopic(letter.deadLetterTopic());
+        if (target.equalsIgnoreCase(letter.topic())) {
+            throw new IllegalArgumentException("Invalid dead-letter topic '" + target + "' for topic '"
+                    + letter.topic() + "': dead letters go to another topic than the one they failed on");
+        }
+        long previous = 0;
+        for (Message message : letter.messages()) {
+            if (message.offset() <= previous) {
+                throw new IllegalArgumentException("Cannot dead-letter messages of " + source + " out of offset order: "
+                        + message.offset() + " comes after " + previous);
+            }
+            previous = message.offset();
+        }
+        long deadline = db.deadline();
+        if (catalog.prepareForRead(source, deadline) != PartitionState.READY) {
+            throw new UnknownTopicException("Cannot dead-letter offsets " + letter.firstOffset() + ".."
+                    + letter.lastOffset() + " of " + source + ": the partition holds no messages");
+        }
+        // the topic is created with 1 partition where missing; the same partition number where it has it, else by
+        // key, else partition 0
+        int count = catalog.createTopicIfAbsent(target, 1);
+        List<PartitionTable> tables = new ArrayList<>(letter.messages().size());
+        TreeSet<Integer> partitions = new TreeSet<>();
+        for (Message message : letter.messages()) {
+            int partition = letter.partition() < count ? letter.partition()
+                    : message.key() != null ? KafkaPartitioner.partitionFor(message.key(), count) : 0;
+            partitions.add(partition);
+            tables.add(catalog.forWrite(new TopicPartition(target, partition), 1, deadline));
+        }
+        int written = catalog.table(source).write(deadline, conn -> {
+            long committed = ConsumerOffsets.committedIn(conn, letter.group(), source);
+            int rows = 0;
+            for (int i = 0; i < letter.messages().size(); i++) {
+                Message message = letter.messages().get(i);
+                if (message.offset() > committed) {
+                    tables.get(i).appendIn(conn, message.key(), Headers.toColumn(headers(letter, message)),
+                            List.of(message.payload()));
+                    rows++;
+                }
+            }
+            if (letter.lastOffset() > committed) {
+                offsets.storeIn(conn, letter.group(), source, true, letter.lastOffset(), false);
+            }
+            return rows;
+        });
+        if (written > 0) {
+            partitions.forEach(partition -> appends.appended(target, partition));
+        }
+        return written;
+    }
+
+    /** See {@link KliteLog#redrive}. */
+    RedriveResult redrive(String deadLetterTopic, int partition, long fromOffset, long toOffset) {
+        TopicPartition dlq = new TopicPartition(deadLetterTopic, partition);
+        if (fromOffset < 0 || toOffset < fromOffset) {
+            throw new IllegalArgumentException("Invalid offset range " + fromOffset + ".." + toOffset + " of " + dlq
+                    + ": give 0 <= from <= to");
+        }
+        PartitionState state = catalog.prepareForRead(dlq, db.deadline());
+        if (state == PartitionState.UNKNOWN_TOPIC) {
+            throw new UnknownTopicException("Cannot redrive " + dlq + ": topic '" + deadLetterTopic
+                    + "' does not exist");
+        }
+        if (state == PartitionState.EMPTY) {
+            return new RedriveResult(deadLetterTopic, partition, 0, 0, 0);
+        }
+        PartitionTable table = catalog.table(dlq);
+        long committed = offsets.committed(KliteLog.REDRIVE_GROUP, dlq).orElse(0);
+        List<Message> pending = table.read(committed, 1, Long.MAX_VALUE);
+        if (!pending.isEmpty() && pending.get(0).offset() < fromOffset) {
+            throw new IllegalArgumentException("Cannot redrive offsets " + fromOffset + ".." + toOffset + " of " + dlq
+                    + ": the dead letters from offset " + pending.get(0).offset() + " on have not been redriven, and"
+                    + " a redrive never skips one; start at " + pending.get(0).offset() + " or before (to skip them"
+                    + " for good, reset group '" + KliteLog.REDRIVE_GROUP + "' on " + dlq + ")");
+        }
+        int total = 0;
+        long first = 0;
+        long last = 0;
+        while (true) {
+            List<Message> chunk = new ArrayList<>();
+            for (Message message : table.read(Math.max(committed, fromOffset - 1), REDRIVE_CHUNK,
+                    REDRIVE_CHUNK_BYTES)) {
+                if (message.offset() <= toOffset) {
+                    chunk.add(message);
+                }
+            }
+            if (chunk.isEmpty()) {
+                return new RedriveResult(deadLetterTopic, partition, total, first, last);
+            }
+            int copied = redriveChunk(dlq, chunk, total, last);
+            if (copied > 0) {
+                first = first == 0 ? chunk.get(chunk.size() - copied).offset() : first;
+                last = chunk.get(chunk.size() - 1).offset();
+                total += copied;
+            }
+            committed = Math.max(committed, chunk.get(chunk.size() - 1).offset());
+        }
+    }
+
+    /** See {@link KliteLog#redriveAll}. */
+    List<RedriveResult> redriveAll(String deadLetterTopic) {
+        int count = catalog.partitionCount(TopicPartition.validateTopic(deadLetterTopic));
+        if (count == 0) {
+            throw new UnknownTopicException("Cannot redrive topic '" + deadLetterTopic + "': it does not exist");
+        }
+        List<RedriveResult> results = new ArrayList<>(count);
+        for (int partition = 0; partition < count; partition++) {
+            PartitionTable table = catalog.forRead(new TopicPartition(deadLetterTopic, partition));
+            long end = table == null ? 0 : table.endOffset();
+            results.add(end == 0 ? new RedriveResult(deadLetterTopic, partition, 0, 0, 0)
+                    : redrive(deadLetterTopic, partition, 0, end));
+        }
+        return results;
+    }
+
+    /**
+     * Copies a chunk of dead letters back, with the {@code klite.redrive} group's commit past it, in one
+     * transaction; those the group passed meanwhile (a redrive running at the same time) are left out.
+     *
+     * @return how many were copied: the last ones of the chunk
+     */
+    private int redriveChunk(TopicPartition dlq, List<Message> chunk, int before, long lastBefore) {
+        long deadline = db.deadline();
+        List<PartitionTable> tables = new ArrayList<>(chunk.size());
+        List<TopicPartition> targets = new ArrayList<>(chunk.size());
+        for (Message message : chunk) {
+            TopicPartition original = original(dlq, message, before, lastBefore);
+            targets.add(original);
+            tables.add(catalog.forWrite(original, Math.max(defaultPartitionCount, original.partition() + 1),
+                    deadline));
+        }
+        int copied = catalog.table(dlq).write(deadline, conn -> {
+            long committed = ConsumerOffsets.committedIn(conn, KliteLog.REDRIVE_GROUP, dlq);
+            int rows = 0;
+            for (int i = 0; i < chunk.size(); i++) {
+                Message message = chunk.get(i);
+                if (message.offset() > committed) {
+                    Map<String, String> headers = new LinkedHashMap<>(message.headers());
+                    DeadLetter.HEADERS.forEach(headers::remove);
+                    tables.get(i).appendIn(conn, message.key(), Headers.toColumn(headers),
+                            List.of(message.payload()));
+                    rows++;
+                }
+            }
+            long last = chunk.get(chunk.size() - 1).offset();
+            if (last > committed) {
+                offsets.storeIn(conn, KliteLog.REDRIVE_GROUP, dlq, true, last, false);
+            }
+            return rows;
+        });
+        if (copied > 0) {
+            targets.subList(chunk.size() - copied, chunk.size()).stream().distinct()
+                    .forEach(tp -> appends.appended(tp.topic(), tp.partition()));
+        }
+        return copied;
+    }
+
+    /** Where a dead letter came from, read from its headers. */
+    private static TopicPartition original(TopicPartition dlq, Message message, int before, long lastBefore) {
+        String topic = message.headers().get(DeadLetter.ORIGINAL_TOPIC);
+        String partition = message.headers().get(DeadLetter.ORIGINAL_PARTITION);
+        String done = before == 0 ? "nothing was redriven" : before + " dead letters were redriven, up to offset "
+                + lastBefore;
+        if (topic == null || partition == null) {
+            throw new IllegalArgumentException("Cannot redrive offset " + message.offset() + " of " + dlq + ": it has no "
+                    + (topic == null ? DeadLetter.ORIGINAL_TOPIC : DeadLetter.ORIGINAL_PARTITION) + " header, so it"
+                    + " was not written by dead-lettering; " + done);
+        }
+        try {
+            return new TopicPartition(topic, Integer.parseInt(partition));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Cannot redrive offset " + message.offset() + " of " + dlq
+                    + ": its headers name no valid topic and partition (" + topic + ", " + partition + "): "
+                    + e.getMessage() + "; " + done, e);
+        }
+    }
+
+    /** A dead letter's headers: the message's own, then where it came from and why it failed. */
+    private static Map<String, String> headers(DeadLetter letter, Message message) {
+        Map<String, String> headers = new LinkedHashMap<>(message.headers());
+        String exceptionMessage = letter.exceptionMessage() == null ? "" : letter.exceptionMessage();
+        if (exceptionMessage.length() > DeadLetter.MAX_EXCEPTION_MESSAGE) {
+            exceptionMessage = exceptionMessage.substring(0, DeadLetter.MAX_EXCEPTION_MESSAGE);
+        }
+        headers.put(DeadLetter.ORIGINAL_TOPIC, letter.topic());
+        headers.put(DeadLetter.ORIGINAL_PARTITION, String.valueOf(letter.partition()));
+        headers.put(DeadLetter.ORIGINAL_OFFSET, String.valueOf(message.offset()));
+        headers.put(DeadLetter.GROUP, letter.group());
+        headers.put(DeadLetter.ATTEMPTS, String.valueOf(letter.attempts()));
+        headers.put(DeadLetter.EXCEPTION_CLASS, letter.exceptionClass());
+        headers.put(DeadLetter.EXCEPTION_MESSAGE, exceptionMessage);
+        headers.put(DeadLetter.FAILED_AT, DeliveryAttemptsTable.text(letter.failedAt()));
+        return headers;
+    }
+}

@@ -1,0 +1,128 @@
+package io.klite.log;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code klite_delivery_attempts} table: failed deliveries each group has not committed past yet, so that a
+ * restart, or another process, continues a message's count of attempts rather than starting it again.
+ *
+ * <p>Invariants: one row per group, partition and first offset of the failing message (batch); a failure adds 1 to
+ * its row in the same statement that reads the count back, so two processes never count the same attempt as
+ * theirs; a commit deletes the rows it passes, and a reset every row of the group's partition, in the commit's own
+ * transaction ({@link #DELETE_UP_TO}, {@link #DELETE_ALL}).
+ */
+final class DeliveryAttemptsTable {
+
+    static final String DDL = Catalog.resource("delivery_attempts.sql");
+    private static final String COLUMNS = "SELECT consumer_group, topic, partition, first_offset, last_offset,"
+            + " attempts, last_error, first_failed_at, last_failed_at FROM klite_delivery_attempts";
+    private static final String FAILED = "INSERT INTO klite_delivery_attempts (consumer_group, topic, partition,"
+            + " first_offset, last_offset, attempts, last_error, first_failed_at, last_failed_at)"
+            + " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?7)"
+            + " ON CONFLICT (consumer_group, topic, partition, first_offset) DO UPDATE SET attempts = attempts + 1,"
+            + " last_offset = excluded.last_offset, last_error = excluded.last_error,"
+            + " last_failed_at = excluded.last_failed_at"
+            + " RETURNING attempts";
+    private static final String OF_TOPIC = COLUMNS + " WHERE consumer_group = ? AND topic = ?"
+            + " ORDER BY partition, first_offset";
+    private static final String ALL = COLUMNS + " ORDER BY consumer_group, topic, partition, first_offset";
+    /** Parameters: group, topic, partition, committed offset. */
+    static final String DELETE_UP_TO = "DELETE FROM klite_delivery_attempts"
+            + " WHERE consumer_group = ? AND topic = ? AND partition = ? AND first_offset <= ?";
+    /** Parameters: group, topic, partition. */
+    static final String DELETE_ALL = "DELETE FROM klite_delivery_attempts"
+            + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
+
+    private final Database db;
+    private final Catalog catalog;
+
+    DeliveryAttemptsTable(Database db, Catalog catalog) {
+        this.db = db;
+        this.catalog = catalog;
+    }
+
+    /**
+     * Counts a failed delivery of the message (batch) {@code first..last} of the partition to the group.
+     *
+     * @return the attempts that failed so far, this one included
+     */
+    int failed(String group, TopicPartition tp, long first, long last, String error) {
+        ConsumerOffsets.validateGroup(group);
+        String now = text(Instant.now());
+        return catalog.table(tp).write(db.deadline(), conn -> {
+            PreparedStatement statement = conn.prepare(FAILED);
+            statement.setString(1, group);
+            statement.setString(2, tp.topic());
+            statement.setInt(3, tp.partition());
+            statement.setLong(4, first);
+            statement.setLong(5, last);
+            statement.setString(6, error);
+            statement.setString(7, now);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /** The group's pending failures on the topic, by partition and offset. */
+    List<DeliveryAttempts> ofTopic(String group, String topic) {
+        ConsumerOffsets.validateGroup(group);
+        return db.read(conn -> {
+            PreparedStatement statement = conn.prepare(OF_TOPIC);
+            statement.setString(1, group);
+            statement.setString(2, topic);
+            return rows(statement);
+        });
+    }
+
+    /** Every group's pending failures. */
+    List<DeliveryAttempts> all() {
+        return db.read(conn -> rows(conn.prepare(ALL)));
+    }
+
+    /** Deletes the rows a commit (or, with {@code reset}, a reset) of the group's partition passes. */
+    static void deleteCommitted(Conn conn, String group, TopicPartition tp, long offset, boolean reset)
+            throws SQLException {
+        PreparedStatement statement = conn.prepare(reset ? DELETE_ALL : DELETE_UP_TO);
+        statement.setString(1, group);
+        statement.setString(2, tp.topic());
+        statement.setInt(3, tp.partition());
+        if (!reset) {
+            statement.setLong(4, offset);
+        }
+        statement.executeUpdate();
+    }
+
+    /** A time as the table stores it: ISO-8601 UTC with milliseconds. */
+    static String text(Instant time) {
+        return time.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    private static List<DeliveryAttempts> rows(PreparedStatement statement) throws SQLException {
+        List<DeliveryAttempts> rows = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new DeliveryAttempts(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4),
+                        rs.getLong(5), rs.getInt(6), rs.getString(7), instant(rs.getString(8)),
+                        instant(rs.getString(9))));
+            }
+        }
+        return rows;
+    }
+
+    /** A stored time, or null where another program wrote something else. */
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
