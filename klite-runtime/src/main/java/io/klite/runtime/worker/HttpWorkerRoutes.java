@@ -35,13 +35,20 @@ import org.slf4j.LoggerFactory;
  * has the batch committed only when the answer is 2xx. Any other answer, no answer within the timeout, or no
  * connection fails the exchange: the consumer holds that partition back for {@code interval} and posts the same
  * batch again, while every other partition, each its own route, goes on; after {@code maxAttempts} failed posts (at
- * once for a {@link PermanentHttpFailure}) the consumer writes the batch to the dead-letter topic and moves on.
+ * once for a {@link PermanentHttpFailure}) the consumer writes the batch to the dead-letter topic and moves on. An
+ * answer other than 2xx fails the exchange with an {@link HttpAnswerFailure}, which names the answer, not the URL.
  * Invariant: a route is created only from an {@link HttpWorker}, whose settings were checked once, where they came in
  * (the worker file, or the template's parameters), and its {@code klite:} URI gets the checked values.
  */
 public final class HttpWorkerRoutes extends RouteBuilder {
 
     public static final String TEMPLATE = "klite-http-worker";
+
+    /**
+     * The route's {@code nonRetryableExceptions}, not a parameter a user gives: {@link PermanentHttpFailure} where the
+     * worker dead-letters, else none (the consumer would warn that it takes no effect).
+     */
+    private static final String NON_RETRYABLE = "nonRetryableExceptions";
 
     /** The exchange property that holds the endpoint's {@code scheme://host[:port]}, where the route sends to. */
     private static final String ORIGIN = "CamelKliteWorkerOrigin";
@@ -99,7 +106,7 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                       + "&batching=true&batchSize={{batchSize}}&initialDelay=0&delay={{interval}}"
                       + "&retryMaxDelay={{maxInterval}}&maxAttempts={{maxAttempts}}"
                       + "&deadLetterTopic={{deadLetterTopic}}&maxBatchBytes={{maxBatchBytes}}"
-                      + "&nonRetryableExceptions=" + PermanentHttpFailure.class.getName()
+                      + "&nonRetryableExceptions={{" + NON_RETRYABLE + "}}"
                       + "&autoOffsetReset=earliest&allowManualCommit=false&bridgeErrorHandler=false"
                       + "&exceptionHandler=#" + WorkerFailureHandler.BEAN)
                 .errorHandler(noErrorHandler())
@@ -107,8 +114,7 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                 .doTry()
                     .toD("${exchangeProperty." + ORIGIN + "}")
                 .doCatch(HttpOperationFailedException.class)
-                    .onWhen(HttpWorkerRoutes::isPermanent)
-                    .process(HttpWorkerRoutes::permanentFailure)
+                    .process(HttpWorkerRoutes::answerFailure)
                 .end()
                 .process(failureHandler::delivered);
 
@@ -142,7 +148,8 @@ public final class HttpWorkerRoutes extends RouteBuilder {
     /**
      * Before Camel makes a route of the template: takes its worker (from the worker file, checked already) or checks
      * the parameters once into one, and gives the route the checked values (the dead-letter topic by name,
-     * {@code maxBatchBytes} in bytes), which its URIs take in place of what was written.
+     * {@code maxBatchBytes} in bytes), which its URIs take in place of what was written, and its
+     * {@value #NON_RETRYABLE}.
      *
      * @param parameters the template's defaults and the route's parameters, each under its name and in kebab-case,
      *                   as Camel resolves the route's placeholders from them
@@ -166,6 +173,8 @@ public final class HttpWorkerRoutes extends RouteBuilder {
             parameters.put(name, value);
             parameters.put(StringHelper.camelCaseToDash(name), value);
         });
+        parameters.put(NON_RETRYABLE, worker.maxAttempts() > 0 && worker.deadLetterOn4xx()
+                ? PermanentHttpFailure.class.getName() : "");
         return template.asRouteDefinition();
     }
 
@@ -189,18 +198,13 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                 + parameters.get("group") + "', partition '" + parameters.get("partition") + "'): parameter " + name;
     }
 
-    /** Whether the failed POST was answered with a permanent failure that the route's worker dead-letters. */
-    private static boolean isPermanent(Exchange exchange) {
-        HttpWorker worker = exchange.getProperty(HttpWorker.PROPERTY, HttpWorker.class);
-        HttpOperationFailedException answer = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
-                HttpOperationFailedException.class);
-        return worker.deadLetterOn4xx() && answer != null && PermanentHttpFailure.isPermanent(answer.getStatusCode());
-    }
-
-    /** Fails the exchange with a {@link PermanentHttpFailure}, which its consumer does not retry. */
-    private static void permanentFailure(Exchange exchange) throws PermanentHttpFailure {
-        throw new PermanentHttpFailure(exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
-                HttpOperationFailedException.class));
+    /**
+     * Fails the exchange of an answer other than 2xx with an {@link HttpAnswerFailure}, which names the answer but not
+     * the URL; a {@link PermanentHttpFailure}, which the consumer does not retry, where the worker says so.
+     */
+    private static void answerFailure(Exchange exchange) throws HttpAnswerFailure {
+        throw HttpAnswerFailure.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, HttpOperationFailedException.class),
+                exchange.getProperty(HttpWorker.PROPERTY, HttpWorker.class));
     }
 
     private static void fitsDatabase(KliteLog log, HttpWorker worker, Function<RuntimeException, String> where) {

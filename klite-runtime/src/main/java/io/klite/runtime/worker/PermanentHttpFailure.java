@@ -6,16 +6,14 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * An endpoint's answer that posting the same batch again cannot change: a 4xx status other than 408 (Request
  * Timeout), 425 (Too Early) and 429 (Too Many Requests), from a worker with {@code deadLetterOn4xx}. A worker route's
  * {@code klite:} consumer lists this class in {@code nonRetryableExceptions}, so such a batch goes to the dead-letter
- * topic at once where {@code maxAttempts} is above 0. Invariant: its cause is camel-http's
- * {@link HttpOperationFailedException} for that answer, and its message the status and the start of the answer, on
- * one line.
+ * topic at once where {@code maxAttempts} is above 0 (and is posted again, like any failure, where it is 0).
  */
-public final class PermanentHttpFailure extends Exception {
+public final class PermanentHttpFailure extends HttpAnswerFailure {
 
     private static final long serialVersionUID = 1L;
 
     PermanentHttpFailure(HttpOperationFailedException answer) {
-        super(WorkerFailures.reason(answer, null), answer);
+        super(answer);
     }
 
     /** Whether an answer's status says that the batch will never be accepted: 4xx other than 408, 425 and 429. */

@@ -105,13 +105,16 @@ class KliteHttpWorkerTemplateFromYamlTest {
         routes(templated("refunds", "0", "http://127.0.0.1:9/x", """
                       - name: maxAttempts
                         value: "5"
-                      - name: deadLetterOn4xx
-                        value: "false"
                       - name: maxBatchBytes
                         value: 512KiB
                 """) + templated("returns", "0", "http://127.0.0.1:9/y", """
                       - name: deadLetterTopic
                         value: returns-failed
+                """) + templated("rebates", "0", "http://127.0.0.1:9/z", """
+                      - name: maxAttempts
+                        value: "2"
+                      - name: deadLetterOn4xx
+                        value: "false"
                 """));
 
         try (RunningKlite klite = RunningKlite.start(dir, routesProperty())) {
@@ -124,6 +127,9 @@ class KliteHttpWorkerTemplateFromYamlTest {
             assertThat(returns.getMaxAttempts()).isZero();
             assertThat(returns.deadLetterTopicName()).isEqualTo("returns-failed");
             assertThat(returns.getMaxBatchBytes()).isEqualTo(Limits.DEFAULT_MAX_BATCH_BYTES);
+            // a permanent failure is listed only where it takes effect: with dead letters, and on 4xx
+            assertThat(returns.getNonRetryableExceptions()).isNullOrEmpty();
+            assertThat(consumer(klite, "rebates").getNonRetryableExceptions()).isNullOrEmpty();
         }
     }
 
