@@ -39,6 +39,8 @@ class KliteRuntimeRefusesBadConfigurationIT {
             interval 5x              | 'interval: 1s'           | 'interval: 5x'                 | workers.yaml: topics.orders.consumerGroups.billing.interval: '5x' is not a duration
             partitions ["a"]         | 'partitions: [0]'        | 'partitions: ["a"]'            | workers.yaml: topics.orders.consumerGroups.billing.partitions: 'a' is not a partition number
             endpoint not http(s)     | 'endpoint: http://127.0.0.1:9/hook' | 'endpoint: ftp://127.0.0.1/in' | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'ftp://127.0.0.1/in' is not an http(s) URL
+            maxBatchBytes 4MB        | 'interval: 1s'           | 'maxBatchBytes: 4MB'           | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '4MB' is not a byte count
+            dead letters to itself   | 'interval: 1s'           | 'deadLetterTopic: ORDERS'      | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: 'ORDERS' is the worker's topic
             """)
     void aBadWorkerFile(String name, String good, String bad, String message) throws Exception {
         Files.writeString(dir.resolve("workers.yaml"), WORKER.replace(good, bad));
