@@ -65,8 +65,8 @@ public final class KliteConstants {
 
     @Metadata(label = "consumer", javaType = "Integer",
               description = "Which delivery of the message (of the batch, with batching=true) this is: 1 the first"
-                            + " time, n the n-th time it is delivered after failures. Counted in memory: a restart"
-                            + " starts again at 1.")
+                            + " time, n the n-th time it is delivered after failures. Counted in the file"
+                            + " (klite_delivery_attempts): the count goes on after a restart.")
     public static final String ATTEMPT = "CamelKliteAttempt";
 
     private KliteConstants() {

@@ -27,6 +27,9 @@ import java.util.function.IntConsumer;
  *   <li>A send waits for another process's lock about {@link LogOptions#busyTimeout()} in all, then fails with a
  *       {@link KliteStorageException} and writes nothing.</li>
  *   <li>No write goes to a file that was deleted or replaced since the log opened it (see {@link #checkFile()}).</li>
+ *   <li>A group's failed deliveries are counted in the {@code klite_delivery_attempts} table until it commits past
+ *       them; a dead-letter write and the group's commit past the message are one transaction, and a redrive copies
+ *       each dead letter back once.</li>
  *   <li>Bad input is refused before anything is written, with a message naming the value and the rule.</li>
  * </ul>
  */

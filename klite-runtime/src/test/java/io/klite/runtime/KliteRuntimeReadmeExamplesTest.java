@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.klite.runtime.worker.HttpWorker;
 import io.klite.runtime.worker.WorkerFile;
+import io.klite.log.DeadLetter;
+import io.klite.log.Message;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +54,33 @@ class KliteRuntimeReadmeExamplesTest {
                 assertThat(klite.context().getRoute("payments-ledger-0")).isNotNull();
             }
         }
+    }
+
+    @Test
+    void theFailuresExampleDeadLettersAnOrderThatIsNotJsonAndBillsTheRest() throws Exception {
+        Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(dir.resolve("routes/billing.yaml"), yamlBlock("## Failures", 0));
+
+        try (RunningKlite klite = RunningKlite.start(dir, Map.of(
+                "camel.main.routesIncludePattern", "file:" + dir.resolve("routes") + "/*.yaml"))) {
+            klite.file().send("orders", 0, "{\"orderId\": 1}");
+            klite.file().send("orders", 0, "not json");
+            klite.file().send("orders", 0, "{\"orderId\": 3}");
+
+            await().atMost(15, SECONDS).until(() -> klite.file().committed("billing", "orders", 0).orElse(0) == 3);
+            List<Message> dead = klite.file().read("orders.dlq", 0, 0, 10);
+            assertThat(dead).singleElement().satisfies(letter -> {
+                assertThat(new String(letter.payload(), StandardCharsets.UTF_8)).isEqualTo("not json");
+                assertThat(letter.headers()).containsEntry(DeadLetter.ORIGINAL_OFFSET, "2")
+                        .containsEntry(DeadLetter.ATTEMPTS, "1");
+            });
+            await().atMost(15, SECONDS).until(() -> klite.file().committed("billing-alerts", "orders.dlq", 0)
+                    .orElse(0) == 1);
+        }
+        // read, not run: its endpoint is an example's
+        Path workers = Files.writeString(dir.resolve("example-workers.yaml"), yamlBlock("## Failures", 1));
+        assertThat(WorkerFile.read(workers)).singleElement()
+                .satisfies(worker -> assertThat(worker.maxInterval()).hasSeconds(30));
     }
 
     @Test

@@ -18,7 +18,7 @@ public final class PartitionCursor {
     private long retryAtNanos;
     private boolean paused;
     private long failedBatchEnd;
-    /** The offset whose delivery last failed, and how many times in a row it did (in memory only). */
+    /** The offset whose delivery last failed, and how many times it did (as the file counts them). */
     private long failingOffset = -1;
     private int failures;
 
