@@ -110,10 +110,9 @@ public abstract class Delivery {
                 cursor.failed(first, attempt);
                 Duration wait = policy.backoff(attempt);
                 cursor.pauseUntil(System.nanoTime() + wait.toNanos());
-                context.exceptionHandler().handleException("Failed to dead-letter " + offsets(first, last) + " of topic '"
-                        + topic + "' partition " + cursor.partition() + " for group '" + group + "' to topic '"
-                        + policy.deadLetterTopic() + "'; trying again in " + wait.toMillis() + " ms; reason: "
-                        + DeliveryFailure.reason(e), e);
+                reportProblem("Failed to dead-letter " + offsets(first, last) + " of topic '" + topic + "' partition "
+                        + cursor.partition() + " for group '" + group + "' to topic '" + policy.deadLetterTopic()
+                        + "'; trying again in " + wait.toMillis() + " ms", e);
                 return Outcome.FAILED;
             }
             cursor.deadLettered(last);
@@ -173,11 +172,20 @@ public abstract class Delivery {
      */
     public void readFailed(PartitionCursor cursor, RuntimeException cause) {
         pause(cursor);
+        reportProblem(readFailure(cursor), cause);
+    }
+
+    /**
+     * Reports a failure that is not a failed exchange (a read, a dead-letter write): with Camel's default handler as
+     * one WARN line ending in the root cause (the stack trace at DEBUG), else to the consumer's own handler, or the
+     * route's error handler with {@code bridgeErrorHandler}.
+     */
+    private void reportProblem(String what, Throwable cause) {
         if (context.exceptionHandler() instanceof LoggingExceptionHandler) {
-            LOG.warn("{}; reason: {}", readFailure(cursor), DeliveryFailure.reason(cause));
-            LOG.debug("Read failure in detail", cause);
+            LOG.warn("{}; reason: {}", what, DeliveryFailure.reason(cause));
+            LOG.debug("Failure in detail", cause);
         } else {
-            context.exceptionHandler().handleException(readFailure(cursor), cause);
+            context.exceptionHandler().handleException(what, cause);
         }
     }
 
