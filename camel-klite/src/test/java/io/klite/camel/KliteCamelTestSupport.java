@@ -40,11 +40,11 @@ abstract class KliteCamelTestSupport extends CamelTestSupport {
     }
 
     /**
-     * Stops the test's context and starts the same routes in a new one on the same file, as a restarted
-     * application would.
+     * Stops the running context (the test's, or the one the last restart started) and starts the same routes in a new
+     * one on the same file, as a restarted application would.
      */
     CamelContext restart() throws Exception {
-        context.stop();
+        (restarted != null ? restarted : context).stop();
         restarted = new DefaultCamelContext();
         configureKlite(restarted);
         restarted.addRoutes(createRouteBuilder());

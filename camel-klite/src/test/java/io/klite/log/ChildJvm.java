@@ -6,16 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts a test main class in a real child JVM with the test classpath: for crash and two-process tests. */
-final class ChildJvm {
+public final class ChildJvm {
 
     private ChildJvm() {
     }
 
-    static Process start(Class<?> main, String... args) throws IOException {
+    public static Process start(Class<?> main, String... args) throws IOException {
+        return start(List.of(), main, args);
+    }
+
+    /** Starts {@code main} with JVM options added after the defaults, such as {@code -XX:TieredStopAtLevel=1}. */
+    public static Process start(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx128m");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);
         command.add(main.getName());

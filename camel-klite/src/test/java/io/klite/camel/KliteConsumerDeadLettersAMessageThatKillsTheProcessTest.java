@@ -1,0 +1,69 @@
+package io.klite.camel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.klite.log.DeadLetter;
+import io.klite.log.KliteLog;
+import io.klite.log.Message;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A delivery that the process dies in counts as an attempt: the next delivery after the restart carries
+ * CamelKliteAttempt 2 (design §4: n on the n-th delivery), and a message that kills the process at every attempt is
+ * dead-lettered after {@code maxAttempts} of them instead of being delivered, and killing the process, forever.
+ * Each process is a real child JVM ({@link CrashingConsumer}, mode {@code hangs}) killed with SIGKILL while the route
+ * holds the message, as an out-of-memory error, a crash or a watchdog's kill would end it.
+ */
+@Disabled("Fails on f13 (254a6f5): an attempt is counted in the file only once it has failed, so one cut short by a"
+          + " kill is not counted: the next delivery carries CamelKliteAttempt 1 again, and a message that kills the"
+          + " process every time is never dead-lettered. Enable once the design decides (count at the start of an"
+          + " attempt, or document that only failed attempts count).")
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class KliteConsumerDeadLettersAMessageThatKillsTheProcessTest {
+
+    private static final String ROUTE = "klite:orders?group=billing&maxAttempts=2&retryDelay=60s&retryMaxDelay=60s"
+                                        + "&initialDelay=0&delay=10";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void attemptsThatTheProcessDiedInAreCountedAndTheMessageDeadLetteredAtTheLimit() throws Exception {
+        Path db = dir.resolve("klite.db");
+        Path attempts = dir.resolve("attempts.txt");
+        Path childLog = dir.resolve("children.log");
+        try (KliteLog file = KliteLog.open(db)) {
+            assertThat(file.send("orders", 0, "kills the process")).isEqualTo(1);
+
+            for (int killed = 1; killed <= 2; killed++) {
+                int lines = killed;
+                try (ConsumerProcess child = ConsumerProcess.start(db, attempts, childLog, "hangs", ROUTE)) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> Files.readAllLines(attempts).size() == lines);
+                }
+            }
+            assertThat(Files.readAllLines(attempts)).as("offset and CamelKliteAttempt of each delivery")
+                    .containsExactly("1 1", "1 2");
+
+            try (ConsumerProcess third = ConsumerProcess.start(db, attempts, childLog, "hangs", ROUTE)) {
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> assertThat(file.committed("billing", "orders", 0)).hasValue(1));
+            }
+        }
+        assertThat(Files.readAllLines(attempts)).as("no delivery after the last attempt allowed").hasSize(2);
+        try (KliteLog file = KliteLog.open(db)) {
+            List<Message> letters = file.read("orders.dlq", 0, 0, 10);
+            assertThat(letters).hasSize(1);
+            assertThat(letters.get(0).headers()).containsEntry(DeadLetter.ATTEMPTS, "2");
+            assertThat(file.deliveryAttempts()).isEmpty();
+        }
+    }
+}
