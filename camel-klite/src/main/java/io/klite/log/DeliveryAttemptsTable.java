@@ -12,9 +12,9 @@ import java.util.List;
  * The {@code klite_delivery_attempts} table: failed deliveries each group has not committed past yet, so that a
  * restart, or another process, continues a message's count of attempts rather than starting it again.
  *
- * <p>Invariants: one row per group, partition and first offset of the failing message (batch); a failure adds 1 to
- * its row in the same statement that reads the count back, so two processes never count the same attempt as
- * theirs; a commit deletes the rows it passes, and a reset every row of the group's partition, in the commit's own
+ * <p>Invariants: one row per group, partition and first offset of the failing message (batch); an attempt is recorded
+ * by its number and the count only grows ({@code max}), so an attempt recorded as it starts and again as it fails
+ * counts once; a commit deletes the rows it passes, and a reset every row of the group's partition, in the commit's own
  * transaction ({@link #DELETE_UP_TO}, {@link #DELETE_ALL}).
  */
 final class DeliveryAttemptsTable {
@@ -22,12 +22,12 @@ final class DeliveryAttemptsTable {
     static final String DDL = Catalog.resource("delivery_attempts.sql");
     private static final String COLUMNS = "SELECT consumer_group, topic, partition, first_offset, last_offset,"
             + " attempts, last_error, first_failed_at, last_failed_at FROM klite_delivery_attempts";
-    private static final String FAILED = "INSERT INTO klite_delivery_attempts (consumer_group, topic, partition,"
+    private static final String ATTEMPTED = "INSERT INTO klite_delivery_attempts (consumer_group, topic, partition,"
             + " first_offset, last_offset, attempts, last_error, first_failed_at, last_failed_at)"
-            + " VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?7)"
-            + " ON CONFLICT (consumer_group, topic, partition, first_offset) DO UPDATE SET attempts = attempts + 1,"
-            + " last_offset = excluded.last_offset, last_error = excluded.last_error,"
-            + " last_failed_at = excluded.last_failed_at"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8)"
+            + " ON CONFLICT (consumer_group, topic, partition, first_offset) DO UPDATE"
+            + " SET attempts = max(attempts, excluded.attempts), last_offset = excluded.last_offset,"
+            + " last_error = excluded.last_error, last_failed_at = excluded.last_failed_at"
             + " RETURNING attempts";
     private static final String OF_TOPIC = COLUMNS + " WHERE consumer_group = ? AND topic = ?"
             + " ORDER BY partition, first_offset";
@@ -48,22 +48,29 @@ final class DeliveryAttemptsTable {
     }
 
     /**
-     * Counts a failed delivery of the message (batch) {@code first..last} of the partition to the group.
+     * Records attempt number {@code attempt} of the message (batch) {@code first..last} of the partition to the
+     * group: its count becomes at least {@code attempt}, so recording the same attempt twice (as it starts, then as
+     * it fails) counts it once.
      *
-     * @return the attempts that failed so far, this one included
+     * @return the attempts the row holds now
      */
-    int failed(String group, TopicPartition tp, long first, long last, String error) {
+    int attempted(String group, TopicPartition tp, long first, long last, int attempt, String error) {
         ConsumerOffsets.validateGroup(group);
+        if (attempt < 1) {
+            throw new IllegalArgumentException("Invalid attempt " + attempt + " of " + tp + " offset " + first
+                    + ": attempts are numbered from 1");
+        }
         String now = text(Instant.now());
         return catalog.table(tp).write(db.deadline(), conn -> {
-            PreparedStatement statement = conn.prepare(FAILED);
+            PreparedStatement statement = conn.prepare(ATTEMPTED);
             statement.setString(1, group);
             statement.setString(2, tp.topic());
             statement.setInt(3, tp.partition());
             statement.setLong(4, first);
             statement.setLong(5, last);
-            statement.setString(6, error);
-            statement.setString(7, now);
+            statement.setInt(6, attempt);
+            statement.setString(7, error);
+            statement.setString(8, now);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

@@ -325,16 +325,20 @@ public final class KliteLog implements AutoCloseable {
     // ---------------------------------------------------------------- failures
 
     /**
-     * Counts a failed delivery of a message (or of the batch {@code firstOffset..lastOffset}) to a group, in the
-     * file's {@code klite_delivery_attempts} table, so that a restart or another process continues the count. The
-     * count goes when the group commits past {@code firstOffset}.
+     * Records attempt number {@code attempt} of a message (or of the batch {@code firstOffset..lastOffset}) for a
+     * group in the file's {@code klite_delivery_attempts} table, so that a restart or another process continues the
+     * count: the count becomes at least {@code attempt} (recording an attempt as it starts, and again as it fails,
+     * counts it once). The row goes when the group commits past {@code firstOffset}.
      *
-     * @param error why it failed, on one line
-     * @return the failed attempts so far, this one included
+     * @param attempt 1 for the first delivery, n for the n-th
+     * @param error   why it failed, on one line; for an attempt recorded as it starts, what it means if the process
+     *                stops during it
+     * @return the attempts counted now
      */
-    public int deliveryFailed(String group, String topic, int partition, long firstOffset, long lastOffset,
-            String error) {
-        return attempts.failed(group, new TopicPartition(topic, partition), firstOffset, lastOffset, error);
+    public int deliveryAttempt(String group, String topic, int partition, long firstOffset, long lastOffset,
+            int attempt, String error) {
+        return attempts.attempted(group, new TopicPartition(topic, partition), firstOffset, lastOffset, attempt,
+                error);
     }
 
     /** The group's failed deliveries on the topic that it has not committed past, by partition and offset. */

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Each process is a real child JVM ({@link CrashingConsumer}, mode {@code hangs}) killed with SIGKILL while the route
  * holds the message, as an out-of-memory error, a crash or a watchdog's kill would end it.
  */
-@Disabled("Fails on f13 (254a6f5): an attempt is counted in the file only once it has failed, so one cut short by a"
-          + " kill is not counted: the next delivery carries CamelKliteAttempt 1 again, and a message that kills the"
-          + " process every time is never dead-lettered. Enable once the design decides (count at the start of an"
-          + " attempt, or document that only failed attempts count).")
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class KliteConsumerDeadLettersAMessageThatKillsTheProcessTest {
 

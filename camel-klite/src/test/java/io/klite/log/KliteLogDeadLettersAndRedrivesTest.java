@@ -24,9 +24,14 @@ class KliteLogDeadLettersAndRedrivesTest extends LogTestSupport {
     void failedAttemptsAreCountedUntilTheGroupCommitsPastThem() {
         log.sendBatch("orders", 0, List.of("a", "b", "c"));
 
-        assertThat(log.deliveryFailed("billing", "orders", 0, 2, 2, "java.io.IOException: down")).isEqualTo(1);
-        assertThat(log.deliveryFailed("billing", "orders", 0, 2, 2, "java.io.IOException: still down")).isEqualTo(2);
-        assertThat(log.deliveryFailed("audit", "orders", 0, 1, 3, "HTTP 500")).isEqualTo(1);
+        assertThat(log.deliveryAttempt("billing", "orders", 0, 2, 2, 1, "java.io.IOException: down")).isEqualTo(1);
+        assertThat(log.deliveryAttempt("billing", "orders", 0, 2, 2, 2, "under way")).isEqualTo(2);
+        // the same attempt again (recorded as it started, then as it failed) counts once; a count never goes down
+        assertThat(log.deliveryAttempt("billing", "orders", 0, 2, 2, 2, "java.io.IOException: still down"))
+                .isEqualTo(2);
+        assertThat(log.deliveryAttempt("billing", "orders", 0, 2, 2, 1, "java.io.IOException: still down"))
+                .isEqualTo(2);
+        assertThat(log.deliveryAttempt("audit", "orders", 0, 1, 3, 1, "HTTP 500")).isEqualTo(1);
 
         List<DeliveryAttempts> billing = log.deliveryAttempts("billing", "orders");
         assertThat(billing).singleElement().satisfies(row -> {
@@ -52,7 +57,7 @@ class KliteLogDeadLettersAndRedrivesTest extends LogTestSupport {
         log.send("orders", 0, "k1", Map.of("tenant", "acme"), "first");
         log.send("orders", 0, "k2", null, "poison");
         log.send("orders", 0, "after");
-        log.deliveryFailed("billing", "orders", 0, 2, 2, "bad");
+        log.deliveryAttempt("billing", "orders", 0, 2, 2, 1, "bad");
 
         List<Message> poison = log.read("orders", 0, 1, 1);
         int written = log.deadLetter(new DeadLetter("billing", "orders", 0, poison, "orders.dlq", 3,

@@ -86,7 +86,22 @@ public abstract class Delivery {
     protected Outcome process(Exchange exchange, PartitionCursor cursor, List<Message> messages) {
         long first = messages.get(0).offset();
         long last = messages.get(messages.size() - 1).offset();
+        FailurePolicy policy = context.failurePolicy();
         int attempt = cursor.attempt(first);
+        if (policy.deadLetters() && attempt > policy.maxAttempts()) {
+            // the file counts the last attempt allowed, and no failure of it: the process stopped during it
+            UnfinishedDeliveryException cause = new UnfinishedDeliveryException("Attempt " + (attempt - 1) + " of "
+                    + policy.maxAttempts() + " of " + offsets(first, last) + " did not finish: the process stopped"
+                    + " during it (killed, crashed or out of memory); not delivered again");
+            exchange.setException(cause);
+            return deadLetter(exchange, cursor, messages, attempt - 1, cause, false);
+        }
+        if (cursor.firstDeliverySincePlaced()) {
+            // counted before it runs: if it stops the process, the next process counts on from it, so a message
+            // that kills the process every time still reaches maxAttempts
+            record(cursor, first, last, attempt, "the process stopped during attempt " + attempt
+                    + " before it ended (killed, crashed or out of memory)");
+        }
         exchange.getIn().setHeader(KliteConstants.ATTEMPT, attempt);
         try {
             context.process(exchange);
@@ -98,29 +113,12 @@ public abstract class Delivery {
         }
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
-        FailurePolicy policy = context.failurePolicy();
-        String reason = DeliveryFailure.reason(cause);
         boolean permanent = policy.deadLetters() && policy.isPermanent(cause);
         if (permanent || policy.exhausted(attempt)) {
-            try {
-                log.deadLetter(new DeadLetter(group, topic, cursor.partition(), messages, policy.deadLetterTopic(),
-                        attempt, cause.getClass().getName(), cause.getMessage(), Instant.now()));
-            } catch (RuntimeException e) {
-                // the messages stay pending: tried again after the wait, and dead-lettered then
-                cursor.failed(first, attempt);
-                Duration wait = policy.backoff(attempt);
-                cursor.pauseUntil(System.nanoTime() + wait.toNanos());
-                reportProblem("Failed to dead-letter " + offsets(first, last) + " of topic '" + topic + "' partition "
-                        + cursor.partition() + " for group '" + group + "' to topic '" + policy.deadLetterTopic()
-                        + "'; trying again in " + wait.toMillis() + " ms", e);
-                return Outcome.FAILED;
-            }
-            cursor.deadLettered(last);
-            report(exchange, cause, DeliveryFailure.deadLettered(topic, cursor.partition(), first, last, group,
-                    attempt, policy.maxAttempts(), policy.deadLetterTopic(), permanent, reason));
-            return Outcome.DEAD_LETTERED;
+            return deadLetter(exchange, cursor, messages, attempt, cause, permanent);
         }
-        int counted = countAttempt(cursor, first, last, reason, attempt);
+        String reason = DeliveryFailure.reason(cause);
+        int counted = record(cursor, first, last, attempt, reason);
         cursor.failed(first, counted);
         Duration wait = policy.backoff(counted);
         cursor.pauseUntil(System.nanoTime() + wait.toNanos());
@@ -130,14 +128,42 @@ public abstract class Delivery {
     }
 
     /**
-     * Counts the failed attempt in the file, which a restart or another process goes on from; the count the file
-     * holds now, or {@code attempt} where it could not be written (the next attempt is counted again).
+     * Writes the messages to the dead-letter topic, committed past in the same transaction, after {@code attempts}
+     * attempts; where that write fails, they stay pending and are tried again after the wait.
      */
-    private int countAttempt(PartitionCursor cursor, long first, long last, String reason, int attempt) {
+    private Outcome deadLetter(Exchange exchange, PartitionCursor cursor, List<Message> messages, int attempts,
+                               Exception cause, boolean permanent) {
+        long first = messages.get(0).offset();
+        long last = messages.get(messages.size() - 1).offset();
+        FailurePolicy policy = context.failurePolicy();
         try {
-            return Math.max(attempt, log.deliveryFailed(group, topic, cursor.partition(), first, last, reason));
+            log.deadLetter(new DeadLetter(group, topic, cursor.partition(), messages, policy.deadLetterTopic(),
+                    attempts, cause.getClass().getName(), cause.getMessage(), Instant.now()));
         } catch (RuntimeException e) {
-            LOG.warn("Could not count failed attempt {} of {} of topic '{}' partition {} for group '{}' in the file;"
+            cursor.failed(first, attempts);
+            Duration wait = policy.backoff(attempts);
+            cursor.pauseUntil(System.nanoTime() + wait.toNanos());
+            reportProblem("Failed to dead-letter " + offsets(first, last) + " of topic '" + topic + "' partition "
+                    + cursor.partition() + " for group '" + group + "' to topic '" + policy.deadLetterTopic()
+                    + "'; trying again in " + wait.toMillis() + " ms", e);
+            return Outcome.FAILED;
+        }
+        cursor.deadLettered(last);
+        report(exchange, cause, DeliveryFailure.deadLettered(topic, cursor.partition(), first, last, group, attempts,
+                policy.maxAttempts(), policy.deadLetterTopic(), permanent, DeliveryFailure.reason(cause)));
+        return Outcome.DEAD_LETTERED;
+    }
+
+    /**
+     * Records attempt {@code attempt} in the file, which a restart or another process goes on from; the count the
+     * file holds now, or {@code attempt} where it could not be written.
+     */
+    private int record(PartitionCursor cursor, long first, long last, int attempt, String reason) {
+        try {
+            return Math.max(attempt, log.deliveryAttempt(group, topic, cursor.partition(), first, last, attempt,
+                    reason));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not count attempt {} of {} of topic '{}' partition {} for group '{}' in the file;"
                     + " reason: {}", attempt, offsets(first, last), topic, cursor.partition(), group,
                     DeliveryFailure.reason(e));
             LOG.debug("Counting failure in detail", e);

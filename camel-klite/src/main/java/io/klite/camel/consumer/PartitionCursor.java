@@ -21,6 +21,8 @@ public final class PartitionCursor {
     /** The offset whose delivery last failed, and how many times it did (as the file counts them). */
     private long failingOffset = -1;
     private int failures;
+    /** Whether no message (batch) has been delivered since the cursor was placed. */
+    private boolean firstDelivery = true;
 
     PartitionCursor(int partition, long position) {
         this.partition = partition;
@@ -78,6 +80,13 @@ public final class PartitionCursor {
     /** Which delivery of the message (batch) starting at {@code offset} the next is: 1, or its failures + 1. */
     int attempt(long offset) {
         return offset == failingOffset ? failures + 1 : 1;
+    }
+
+    /** Whether this is the first delivery since the cursor was placed (true once). */
+    boolean firstDeliverySincePlaced() {
+        boolean first = firstDelivery;
+        firstDelivery = false;
+        return first;
     }
 
     /** Notes that the message (batch) starting at {@code offset} has failed {@code attempts} times so far. */
