@@ -56,11 +56,13 @@ public final class KliteBench {
         jmh(BatchWriteBench.class, 1);
         jmh(SingleSendBench.class, 1);
         jmh(ConsumeBench.class, 2);
+        jmh(DeadLetterBench.class, 2);
         String[] latency = child(LatencyBench.class, quick ? List.of("2", "5") : List.of("5", "30")).get("latency");
         String[] runtime = child(RuntimeDeliveryBench.class, List.of(quick ? "1000000" : "10000000", "2"))
                 .get("runtime");
         tableOfWrites();
         tableOfReads();
+        deadLetterRows();
         latencyRows(latency);
         runtimeRows(runtime);
         System.out.println();
@@ -124,6 +126,18 @@ public final class KliteBench {
             rows.add(new Row("`klite:` consumer, exchange per message, " + size + ", vs camel-sql polling consumer",
                     perMessage, sql, ">= 10x"));
         }
+    }
+
+    private void deadLetterRows() {
+        // Target 1/20 of the happy path. A dead letter is one write transaction (its copy and the group's commit
+        // past it, which must be one), as a single `send` is, and single sends run at 1/10 to 1/20 of this baseline
+        // (21k/s in the README's run; the baseline, 10,000 messages timed from the route's start, 120k-300k/s on the
+        // 2-core machine). 1/20 allows a dead letter up to twice a send's cost, for the exception, Camel's error
+        // handler and the WARN line.
+        rows.add(new Row("`klite:` consumer, exchange per message, `maxAttempts=1`, route throws for each of "
+                + String.format(Locale.ROOT, "%,d", DeadLetterBench.MESSAGES) + " orders (all dead-lettered), vs the"
+                + " same route succeeding", score("DeadLetterBench.deadLetterMaxAttempts1", ""),
+                score("DeadLetterBench.happyPathMaxAttempts1", ""), ">= 0.05x"));
     }
 
     private void latencyRows(String[] latency) {
