@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Moving messages that cannot be delivered to a dead-letter topic, and back again.
@@ -19,6 +21,8 @@ import java.util.TreeSet;
  */
 final class DeadLetters {
 
+    /** How long a dead-letter topic's partition count is used before it is looked up again (partitions may be added). */
+    private static final long COUNT_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Dead letters copied back per transaction. */
     private static final int REDRIVE_CHUNK = 500;
     /** Payload bytes read per chunk at most (at least one message is). */
@@ -29,6 +33,8 @@ final class DeadLetters {
     private final ConsumerOffsets offsets;
     private final AppendSignals appends;
     private final int defaultPartitionCount;
+    /** The partition count of each dead-letter topic written to, and when it was looked up: a lookup scans the schema. */
+    private final Map<String, long[]> partitionCounts = new ConcurrentHashMap<>();
 
     DeadLetters(Database db, Catalog catalog, ConsumerOffsets offsets, AppendSignals appends,
                 int defaultPartitionCount) {
@@ -63,7 +69,7 @@ final class DeadLetters {
         }
         // the topic is created with 1 partition where missing; the same partition number where it has it, else by
         // key, else partition 0
-        int count = catalog.createTopicIfAbsent(target, 1);
+        int count = partitionCount(target);
         List<PartitionTable> tables = new ArrayList<>(letter.messages().size());
         TreeSet<Integer> partitions = new TreeSet<>();
         for (Message message : letter.messages()) {
@@ -92,6 +98,21 @@ final class DeadLetters {
             partitions.forEach(partition -> appends.appended(target, partition));
         }
         return written;
+    }
+
+    /**
+     * The dead-letter topic's partition count, creating it with 1 partition where missing; looked up again after
+     * {@link #COUNT_REFRESH_NANOS}, so a dead letter costs about what a send does.
+     */
+    private int partitionCount(String topic) {
+        long now = System.nanoTime();
+        long[] known = partitionCounts.get(topic);
+        if (known != null && now - known[1] < COUNT_REFRESH_NANOS) {
+            return (int) known[0];
+        }
+        int count = catalog.createTopicIfAbsent(topic, 1);
+        partitionCounts.put(topic, new long[] {count, now});
+        return count;
     }
 
     /** See {@link KliteLog#redrive}. */
