@@ -91,8 +91,9 @@ public abstract class Delivery {
         if (policy.deadLetters() && attempt > policy.maxAttempts()) {
             // the file counts the last attempt allowed, and no failure of it: the process stopped during it
             UnfinishedDeliveryException cause = new UnfinishedDeliveryException("Attempt " + (attempt - 1) + " of "
-                    + policy.maxAttempts() + " of " + offsets(first, last) + " did not finish: the process stopped"
-                    + " during it (killed, crashed or out of memory); not delivered again");
+                    + offsets(first, last) + " was the last allowed (maxAttempts=" + policy.maxAttempts() + ") and"
+                    + " did not end in a failure the consumer saw: the process stopped during it (killed, crashed or"
+                    + " out of memory), or maxAttempts was lowered since; not delivered again");
             exchange.setException(cause);
             return deadLetter(exchange, cursor, messages, attempt - 1, cause, false);
         }
