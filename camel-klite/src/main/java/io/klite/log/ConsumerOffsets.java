@@ -98,12 +98,12 @@ final class ConsumerOffsets {
     }
 
     /**
-     * Commits (or with {@code reset}, sets) the group's offset inside a write transaction the caller runs, and deletes
-     * the failed-delivery rows it passes: for work that commits together with other writes.
+     * Commits (or with {@code reset}, sets) the group's offset inside the write transaction of {@link #store}, checking
+     * it against the partition's end, and deletes the failed-delivery rows it passes.
      *
      * @param ready whether the partition's table is known to exist with Klite's columns
      */
-    void storeIn(Conn conn, String group, TopicPartition tp, boolean ready, long offset, boolean reset)
+    private void storeIn(Conn conn, String group, TopicPartition tp, boolean ready, long offset, boolean reset)
             throws SQLException {
         // whether the table exists is decided again inside the transaction: it may have been created since
         boolean exists = ready || TableScan.ofTopic(conn, tp.topic()).hasTable(tp.topic(), tp.partition());
@@ -113,6 +113,20 @@ final class ConsumerOffsets {
                     + tp + ": an offset is that of the last message processed, 0.." + end
                     + " (the partition's end offset is " + end + ")");
         }
+        upsert(conn, group, tp, offset, reset);
+    }
+
+    /**
+     * Commits the group past a message it has just read, inside a write transaction the caller runs, and deletes the
+     * failed-delivery rows the commit passes: the offset of a message read from the partition is within its end, so
+     * the end is not read again.
+     */
+    void commitReadIn(Conn conn, String group, TopicPartition tp, long offsetOfReadMessage) throws SQLException {
+        upsert(conn, group, tp, offsetOfReadMessage, false);
+    }
+
+    private static void upsert(Conn conn, String group, TopicPartition tp, long offset, boolean reset)
+            throws SQLException {
         PreparedStatement statement = conn.prepare(reset ? UPSERT_OFFSET : COMMIT_FORWARD);
         statement.setString(1, group);
         statement.setString(2, tp.topic());

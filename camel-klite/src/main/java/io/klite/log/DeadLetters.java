@@ -90,7 +90,7 @@ final class DeadLetters {
                 }
             }
             if (letter.lastOffset() > committed) {
-                offsets.storeIn(conn, letter.group(), source, true, letter.lastOffset(), false);
+                offsets.commitReadIn(conn, letter.group(), source, letter.lastOffset());
             }
             return rows;
         });
@@ -210,7 +210,7 @@ final class DeadLetters {
             }
             long last = chunk.get(chunk.size() - 1).offset();
             if (last > committed) {
-                offsets.storeIn(conn, KliteLog.REDRIVE_GROUP, dlq, true, last, false);
+                offsets.commitReadIn(conn, KliteLog.REDRIVE_GROUP, dlq, last);
             }
             return rows;
         });

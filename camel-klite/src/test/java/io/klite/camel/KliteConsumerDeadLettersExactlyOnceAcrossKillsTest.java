@@ -176,7 +176,9 @@ class KliteConsumerDeadLettersExactlyOnceAcrossKillsTest {
     /**
      * Checks what the run left: {@code deadLettered} in the dead-letter topic once each, the rest delivered; the
      * failing units (messages, or batches by their first offset) {@code deadUnits} tried with CamelKliteAttempt 1, then
-     * 2, never going back (a kill may repeat an attempt whose count, or dead-letter write, it prevented).
+     * 2, never going back (a kill may repeat an attempt whose count, or dead-letter write, it prevented, or cut the last
+     * attempt short before the route noted it: counted as it started, it is not made again), and dead-lettered with
+     * klite.attempts 2.
      */
     private static void assertOutcome(Topic topic, Run run, Set<Offset> deadLettered, Set<Offset> deadUnits) {
         Set<Offset> good = new TreeSet<>(topic.all());
@@ -218,11 +220,13 @@ class KliteConsumerDeadLettersExactlyOnceAcrossKillsTest {
                 .allSatisfy(attempt -> assertThat(attempt.attempt()).isBetween(1, 2));
         Map<Offset, List<Integer>> attempts = run.failed().stream().collect(Collectors.groupingBy(Attempt::unit,
                 TreeMap::new, Collectors.mapping(Attempt::attempt, Collectors.toList())));
-        assertThat(attempts.keySet()).as("the messages (batches) that failed")
-                .containsExactlyInAnyOrderElementsOf(deadUnits);
+        // a kill during the last attempt allowed, counted as it started, may cut it short before the route noted it:
+        // the next process dead-letters the message without another attempt (UnfinishedDeliveryException)
+        assertThat(deadUnits).as("the messages (batches) that failed are the ones dead-lettered")
+                .containsAll(attempts.keySet());
         attempts.forEach((unit, numbers) -> assertThat(numbers)
-                .as("CamelKliteAttempt of each attempt at " + unit + ": the count never goes back, and ends at 2")
-                .isSorted().endsWith(2));
+                .as("CamelKliteAttempt of each attempt at " + unit + ": the count never goes back")
+                .isSorted());
 
         assertThat(run.delivered()).as("sink: no dead-lettered message ever reached it")
                 .doesNotContainAnyElementsOf(deadLettered);
