@@ -1,7 +1,6 @@
 package io.klite.camel;
 
 import io.klite.log.InvalidPartitionException;
-import io.klite.log.InvalidTopicException;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.TopicPartition;
@@ -175,17 +174,11 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
         }
         Limits.maxAttempts("Invalid maxAttempts for consumer of topic '" + topic + "': ", maxAttempts);
         Limits.maxBatchBytes("Invalid maxBatchBytes for consumer of topic '" + topic + "': ", maxBatchBytes);
-        String deadLetters = deadLetterTopicName();
-        try {
-            TopicPartition.validateTopic(deadLetters);
-        } catch (InvalidTopicException e) {
-            throw new IllegalArgumentException("Invalid deadLetterTopic for consumer of topic '" + topic + "': "
-                    + e.getMessage(), e);
-        }
-        if (deadLetters.equalsIgnoreCase(topic)) {
-            throw new IllegalArgumentException("Invalid deadLetterTopic '" + deadLetters + "' for consumer of topic '"
-                    + topic + "': dead letters go to another topic than the one they failed on (default " + topic
-                    + Limits.DEAD_LETTER_SUFFIX + ")");
+        if (maxAttempts > 0) {
+            // checked where dead letters are on: a topic of 246 characters or more has no room for .dlq, and needs
+            // none without them
+            Limits.deadLetterTopic("Invalid deadLetterTopic for consumer of topic '" + topic + "': ", topic,
+                    deadLetterTopic);
         }
     }
 

@@ -49,10 +49,12 @@ final class DeadLetters {
     int deadLetter(DeadLetter letter) {
         ConsumerOffsets.validateGroup(letter.group());
         TopicPartition source = new TopicPartition(letter.topic(), letter.partition());
-        String target = TopicPartition.validateTopic(letter.deadLetterTopic());
-        if (target.equalsIgnoreCase(letter.topic())) {
-            throw new IllegalArgumentException("Invalid dead-letter topic '" + target + "' for topic '"
-                    + letter.topic() + "': dead letters go to another topic than the one they failed on");
+        String target = Limits.deadLetterTopic("Invalid dead-letter topic for topic '" + letter.topic() + "': ",
+                letter.topic(), letter.deadLetterTopic());
+        if (letter.attempts() < 1) {
+            throw new IllegalArgumentException("Cannot dead-letter offsets " + letter.firstOffset() + ".."
+                    + letter.lastOffset() + " of " + source + " after " + letter.attempts() + " attempts: a dead"
+                    + " letter failed at least once");
         }
         long previous = 0;
         for (Message message : letter.messages()) {

@@ -56,12 +56,17 @@ final class DeliveryAttemptsTable {
      */
     int attempted(String group, TopicPartition tp, long first, long last, int attempt, String error) {
         ConsumerOffsets.validateGroup(group);
-        if (attempt < 1) {
-            throw new IllegalArgumentException("Invalid attempt " + attempt + " of " + tp + " offset " + first
-                    + ": attempts are numbered from 1");
+        if (attempt < 1 || first < 1 || last < first) {
+            throw new IllegalArgumentException("Invalid attempt " + attempt + " of offsets " + first + ".." + last
+                    + " of " + tp + ": attempts are numbered from 1, offsets from 1, the last not before the first");
+        }
+        long deadline = db.deadline();
+        if (catalog.prepareForRead(tp, deadline) != Catalog.PartitionState.READY) {
+            throw new UnknownTopicException("Cannot count attempt " + attempt + " of offsets " + first + ".." + last
+                    + " of " + tp + ": the partition holds no messages");
         }
         String now = text(Instant.now());
-        return catalog.table(tp).write(db.deadline(), conn -> {
+        return catalog.table(tp).write(deadline, conn -> {
             PreparedStatement statement = conn.prepare(ATTEMPTED);
             statement.setString(1, group);
             statement.setString(2, tp.topic());

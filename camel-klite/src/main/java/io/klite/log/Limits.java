@@ -143,6 +143,29 @@ public final class Limits {
         return bytes;
     }
 
+    /**
+     * Where a topic's exhausted messages go: {@code named}, or {@code <topic>.dlq} where it is null or empty; a valid
+     * topic name other than {@code topic}, in any case.
+     *
+     * @throws IllegalArgumentException naming the value and the rule
+     */
+    public static String deadLetterTopic(String where, String topic, String named) {
+        boolean given = named != null && !named.isEmpty();
+        String deadLetters = given ? named : topic + DEAD_LETTER_SUFFIX;
+        try {
+            TopicPartition.validateTopic(deadLetters);
+        } catch (InvalidTopicException e) {
+            throw new IllegalArgumentException(where + (given ? "" : "the default dead-letter topic does not fit: ")
+                    + e.getMessage() + (given ? "" : "; name a dead-letter topic of at most "
+                    + TopicPartition.MAX_TOPIC_LENGTH + " characters"), e);
+        }
+        if (deadLetters.equalsIgnoreCase(topic)) {
+            throw new IllegalArgumentException(where + "'" + deadLetters + "' is the topic itself; dead letters go to"
+                    + " another topic than the one they failed on (default " + topic + DEAD_LETTER_SUFFIX + ")");
+        }
+        return deadLetters;
+    }
+
     /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */
     public static String validRange(int count) {
         return count == 1 ? "1 partition (valid: 0)" : count + " partitions (valid: 0.." + (count - 1) + ")";

@@ -30,6 +30,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * throws;</li>
  * <li>{@code hangs}: every delivery appends {@code "<offset> <attempt>"} (forced to disk), then never returns, as a
  * delivery that the process dies in (out of memory, a crash, a watchdog's kill) would;</li>
+ * <li>{@code killer}: as {@code hangs} for a payload starting with {@code kill}; any other appends
+ * {@code "<offset> <attempt> delivered"} and succeeds;</li>
  * <li>{@code messages}: a payload starting with {@code poison} appends
  * {@code "failed <topic> <partition> <offset> <attempt> <pid>"} and throws; any other appends
  * {@code "delivered <topic> <partition> <offset>"} and succeeds;</li>
@@ -67,6 +69,16 @@ public final class CrashingConsumer {
                                    + exchange.getIn().getHeader(KliteConstants.ATTEMPT) + "\n");
                     output.force(true);
                     while (true) {
+                        LockSupport.park();
+                    }
+                };
+                case "killer" -> exchange -> {
+                    boolean kills = exchange.getIn().getBody(String.class).startsWith("kill");
+                    append(output, exchange.getIn().getHeader(KliteConstants.OFFSET) + " "
+                                   + exchange.getIn().getHeader(KliteConstants.ATTEMPT) + (kills ? "" : " delivered")
+                                   + "\n");
+                    output.force(true);
+                    while (kills) {
                         LockSupport.park();
                     }
                 };

@@ -61,4 +61,35 @@ class KliteConsumerDeadLettersAMessageThatKillsTheProcessTest {
             assertThat(file.deliveryAttempts()).isEmpty();
         }
     }
+
+    /**
+     * The killer behind a good message in the same fetch: the good message is delivered once and committed at once,
+     * never counted against, and the killer takes exactly maxAttempts kills.
+     */
+    @Test
+    void aKillerBehindAGoodMessageCostsTheGoodMessageNothing() throws Exception {
+        Path db = dir.resolve("klite.db");
+        Path attempts = dir.resolve("attempts.txt");
+        Path childLog = dir.resolve("children.log");
+        try (KliteLog file = KliteLog.open(db)) {
+            file.sendBatch("orders", 0, List.of("good", "kill me"));
+
+            for (String seen : List.of("2 1", "2 2")) {
+                try (ConsumerProcess child = ConsumerProcess.start(db, attempts, childLog, "killer", ROUTE)) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> Files.readAllLines(attempts).contains(seen));
+                }
+            }
+            try (ConsumerProcess third = ConsumerProcess.start(db, attempts, childLog, "killer", ROUTE)) {
+                await().atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> assertThat(file.committed("billing", "orders", 0)).hasValue(2));
+            }
+            assertThat(Files.readAllLines(attempts)).containsExactly("1 1 delivered", "2 1", "2 2");
+            List<Message> letters = file.read("orders.dlq", 0, 0, 10);
+            assertThat(letters).extracting(m -> new String(m.payload())).containsExactly("kill me");
+            assertThat(letters.get(0).headers()).containsEntry(DeadLetter.ATTEMPTS, "2")
+                    .containsEntry(DeadLetter.EXCEPTION_CLASS,
+                            "io.klite.camel.consumer.UnfinishedDeliveryException");
+            assertThat(file.deliveryAttempts()).isEmpty();
+        }
+    }
 }

@@ -53,6 +53,25 @@ class KliteLogDeadLettersAndRedrivesTest extends LogTestSupport {
     }
 
     @Test
+    void anAttemptOfNoMessageIsRefusedAndNothingWritten() {
+        log.sendBatch("orders", 0, List.of("a", "b"));
+
+        assertThatThrownBy(() -> log.deliveryAttempt("billing", "nosuch", 0, 1, 1, 1, "x"))
+                .isInstanceOf(UnknownTopicException.class).hasMessageContaining("nosuch-0: the partition holds no messages");
+        assertThatThrownBy(() -> log.deliveryAttempt("billing", "orders", 5, 1, 1, 1, "x"))
+                .isInstanceOf(InvalidPartitionException.class);
+        assertThatThrownBy(() -> log.deliveryAttempt("billing", "orders", 0, 2, 1, 1, "x"))
+                .hasMessageContaining("Invalid attempt 1 of offsets 2..1");
+        assertThatThrownBy(() -> log.deliveryAttempt("billing", "orders", 0, 1, 1, 0, "x"))
+                .hasMessageContaining("attempts are numbered from 1");
+        assertThatThrownBy(() -> log.deadLetter(new DeadLetter("billing", "orders", 0, log.read("orders", 0, 0, 1),
+                "orders.dlq", 0, "java.lang.Exception", "x", FAILED_AT)))
+                .hasMessageContaining("after 0 attempts");
+        assertThat(log.deliveryAttempts()).isEmpty();
+        assertThat(log.partitionCount("orders.dlq")).isZero();
+    }
+
+    @Test
     void aDeadLetterIsWrittenWithItsHeadersAndCommittedPastInOneGo() {
         log.send("orders", 0, "k1", Map.of("tenant", "acme"), "first");
         log.send("orders", 0, "k2", null, "poison");
@@ -131,10 +150,10 @@ class KliteLogDeadLettersAndRedrivesTest extends LogTestSupport {
         assertThatThrownBy(() -> log.deadLetter(new DeadLetter("billing", "orders", 0, poison, "ORDERS", 1,
                 "java.lang.Exception", "x", FAILED_AT)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("Invalid dead-letter topic 'ORDERS' for topic 'orders'");
+                .hasMessageContaining("Invalid dead-letter topic for topic 'orders': 'ORDERS' is the topic itself");
         assertThatThrownBy(() -> log.deadLetter(new DeadLetter("billing", "orders", 0, poison, "bad topic", 1,
                 "java.lang.Exception", "x", FAILED_AT)))
-                .isInstanceOf(InvalidTopicException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'bad topic'");
         assertThat(log.committed("billing", "orders", 0)).isEmpty();
         assertThat(log.topics()).extracting(TopicInfo::topic).containsExactly("orders");

@@ -87,6 +87,12 @@ public abstract class Delivery {
         long first = messages.get(0).offset();
         long last = messages.get(messages.size() - 1).offset();
         FailurePolicy policy = context.failurePolicy();
+        PartitionCursor.PendingDeadLetter pending = cursor.pendingDeadLetter(first);
+        if (pending != null) {
+            // its dead-letter write failed: written again, not delivered again
+            exchange.setException(pending.cause());
+            return deadLetter(exchange, cursor, messages, pending.attempts(), pending.cause(), pending.permanent());
+        }
         int attempt = cursor.attempt(first);
         if (policy.deadLetters() && attempt > policy.maxAttempts()) {
             // the file counts the last attempt allowed, and no failure of it: the process stopped during it
@@ -97,11 +103,11 @@ public abstract class Delivery {
             exchange.setException(cause);
             return deadLetter(exchange, cursor, messages, attempt - 1, cause, false);
         }
-        if (cursor.firstDeliverySincePlaced()) {
+        if (countsAhead(cursor, first)) {
             // counted before it runs: if it stops the process, the next process counts on from it, so a message
             // that kills the process every time still reaches maxAttempts
-            record(cursor, first, last, attempt, "the process stopped during attempt " + attempt
-                    + " before it ended (killed, crashed or out of memory)");
+            record(cursor, first, last, attempt, "attempt " + attempt + " started and did not end: the process"
+                    + " stopped during it (killed, crashed or out of memory), unless it is still running");
         }
         exchange.getIn().setHeader(KliteConstants.ATTEMPT, attempt);
         try {
@@ -141,7 +147,7 @@ public abstract class Delivery {
             log.deadLetter(new DeadLetter(group, topic, cursor.partition(), messages, policy.deadLetterTopic(),
                     attempts, cause.getClass().getName(), cause.getMessage(), Instant.now()));
         } catch (RuntimeException e) {
-            cursor.failed(first, attempts);
+            cursor.deadLetterFailed(new PartitionCursor.PendingDeadLetter(first, attempts, cause, permanent));
             Duration wait = policy.backoff(attempts);
             cursor.pauseUntil(System.nanoTime() + wait.toNanos());
             reportProblem("Failed to dead-letter " + offsets(first, last) + " of topic '" + topic + "' partition "
@@ -153,6 +159,18 @@ public abstract class Delivery {
         report(exchange, cause, DeliveryFailure.deadLettered(topic, cursor.partition(), first, last, group, attempts,
                 policy.maxAttempts(), policy.deadLetterTopic(), permanent, DeliveryFailure.reason(cause)));
         return Outcome.DEAD_LETTERED;
+    }
+
+    /**
+     * Whether the delivery of the message (batch) starting at {@code offset} is counted in the file before it runs,
+     * and committed as soon as it succeeds: where dead letters are on and commits are automatic, for the first fetch
+     * after the cursor was placed. That fetch may hold the message a stopped process was delivering when it stopped
+     * (killed, crashed, out of memory); counted ahead and committed one by one, such a message reaches the head of
+     * the partition at once and is dead-lettered after {@code maxAttempts} stops, and no message that succeeded
+     * keeps a count. Past that fetch, an attempt is counted when it fails, and costs nothing while it succeeds.
+     */
+    protected boolean countsAhead(PartitionCursor cursor, long offset) {
+        return context.failurePolicy().deadLetters() && !manualCommit && cursor.inFirstFetch(offset);
     }
 
     /**
@@ -221,18 +239,6 @@ public abstract class Delivery {
         return "Failed to read topic '" + topic + "' partition " + cursor.partition() + " for group '" + group
                 + "' after offset " + cursor.position() + "; trying again in "
                 + context.failurePolicy().firstDelay().toMillis() + " ms";
-    }
-
-    /**
-     * The wait after failed attempt {@code attempt} (1 for the first) of a message: {@code first}, doubled for each
-     * attempt after the first, {@code max} at most.
-     */
-    public static Duration backoff(Duration first, Duration max, int attempt) {
-        long millis = first.toMillis();
-        for (int i = 1; i < attempt && millis < max.toMillis(); i++) {
-            millis *= 2;
-        }
-        return Duration.ofMillis(Math.min(Math.max(millis, 0), max.toMillis()));
     }
 
     /** Holds a partition back for the first retry wait ({@code retryDelay}, or the consumer's {@code delay}). */

@@ -10,7 +10,9 @@ import org.apache.camel.Exchange;
 /**
  * {@code batching=false}: one exchange per message, body the payload as {@code byte[]}, with the headers stored with it;
  * after the partition's run (also one cut short by a failure, a stop, or an error thrown from the route), one commit
- * of the last message that succeeded, unless a later one was dead-lettered, which committed past it already.
+ * of the last message that succeeded, unless a later one was dead-lettered, which committed past it already; in the
+ * first fetch after the consumer placed the partition, with dead letters on, one commit per message (see
+ * {@link Delivery#countsAhead}).
  */
 public final class ExchangePerMessage extends Delivery {
 
@@ -21,8 +23,9 @@ public final class ExchangePerMessage extends Delivery {
     @Override
     public int deliver(PartitionCursor cursor, List<Message> messages) {
         long lastSucceeded = -1;
-        long lastDeadLettered = -1;
+        long lastCommitted = -1;
         int handled = 0;
+        cursor.delivering(messages.get(messages.size() - 1).offset());
         try {
             for (Message message : messages) {
                 if (!context.deliveryAllowed()) {
@@ -33,14 +36,17 @@ public final class ExchangePerMessage extends Delivery {
                     break;
                 }
                 if (outcome == Outcome.DEAD_LETTERED) {
-                    lastDeadLettered = message.offset(); // committed with its dead-letter copy
+                    lastCommitted = message.offset(); // committed with its dead-letter copy
+                } else if (countsAhead(cursor, message.offset())) {
+                    processed(cursor, message.offset()); // its count goes with the commit, now
+                    lastCommitted = message.offset();
                 } else {
                     lastSucceeded = message.offset();
                 }
                 handled++;
             }
         } finally {
-            if (lastSucceeded > lastDeadLettered) {
+            if (lastSucceeded > lastCommitted) {
                 processed(cursor, lastSucceeded);
             }
         }

@@ -43,8 +43,15 @@ public record FailurePolicy(Duration firstDelay, Duration maxDelay, int maxAttem
         return false;
     }
 
-    /** The wait after failed attempt {@code attempt} (1 for the first): see {@link Delivery#backoff}. */
+    /**
+     * The wait after failed attempt {@code attempt} (1 for the first) of a message: {@code firstDelay}, doubled for
+     * each attempt after the first, {@code maxDelay} at most.
+     */
     public Duration backoff(int attempt) {
-        return Delivery.backoff(firstDelay, maxDelay, attempt);
+        long millis = firstDelay.toMillis();
+        for (int i = 1; i < attempt && millis < maxDelay.toMillis(); i++) {
+            millis *= 2;
+        }
+        return Duration.ofMillis(Math.min(Math.max(millis, 0), maxDelay.toMillis()));
     }
 }

@@ -21,8 +21,18 @@ public final class PartitionCursor {
     /** The offset whose delivery last failed, and how many times it did (as the file counts them). */
     private long failingOffset = -1;
     private int failures;
-    /** Whether no message (batch) has been delivered since the cursor was placed. */
-    private boolean firstDelivery = true;
+    /**
+     * The last offset of the first fetch delivered since the cursor was placed, -1 before it: what a process that
+     * stopped may have been delivering, so each of its deliveries is counted before it runs (see
+     * {@link Delivery#countsAhead}).
+     */
+    private long firstFetchEnd = -1;
+    /** A dead-letter write that failed, written again before anything else of the partition; null where none. */
+    private PendingDeadLetter pendingDeadLetter;
+
+    /** A message (batch) to dead-letter again, with what its dead letter says. */
+    record PendingDeadLetter(long firstOffset, int attempts, Exception cause, boolean permanent) {
+    }
 
     PartitionCursor(int partition, long position) {
         this.partition = partition;
@@ -45,6 +55,7 @@ public final class PartitionCursor {
     /** Moves to {@code offset}, backwards too: the group's offset was reset. */
     void resetTo(long offset) {
         position = offset;
+        pendingDeadLetter = null;
         failedBatchEnd = 0;
         failingOffset = -1;
     }
@@ -82,11 +93,27 @@ public final class PartitionCursor {
         return offset == failingOffset ? failures + 1 : 1;
     }
 
-    /** Whether this is the first delivery since the cursor was placed (true once). */
-    boolean firstDeliverySincePlaced() {
-        boolean first = firstDelivery;
-        firstDelivery = false;
-        return first;
+    /** Notes a fetch about to be delivered, ending at {@code lastOffset}: the first one marks the first fetch. */
+    void delivering(long lastOffset) {
+        if (firstFetchEnd < 0) {
+            firstFetchEnd = lastOffset;
+        }
+    }
+
+    /** Whether {@code offset} belongs to the first fetch delivered since the cursor was placed. */
+    boolean inFirstFetch(long offset) {
+        return offset <= firstFetchEnd;
+    }
+
+    /** Notes a dead-letter write that failed: the next delivery of {@code firstOffset} writes it again instead. */
+    void deadLetterFailed(PendingDeadLetter pending) {
+        pendingDeadLetter = pending;
+        failed(pending.firstOffset(), pending.attempts());
+    }
+
+    /** The dead-letter write of the message (batch) starting at {@code offset} that failed, or null. */
+    PendingDeadLetter pendingDeadLetter(long offset) {
+        return pendingDeadLetter != null && pendingDeadLetter.firstOffset() == offset ? pendingDeadLetter : null;
     }
 
     /** Notes that the message (batch) starting at {@code offset} has failed {@code attempts} times so far. */
@@ -112,6 +139,7 @@ public final class PartitionCursor {
     /** Moves past a message (batch) that went to the dead-letter topic, committed past already. */
     void deadLettered(long lastOffset) {
         advanceTo(lastOffset);
+        pendingDeadLetter = null;
         failingOffset = -1;
         failures = 0;
         failedBatchEnd = 0;

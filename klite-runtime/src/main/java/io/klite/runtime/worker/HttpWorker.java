@@ -77,7 +77,7 @@ public record HttpWorker(String topic, String group, int partition, int partitio
         URI endpoint = parameter(parameters, where, "endpoint", Settings::endpoint);
         int maxAttempts = parameter(parameters, where, "maxAttempts", Settings::maxAttempts);
         String deadLetterTopic = parameter(parameters, where, "deadLetterTopic",
-                text -> Settings.deadLetterTopic(topic, text));
+                text -> Settings.deadLetterTopic(topic, text, maxAttempts));
         boolean deadLetterOn4xx = parameter(parameters, where, "deadLetterOn4xx", Settings::deadLetterOn4xx);
         long maxBatchBytes = parameter(parameters, where, "maxBatchBytes", Settings::maxBatchBytes);
         return new HttpWorker(topic, group, partition, partitionCount, endpoint, batchSize, interval, maxInterval,
@@ -215,27 +215,12 @@ public record HttpWorker(String topic, String group, int partition, int partitio
         }
 
         /**
-         * Where a worker's exhausted batches go: a valid topic name other than the worker's topic, in any case;
-         * {@code <topic>.dlq} where {@code text} is null (not given).
+         * Where a worker's exhausted batches go: {@code text}, or {@code <topic>.dlq} where it is null (not given);
+         * checked where dead letters are on ({@code maxAttempts} above 0), as the consumer checks it.
          */
-        public static String deadLetterTopic(String topic, String text) {
-            boolean named = text != null;
-            String deadLetters = named ? text : topic + Limits.DEAD_LETTER_SUFFIX;
-            try {
-                TopicPartition.validateTopic(deadLetters);
-            } catch (InvalidTopicException e) {
-                if (named) {
-                    throw e;
-                }
-                throw new IllegalArgumentException("the default dead-letter topic does not fit: " + e.getMessage()
-                        + "; name a dead-letter topic of at most " + TopicPartition.MAX_TOPIC_LENGTH + " characters", e);
-            }
-            if (deadLetters.equalsIgnoreCase(topic)) {
-                throw new IllegalArgumentException("'" + deadLetters + "' is the worker's topic; dead letters go to"
-                        + " another topic than the one they failed on (default " + topic + Limits.DEAD_LETTER_SUFFIX
-                        + ")");
-            }
-            return deadLetters;
+        public static String deadLetterTopic(String topic, String text, int maxAttempts) {
+            String deadLetters = text != null ? text : topic + Limits.DEAD_LETTER_SUFFIX;
+            return maxAttempts > 0 ? Limits.deadLetterTopic("", topic, deadLetters) : deadLetters;
         }
 
         /** {@code true} or {@code false}, as written. */

@@ -2,7 +2,6 @@ package io.klite.runtime.worker;
 
 import io.klite.camel.KliteConstants;
 import io.klite.camel.consumer.DeliveryFailure;
-import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
@@ -58,13 +57,12 @@ final class WorkerFailureHandler implements ExceptionHandler {
             failures.delivered(exchange.getFromRouteId());
             LOG.warn("{}", WorkerFailures.line(worker, failure, reason));
         } else {
-            WorkerFailures.Failing now = failures.failed(exchange.getFromRouteId(), first, last, reason);
+            failures.failed(exchange.getFromRouteId(), first, last, reason);
             if (failure != null) {
                 LOG.warn("{}", WorkerFailures.line(worker, failure, reason));
             } else {
-                // the consumer's count of this batch's deliveries, which the route's exchange carries
-                int attempt = exchange.getIn().getHeader(KliteConstants.ATTEMPT, now.attempts(), Integer.class);
-                LOG.warn("{}", WorkerFailures.line(worker, now, attempt, Instant.now()));
+                // the consumer's own summary: it sets a DeliveryFailure on every failed delivery it reports
+                LOG.warn("{}; reason: {}; endpoint {}", message, reason, HttpWorker.withoutQuery(worker.endpoint()));
             }
         }
         LOG.debug("Delivery failure in detail", exception);

@@ -1,12 +1,10 @@
 package io.klite.runtime.worker;
 
-import io.klite.camel.consumer.Delivery;
 import io.klite.camel.consumer.DeliveryFailure;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,16 +73,6 @@ public final class WorkerFailures {
                 failure.group(), failure.attempt(), failure.maxAttempts(), failure.retryIn(), failure.retryAt(),
                 failure.deadLetterTopic(), failure.permanent(), reason).logLine()
                + "; endpoint " + HttpWorker.withoutQuery(worker.endpoint());
-    }
-
-    /**
-     * The same line where the failed exchange carries no {@link DeliveryFailure}: the next attempt after the worker's
-     * backoff for {@code attempt}.
-     */
-    static String line(HttpWorker worker, Failing failing, int attempt, Instant now) {
-        Duration wait = Delivery.backoff(worker.interval(), worker.maxInterval(), attempt);
-        return line(worker, DeliveryFailure.retried(worker.topic(), worker.partition(), failing.firstOffset(),
-                failing.lastOffset(), worker.group(), attempt, 0, wait, now, failing.reason()), failing.reason());
     }
 
     /** Why an attempt failed, in a few words on one line: the status and the start of the answer, or the error. */

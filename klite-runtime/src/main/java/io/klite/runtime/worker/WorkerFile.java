@@ -128,7 +128,7 @@ public final class WorkerFile {
         int maxAttempts = check(key + ".maxAttempts", text(settings, key, "maxAttempts", "0"),
                 HttpWorker.Settings::maxAttempts);
         String deadLetterTopic = check(key + ".deadLetterTopic", optionalText(settings, key, "deadLetterTopic"),
-                text -> HttpWorker.Settings.deadLetterTopic(topic, text));
+                text -> HttpWorker.Settings.deadLetterTopic(topic, text, maxAttempts));
         boolean deadLetterOn4xx = check(key + ".deadLetterOn4xx", text(settings, key, "deadLetterOn4xx",
                 String.valueOf(HttpWorker.DEFAULT_DEAD_LETTER_ON_4XX)), HttpWorker.Settings::deadLetterOn4xx);
         long maxBatchBytes = check(key + ".maxBatchBytes", text(settings, key, "maxBatchBytes",

@@ -27,6 +27,7 @@ class KliteRuntimeRefusesBadConfigurationIT {
                     partitions: [0]
                     endpoint: http://127.0.0.1:9/hook
                     interval: 1s
+                    maxAttempts: 3
             """;
 
     @TempDir
@@ -40,7 +41,7 @@ class KliteRuntimeRefusesBadConfigurationIT {
             partitions ["a"]         | 'partitions: [0]'        | 'partitions: ["a"]'            | workers.yaml: topics.orders.consumerGroups.billing.partitions: 'a' is not a partition number
             endpoint not http(s)     | 'endpoint: http://127.0.0.1:9/hook' | 'endpoint: ftp://127.0.0.1/in' | workers.yaml: topics.orders.consumerGroups.billing.endpoint: 'ftp://127.0.0.1/in' is not an http(s) URL
             maxBatchBytes 4MB        | 'interval: 1s'           | 'maxBatchBytes: 4MB'           | workers.yaml: topics.orders.consumerGroups.billing.maxBatchBytes: '4MB' is not a byte count
-            dead letters to itself   | 'interval: 1s'           | 'deadLetterTopic: ORDERS'      | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: 'ORDERS' is the worker's topic
+            dead letters to itself   | 'interval: 1s'           | 'deadLetterTopic: ORDERS'      | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: 'ORDERS' is the topic itself
             """)
     void aBadWorkerFile(String name, String good, String bad, String message) throws Exception {
         Files.writeString(dir.resolve("workers.yaml"), WORKER.replace(good, bad));

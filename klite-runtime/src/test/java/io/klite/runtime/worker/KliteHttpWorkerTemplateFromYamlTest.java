@@ -136,15 +136,17 @@ class KliteHttpWorkerTemplateFromYamlTest {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', textBlock = """
             maxAttempts     | -1       | parameter maxAttempts: '-1' is not a number of attempts; allowed: 0 (no limit
-            deadLetterTopic | REFUNDS  | parameter deadLetterTopic: 'REFUNDS' is the worker's topic; dead letters go to another topic
+            deadLetterTopic | REFUNDS  | parameter deadLetterTopic: 'REFUNDS' is the topic itself; dead letters go to another topic
             deadLetterOn4xx | yes      | parameter deadLetterOn4xx: 'yes' is not a boolean; allowed: true or false
             maxBatchBytes   | 4MB      | parameter maxBatchBytes: '4MB' is not a byte count: use a whole number of bytes, or of KiB or MiB
             maxBatchBytes   | 0KiB     | parameter maxBatchBytes: '0KiB' is 0 bytes: '0' is not a byte count; allowed: 1 or more
             """)
     void aBadFailureSettingIsRefusedNamingTheParameterAndValue(String name, String value, String message)
             throws Exception {
+        // dead letters on (where the setting is not maxAttempts itself), so that the dead-letter settings are checked
         routes(templated("refunds", "0", "http://127.0.0.1:9/x",
-                "      - name: " + name + "\n        value: \"" + value + "\"\n"));
+                "      - name: " + name + "\n        value: \"" + value + "\"\n"
+                + (name.equals("maxAttempts") ? "" : "      - name: maxAttempts\n        value: \"3\"\n")));
 
         assertThatThrownBy(() -> RunningKlite.start(dir, routesProperty()).close())
                 .hasStackTraceContaining("Route template klite-http-worker (topic 'refunds', group 'ledger',"

@@ -96,17 +96,22 @@ class WorkerFileReadsTheOriginalFormatTest {
     }
 
     @Test
-    void aTopicTooLongForItsDefaultDeadLetterTopicNeedsOneNamed() throws Exception {
+    void aTopicTooLongForItsDefaultDeadLetterTopicNeedsOneNamedWhereDeadLettersAreOn() throws Exception {
         String topic = "t".repeat(246);
-        Path workers = file("workers.yaml", """
+        Path without = file("without.yaml", """
                 topics:
                   %s: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/x" } } }
                 """.formatted(topic));
+        Path workers = file("workers.yaml", """
+                topics:
+                  %s: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/x", maxAttempts: 3 } } }
+                """.formatted(topic));
         Path named = file("named.yaml", """
                 topics:
-                  %s: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/x", deadLetterTopic: t.dlq } } }
+                  %s: { consumerGroups: { g: { partitions: [0], endpoint: "http://127.0.0.1/x", maxAttempts: 3, deadLetterTopic: t.dlq } } }
                 """.formatted(topic));
 
+        assertThat(WorkerFile.read(without)).hasSize(1);
         assertThatThrownBy(() -> WorkerFile.read(workers)).isInstanceOf(WorkerConfigException.class)
                 .hasMessageStartingWith(workers + ": topics." + topic + ".consumerGroups.g.deadLetterTopic: the default"
                         + " dead-letter topic does not fit: Invalid topic name '")
@@ -147,7 +152,7 @@ class WorkerFileReadsTheOriginalFormatTest {
             attempts not a number    | maxAttempts: three             | workers.yaml: topics.orders.consumerGroups.billing.maxAttempts: 'three' is not a number of attempts: a whole number is expected (0 for no limit)
             attempts a fraction      | maxAttempts: 2.5               | workers.yaml: topics.orders.consumerGroups.billing.maxAttempts: '2.5' is not a number of attempts: a whole number is expected
             attempts a list          | maxAttempts: [3]               | workers.yaml: topics.orders.consumerGroups.billing.maxAttempts must be a single value (found [3])
-            dead letters to itself   | deadLetterTopic: Orders        | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: 'Orders' is the worker's topic; dead letters go to another topic than the one they failed on (default orders.dlq)
+            dead letters to itself   | deadLetterTopic: Orders        | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: 'Orders' is the topic itself; dead letters go to another topic than the one they failed on (default orders.dlq)
             dead-letter topic bad    | deadLetterTopic: orders/dlq    | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: Invalid topic name 'orders/dlq': character '/' at index 6 is not allowed
             dead-letter topic empty  | deadLetterTopic: ""            | workers.yaml: topics.orders.consumerGroups.billing.deadLetterTopic: Invalid topic name '' (0 characters)
             dead letters on 4xx yes  | deadLetterOn4xx: "yes"         | workers.yaml: topics.orders.consumerGroups.billing.deadLetterOn4xx: 'yes' is not a boolean; allowed: true or false
@@ -164,7 +169,9 @@ class WorkerFileReadsTheOriginalFormatTest {
     void refusesABadSettingNamingFileKeyAndValue(String name, String setting, String message) throws Exception {
         String key = setting.substring(0, setting.indexOf(':'));
         StringBuilder group = new StringBuilder();
-        for (String line : List.of("partitions: [0]", "endpoint: http://127.0.0.1:9000/hook", "interval: 1s")) {
+        // dead letters on, so that the dead-letter settings are checked
+        for (String line : List.of("partitions: [0]", "endpoint: http://127.0.0.1:9000/hook", "interval: 1s",
+                "maxAttempts: 3")) {
             if (!line.startsWith(key + ":")) {
                 group.append("        ").append(line).append('\n');
             }
