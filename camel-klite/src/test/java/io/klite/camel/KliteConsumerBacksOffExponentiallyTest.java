@@ -55,7 +55,7 @@ class KliteConsumerBacksOffExponentiallyTest extends KliteCamelTestSupport {
     void theWaitDoublesUpToTheMaximumAndOtherPartitionsGoOn() {
         template.sendBodyAndHeader("klite:orders", "a", KliteConstants.OVERRIDE_PARTITION, 0);
 
-        await().until(() -> attempts.size() >= 2);
+        await().pollInterval(Duration.ofMillis(5)).until(() -> attempts.size() >= 2);
         // partition 0 is in backoff now (200 ms); partition 1 is delivered meanwhile, before partition 0's next retry
         template.sendBodyAndHeader("klite:orders", "other", KliteConstants.OVERRIDE_PARTITION, 1);
         otherPartition.awaitSize(1);
