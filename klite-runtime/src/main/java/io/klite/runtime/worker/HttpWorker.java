@@ -219,8 +219,14 @@ public record HttpWorker(String topic, String group, int partition, int partitio
          * checked where dead letters are on ({@code maxAttempts} above 0), as the consumer checks it.
          */
         public static String deadLetterTopic(String topic, String text, int maxAttempts) {
-            String deadLetters = text != null ? text : topic + Limits.DEAD_LETTER_SUFFIX;
-            return maxAttempts > 0 ? Limits.deadLetterTopic("", topic, deadLetters) : deadLetters;
+            if (maxAttempts == 0) {
+                return text != null ? text : topic + Limits.DEAD_LETTER_SUFFIX;
+            }
+            if (text != null) {
+                // written but empty is a mistake in a worker file, not the default
+                TopicPartition.validateTopic(text);
+            }
+            return Limits.deadLetterTopic("", topic, text);
         }
 
         /** {@code true} or {@code false}, as written. */
