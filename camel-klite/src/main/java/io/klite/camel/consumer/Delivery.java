@@ -103,11 +103,10 @@ public abstract class Delivery {
             exchange.setException(cause);
             return deadLetter(exchange, cursor, messages, attempt - 1, cause, false);
         }
-        if (countsAhead(cursor, first)) {
-            // counted before it runs: if it stops the process, the next process counts on from it, so a message
-            // that kills the process every time still reaches maxAttempts
-            record(cursor, first, last, attempt, "attempt " + attempt + " started and did not end: the process"
-                    + " stopped during it (killed, crashed or out of memory), unless it is still running");
+        if (isCareful(cursor, first)) {
+            // counted before it runs: if it stops the process again, the next process counts on from it, so a
+            // message that kills the process every time still reaches maxAttempts
+            countAhead(cursor, first, last, attempt);
         }
         exchange.getIn().setHeader(KliteConstants.ATTEMPT, attempt);
         try {
@@ -162,15 +161,37 @@ public abstract class Delivery {
     }
 
     /**
-     * Whether the delivery of the message (batch) starting at {@code offset} is counted in the file before it runs,
-     * and committed as soon as it succeeds: where dead letters are on and commits are automatic, for the first fetch
-     * after the cursor was placed. That fetch may hold the message a stopped process was delivering when it stopped
-     * (killed, crashed, out of memory); counted ahead and committed one by one, such a message reaches the head of
-     * the partition at once and is dead-lettered after {@code maxAttempts} stops, and no message that succeeded
-     * keeps a count. Past that fetch, an attempt is counted when it fails, and costs nothing while it succeeds.
+     * Counts the first fetch after the cursor was placed in the file before it is delivered, where dead letters are on
+     * and commits are automatic: one write per partition and start. Its row goes with the commit after the fetch; a
+     * process that stops during the fetch (killed, crashed, out of memory) leaves it, and the next process delivers
+     * those offsets carefully ({@link #isCareful}), so a message that brings the process down every time is
+     * dead-lettered after at most {@code maxAttempts + 1} stops (a stop in a later fetch costs one more), and no
+     * message that succeeded keeps a count.
      */
-    protected boolean countsAhead(PartitionCursor cursor, long offset) {
-        return context.failurePolicy().deadLetters() && !manualCommit && cursor.inFirstFetch(offset);
+    protected void countFetchAhead(PartitionCursor cursor, List<Message> messages) {
+        long first = messages.get(0).offset();
+        if (countsAhead() && cursor.firstFetch() && !cursor.inCarefulZone(first)) {
+            countAhead(cursor, first, messages.get(messages.size() - 1).offset(), cursor.attempt(first));
+        }
+    }
+
+    /**
+     * Whether the message (batch) starting at {@code offset} is one the file says a delivery was under way for when
+     * a process stopped: then each delivery of it is counted before it runs, and committed as soon as it succeeds.
+     */
+    protected boolean isCareful(PartitionCursor cursor, long offset) {
+        return countsAhead() && cursor.inCarefulZone(offset);
+    }
+
+    /** Whether deliveries are ever counted before they run: with dead letters on and automatic commits. */
+    private boolean countsAhead() {
+        return context.failurePolicy().deadLetters() && !manualCommit;
+    }
+
+    private void countAhead(PartitionCursor cursor, long first, long last, int attempt) {
+        record(cursor, first, last, attempt, "attempt " + attempt + " of offsets " + first + ".." + last + " started"
+                + " and did not end: the process stopped during it (killed, crashed or out of memory), unless it is"
+                + " still running");
     }
 
     /**

@@ -25,7 +25,7 @@ public final class ExchangePerBatch extends Delivery {
             return 0;
         }
         KliteBatch batch = new KliteBatch(topic, cursor.partition(), messages);
-        cursor.delivering(batch.lastOffset());
+        countFetchAhead(cursor, messages);
         Exchange exchange = context.createExchange();
         try {
             exchange.getIn().setBody(batch);

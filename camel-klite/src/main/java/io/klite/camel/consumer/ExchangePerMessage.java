@@ -10,9 +10,8 @@ import org.apache.camel.Exchange;
 /**
  * {@code batching=false}: one exchange per message, body the payload as {@code byte[]}, with the headers stored with it;
  * after the partition's run (also one cut short by a failure, a stop, or an error thrown from the route), one commit
- * of the last message that succeeded, unless a later one was dead-lettered, which committed past it already; in the
- * first fetch after the consumer placed the partition, with dead letters on, one commit per message (see
- * {@link Delivery#countsAhead}).
+ * of the last message that succeeded, unless a later one was dead-lettered, which committed past it already; where
+ * a process stopped during a delivery (see {@link Delivery#isCareful}), one commit per message.
  */
 public final class ExchangePerMessage extends Delivery {
 
@@ -25,7 +24,7 @@ public final class ExchangePerMessage extends Delivery {
         long lastSucceeded = -1;
         long lastCommitted = -1;
         int handled = 0;
-        cursor.delivering(messages.get(messages.size() - 1).offset());
+        countFetchAhead(cursor, messages);
         try {
             for (Message message : messages) {
                 if (!context.deliveryAllowed()) {
@@ -37,7 +36,7 @@ public final class ExchangePerMessage extends Delivery {
                 }
                 if (outcome == Outcome.DEAD_LETTERED) {
                     lastCommitted = message.offset(); // committed with its dead-letter copy
-                } else if (countsAhead(cursor, message.offset())) {
+                } else if (isCareful(cursor, message.offset())) {
                     processed(cursor, message.offset()); // its count goes with the commit, now
                     lastCommitted = message.offset();
                 } else {

@@ -21,12 +21,13 @@ public final class PartitionCursor {
     /** The offset whose delivery last failed, and how many times it did (as the file counts them). */
     private long failingOffset = -1;
     private int failures;
+    /** Whether a fetch has been delivered since the cursor was placed. */
+    private boolean fetchedOnce;
     /**
-     * The last offset of the first fetch delivered since the cursor was placed, -1 before it: what a process that
-     * stopped may have been delivering, so each of its deliveries is counted before it runs (see
-     * {@link Delivery#countsAhead}).
+     * The last offset the file says a delivery was under way for when the cursor was placed (a process stopped during
+     * it), 0 where none: up to it, each delivery is counted before it runs (see {@link Delivery#isCareful}).
      */
-    private long firstFetchEnd = -1;
+    private long carefulThrough;
     /** A dead-letter write that failed, written again before anything else of the partition; null where none. */
     private PendingDeadLetter pendingDeadLetter;
 
@@ -93,16 +94,16 @@ public final class PartitionCursor {
         return offset == failingOffset ? failures + 1 : 1;
     }
 
-    /** Notes a fetch about to be delivered, ending at {@code lastOffset}: the first one marks the first fetch. */
-    void delivering(long lastOffset) {
-        if (firstFetchEnd < 0) {
-            firstFetchEnd = lastOffset;
-        }
+    /** Whether this is the first fetch delivered since the cursor was placed (true once). */
+    boolean firstFetch() {
+        boolean first = !fetchedOnce;
+        fetchedOnce = true;
+        return first;
     }
 
-    /** Whether {@code offset} belongs to the first fetch delivered since the cursor was placed. */
-    boolean inFirstFetch(long offset) {
-        return offset <= firstFetchEnd;
+    /** Whether {@code offset} is one the file says a delivery was under way for when the cursor was placed. */
+    boolean inCarefulZone(long offset) {
+        return offset <= carefulThrough;
     }
 
     /** Notes a dead-letter write that failed: the next delivery of {@code firstOffset} writes it again instead. */
@@ -123,13 +124,15 @@ public final class PartitionCursor {
     }
 
     /**
-     * Goes on from a failure the file holds for the group: the message (batch) {@code first..last} that failed
-     * {@code attempts} times. A batch is offered again with the same offsets; the next attempt is number
+     * Goes on from a failure the file holds for the group: the message (batch, or fetch) {@code first..last} that
+     * failed, or was under way when a process stopped, {@code attempts} times. It is offered again with the same
+     * offsets, each delivery up to {@code last} counted before it runs; the next attempt of {@code first} is number
      * {@code attempts + 1}. Ignored where the cursor has moved past it.
      */
     void resume(long first, long last, int attempts) {
         if (first > position) {
             failed(first, attempts);
+            carefulThrough = last;
             if (last > first) {
                 batchFailed(last);
             }

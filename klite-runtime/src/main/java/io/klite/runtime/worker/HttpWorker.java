@@ -1,6 +1,5 @@
 package io.klite.runtime.worker;
 
-import io.klite.log.InvalidTopicException;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.TopicPartition;
