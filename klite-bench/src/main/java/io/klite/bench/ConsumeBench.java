@@ -173,23 +173,6 @@ public class ConsumeBench {
         }
     }
 
-    /** The route an invocation started, removed after it: stopping waits for the last exchange to complete. */
-    @State(Scope.Benchmark)
-    public static class StartedRoute {
-
-        CamelContext camel;
-        String routeId;
-
-        @TearDown(Level.Invocation)
-        public void remove() throws Exception {
-            if (routeId != null) {
-                camel.getRouteController().stopRoute(routeId);
-                camel.removeRoute(routeId);
-                routeId = null;
-            }
-        }
-    }
-
     /**
      * camel-sql's polling consumer on a table {@code (id, data, processed)} of the same payloads, marking each row
      * as consumed, as its documentation shows: {@code onConsume=UPDATE ... SET processed = 1 WHERE id = :#id}. The

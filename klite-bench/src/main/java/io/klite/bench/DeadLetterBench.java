@@ -182,31 +182,6 @@ public class DeadLetterBench {
         }
     }
 
-    /**
-     * The route an invocation started, removed after it, untimed. It waits first for the last exchange to leave
-     * Camel's inflight count: a route stopped with one still counted is stopped only after Camel's shutdown strategy
-     * has slept for a second, which would leave fewer invocations per iteration.
-     */
-    @State(Scope.Benchmark)
-    public static class StartedRoute {
-
-        CamelContext camel;
-        String routeId;
-
-        @TearDown(Level.Invocation)
-        public void remove() throws Exception {
-            if (routeId != null) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (camel.getInflightRepository().size(routeId) > 0 && System.nanoTime() < deadline) {
-                    LockSupport.parkNanos(100_000);
-                }
-                camel.getRouteController().stopRoute(routeId);
-                camel.removeRoute(routeId);
-                routeId = null;
-            }
-        }
-    }
-
     private long warnLines() throws IOException {
         Path file = folder.resolve(LOG_FILE);
         if (!Files.exists(file)) {
