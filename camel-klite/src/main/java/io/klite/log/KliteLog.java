@@ -1,6 +1,7 @@
 package io.klite.log;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class KliteLog implements AutoCloseable {
     private final AppendSignals appends;
     private final DeliveryAttemptsTable attempts;
     private final DeadLetters deadLetters;
+    private final TopicConfigTable topicConfigs;
+    private final Retention retention;
 
     /** The consumer group whose committed offset on a dead-letter partition marks how far it was redriven. */
     public static final String REDRIVE_GROUP = "klite.redrive";
@@ -54,10 +57,13 @@ public final class KliteLog implements AutoCloseable {
         this.offsets = new ConsumerOffsets(db, catalog);
         this.attempts = new DeliveryAttemptsTable(db, catalog);
         this.deadLetters = new DeadLetters(db, catalog, offsets, appends, options.defaultPartitionCount());
+        this.topicConfigs = new TopicConfigTable(db, catalog);
+        this.retention = new Retention(db, catalog);
         try {
             db.write(conn -> {
                 conn.exec(Catalog.CONSUMER_OFFSETS_DDL);
                 conn.exec(DeliveryAttemptsTable.DDL);
+                conn.exec(TopicConfigTable.DDL);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -212,6 +218,31 @@ public final class KliteLog implements AutoCloseable {
         TopicPartition.validateTopic(topic);
         Limits.partitionCount("Invalid partition count for topic '" + topic + "': ", partitions);
         return catalog.createTopicIfAbsent(topic, partitions);
+    }
+
+    /**
+     * Stores the topic's retention settings in the file, replacing those before, for every process on it.
+     *
+     * @throws UnknownTopicException where the topic does not exist; nothing is written then
+     */
+    public void configureTopic(String topic, TopicConfig config) {
+        topicConfigs.store(topic, Objects.requireNonNull(config, "config"));
+    }
+
+    /** The topic's retention settings; {@link TopicConfig#KEEP_EVERYTHING} where none were set. */
+    public TopicConfig topicConfig(String topic) {
+        return topicConfigs.read(topic);
+    }
+
+    /**
+     * Deletes, oldest first, the topic's messages that its {@link #topicConfig} no longer keeps, in transactions of
+     * at most 5,000 rows; safe while other threads and processes send, consume or do the same. Offsets are never
+     * reused, also where a partition is emptied.
+     *
+     * @return how many messages were deleted
+     */
+    public long applyRetention(String topic) {
+        return retention.apply(topic, topicConfig(topic), Instant.now());
     }
 
     /** The topic's partition count: its highest partition number + 1, or 0 where the topic does not exist. */

@@ -1,0 +1,120 @@
+package io.klite.log;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Deleting what a topic's {@link TopicConfig} no longer keeps, oldest first.
+ *
+ * <p>Invariants: only a prefix of a partition is ever deleted (the oldest messages), in transactions of at most
+ * {@value #CHUNK} rows, so a producer waits for one chunk at most; each chunk decides its bound inside its own
+ * transaction (the newest messages by count, a group's commit with {@code keepUnconsumed}, the age of the oldest
+ * rows), so several processes may run it at once and each row is deleted once; offsets are never reused, as the
+ * partition tables' {@code AUTOINCREMENT} sequence keeps the highest even when a partition is emptied.
+ */
+final class Retention {
+
+    /** The most rows one transaction deletes. */
+    static final int CHUNK = 5000;
+    private static final DateTimeFormatter SQLITE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final String SLOWEST_GROUP = "SELECT min(commit_offset) FROM consumer_offsets"
+            + " WHERE topic = ? AND partition = ?";
+
+    private final Database db;
+    private final Catalog catalog;
+
+    Retention(Database db, Catalog catalog) {
+        this.db = db;
+        this.catalog = catalog;
+    }
+
+    /**
+     * Deletes what the settings no longer keep from every partition of the topic.
+     *
+     * @return how many messages were deleted
+     */
+    long apply(String topic, TopicConfig config, Instant now) {
+        if (!config.deletes()) {
+            return 0;
+        }
+        long deleted = 0;
+        int partitions = catalog.partitionCount(topic);
+        for (int partition = 0; partition < partitions; partition++) {
+            PartitionTable table = catalog.forRead(new TopicPartition(topic, partition));
+            if (table != null) {
+                deleted += apply(new TopicPartition(topic, partition), config, now);
+            }
+        }
+        return deleted;
+    }
+
+    private long apply(TopicPartition tp, TopicConfig config, Instant now) {
+        String table = tp.table();
+        String maxId = "SELECT coalesce(max(id), 0) FROM " + table;
+        String oldest = "SELECT id, created FROM " + table + " ORDER BY id LIMIT " + CHUNK;
+        String delete = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE id <= ?"
+                + " ORDER BY id LIMIT " + CHUNK + ")";
+        String cutoff = config.retentionAge() == null ? null : SQLITE_TIME.format(now.minus(config.retentionAge()));
+        long deleted = 0;
+        while (true) {
+            int chunk = catalog.table(tp).write(db.deadline(), conn -> {
+                long bound = bound(conn, tp, config, maxId, oldest, cutoff);
+                if (bound <= 0) {
+                    return 0;
+                }
+                PreparedStatement statement = conn.prepare(delete);
+                statement.setLong(1, bound);
+                return statement.executeUpdate();
+            });
+            deleted += chunk;
+            if (chunk < CHUNK) {
+                return deleted;
+            }
+        }
+    }
+
+    /** The highest offset the settings let go now, 0 where none; read inside the deleting transaction. */
+    private static long bound(Conn conn, TopicPartition tp, TopicConfig config, String maxId, String oldest,
+                              String cutoff) throws SQLException {
+        long bound = Long.MAX_VALUE;
+        if (config.retentionMessages() != null) {
+            try (ResultSet rs = conn.prepare(maxId).executeQuery()) {
+                rs.next();
+                bound = Math.min(bound, rs.getLong(1) - config.retentionMessages());
+            }
+        }
+        if (config.keepUnconsumed()) {
+            PreparedStatement statement = conn.prepare(SLOWEST_GROUP);
+            statement.setString(1, tp.topic());
+            statement.setInt(2, tp.partition());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next()) {
+                    long slowest = rs.getLong(1);
+                    if (!rs.wasNull()) {
+                        bound = Math.min(bound, slowest);
+                    }
+                }
+            }
+        }
+        if (cutoff != null) {
+            // the oldest rows, up to the first that is not old enough (or has no time): only a prefix goes
+            long old = 0;
+            try (ResultSet rs = conn.prepare(oldest).executeQuery()) {
+                while (rs.next()) {
+                    String created = rs.getString(2);
+                    if (created == null || created.compareTo(cutoff) >= 0) {
+                        break;
+                    }
+                    old = rs.getLong(1);
+                }
+            }
+            bound = Math.min(bound, old);
+        }
+        return bound == Long.MAX_VALUE ? 0 : bound;
+    }
+}

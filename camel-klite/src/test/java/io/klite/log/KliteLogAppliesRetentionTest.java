@@ -1,0 +1,114 @@
+package io.klite.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retention deletes exactly what a topic's settings no longer keep, oldest first, and nothing else: by count per
+ * partition, by age, never past the slowest group with keepUnconsumed; offsets go on after a partition is emptied;
+ * settings live in the file and bad ones are refused before anything is written.
+ */
+class KliteLogAppliesRetentionTest extends LogTestSupport {
+
+    @Test
+    void aCountKeepsTheNewestMessagesOfEachPartition() {
+        log.createTopic("orders", 2);
+        log.sendBatch("orders", 0, numbered(1, 10));
+        log.sendBatch("orders", 1, numbered(1, 2));
+        log.configureTopic("orders", new TopicConfig(null, 3L, false));
+
+        assertThat(log.applyRetention("orders")).isEqualTo(7);
+
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(8L, 9L, 10L);
+        assertThat(log.read("orders", 1, 0, 100)).extracting(Message::offset).containsExactly(1L, 2L);
+        assertThat(log.applyRetention("orders")).isZero();
+        assertThat(log.send("orders", 0, "next")).isEqualTo(11);
+    }
+
+    @Test
+    void anAgeDeletesTheOldestMessagesUpToTheFirstThatIsNotOldEnough() throws Exception {
+        log.sendBatch("orders", 0, numbered(1, 5));
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            jdbc.exec("UPDATE orders_0 SET created = '2020-01-01 00:00:00' WHERE id <= 3");
+        }
+        log.configureTopic("orders", new TopicConfig(Duration.ofHours(1), null, false));
+
+        assertThat(log.applyRetention("orders")).isEqualTo(3);
+
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(4L, 5L);
+    }
+
+    @Test
+    void keepUnconsumedNeverDeletesPastTheSlowestGroupWithACommit() {
+        log.sendBatch("orders", 0, numbered(1, 10));
+        log.commit("fast", "orders", 0, 10);
+        log.commit("slow", "orders", 0, 4);
+        log.configureTopic("orders", new TopicConfig(null, 2L, true));
+
+        assertThat(log.applyRetention("orders")).isEqualTo(4);
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).first().isEqualTo(5L);
+
+        log.commit("slow", "orders", 0, 9);
+        assertThat(log.applyRetention("orders")).isEqualTo(4);
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(9L, 10L);
+    }
+
+    @Test
+    void offsetsGoOnAfterAPartitionIsEmptied() throws Exception {
+        log.sendBatch("orders", 0, numbered(1, 3));
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            jdbc.exec("UPDATE orders_0 SET created = '2020-01-01 00:00:00'");
+        }
+        log.configureTopic("orders", new TopicConfig(Duration.ofMinutes(1), null, false));
+
+        assertThat(log.applyRetention("orders")).isEqualTo(3);
+
+        assertThat(log.read("orders", 0, 0, 100)).isEmpty();
+        assertThat(log.endOffset("orders", 0)).isEqualTo(3);
+        assertThat(log.send("orders", 0, "after")).isEqualTo(4);
+    }
+
+    @Test
+    void aLargeBacklogGoesInChunks() {
+        log.sendBatch("orders", 0, numbered(1, 12_000));
+        log.configureTopic("orders", new TopicConfig(null, 1L, false));
+
+        assertThat(log.applyRetention("orders")).isEqualTo(11_999);
+
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(12_000L);
+    }
+
+    @Test
+    void settingsLiveInTheFileAndBadOnesAreRefused() {
+        log.send("orders", 0, "a");
+        assertThat(log.topicConfig("orders")).isEqualTo(TopicConfig.KEEP_EVERYTHING);
+        log.configureTopic("orders", new TopicConfig(Duration.ofDays(7), 1_000_000L, true));
+
+        try (KliteLog other = KliteLog.open(log.path())) {
+            assertThat(other.topicConfig("orders")).isEqualTo(new TopicConfig(Duration.ofDays(7), 1_000_000L, true));
+        }
+        assertThatThrownBy(() -> log.configureTopic("nosuch", new TopicConfig(null, 5L, false)))
+                .isInstanceOf(UnknownTopicException.class)
+                .hasMessageContaining("Cannot configure topic 'nosuch': it does not exist");
+        assertThat(log.topicConfig("nosuch")).isEqualTo(TopicConfig.KEEP_EVERYTHING);
+        assertThatThrownBy(() -> new TopicConfig(Duration.ofMillis(-5), null, false))
+                .hasMessageContaining("Invalid retention age PT-0.005S: an age is at least 1 ms");
+        assertThatThrownBy(() -> new TopicConfig(null, 0L, false))
+                .hasMessageContaining("Invalid retention count 0: keep at least 1 message per partition");
+        assertThatThrownBy(() -> log.configureTopic("bad topic", TopicConfig.KEEP_EVERYTHING))
+                .isInstanceOf(InvalidTopicException.class);
+    }
+
+    private static List<String> numbered(int from, int to) {
+        List<String> payloads = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            payloads.add("m" + i);
+        }
+        return payloads;
+    }
+}
