@@ -1,18 +1,24 @@
 package io.klite.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klite.camel.consumer.DeliveryFailure;
 import io.klite.log.Durability;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.LogOptions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code klite:} component: topics, partitions and consumer groups in one SQLite file, with Kafka's model.
@@ -22,6 +28,8 @@ import org.apache.camel.support.DefaultComponent;
  */
 @Component("klite")
 public class KliteComponent extends DefaultComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KliteComponent.class);
 
     @Metadata(description = "The options every endpoint starts from (camel.component.klite.database=... and so on);"
                             + " an endpoint's URI overrides them.")
@@ -38,12 +46,19 @@ public class KliteComponent extends DefaultComponent {
                             + " fails, in milliseconds (or a duration such as 30s).")
     private long busyTimeout = Limits.DEFAULT_BUSY_TIMEOUT.toMillis();
 
+    @Metadata(label = "advanced", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "How often each open database file's retention cleaner deletes what topic settings no"
+                            + " longer keep (KliteLog.configureTopic), in milliseconds or a duration such as 1m; 0: no"
+                            + " cleaner in this JVM. One cleaner per file per JVM; several processes' cleaners on one"
+                            + " file are safe.")
+    private long retentionCheckInterval = Limits.DEFAULT_RETENTION_CHECK_INTERVAL.toMillis();
+
     @Metadata(label = "advanced", autowired = true,
               description = "The Jackson ObjectMapper that turns bodies other than byte[], String and streams into"
                             + " JSON; by default the single ObjectMapper in the registry, else a plain one.")
     private ObjectMapper objectMapper;
 
-    private final SharedLogs logs = new SharedLogs();
+    private final SharedLogs logs = new SharedLogs(this::startCleaner);
     private final KliteDatabaseHealthCheck databaseCheck = new KliteDatabaseHealthCheck(logs::openLogs);
     private final ConsumerClaims claims = new ConsumerClaims();
 
@@ -93,6 +108,38 @@ public class KliteComponent extends DefaultComponent {
         }
     }
 
+    /**
+     * Starts the retention cleaner of a log just opened, on one of Camel's scheduled threads: every
+     * {@code retentionCheckInterval} it deletes what the topics' settings no longer keep; a failed run is one WARN line
+     * and the next run tries again.
+     *
+     * @return what stops it
+     */
+    private Runnable startCleaner(KliteLog log) {
+        if (retentionCheckInterval < 0) {
+            throw new IllegalArgumentException("Invalid retentionCheckInterval " + retentionCheckInterval
+                    + " ms: 0 (no cleaner) or more milliseconds");
+        }
+        if (retentionCheckInterval == 0) {
+            return () -> { };
+        }
+        ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
+        ScheduledExecutorService cleaner = executors.newSingleThreadScheduledExecutor(this, "KliteRetention");
+        cleaner.scheduleWithFixedDelay(() -> {
+            try {
+                long deleted = log.applyRetention();
+                if (deleted > 0) {
+                    LOG.debug("Retention deleted {} message(s) of {}", deleted, log.path());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Retention of {} failed; trying again in {} ms; reason: {}", log.path(),
+                        retentionCheckInterval, DeliveryFailure.reason(e));
+                LOG.debug("Retention failure in detail", e);
+            }
+        }, retentionCheckInterval, retentionCheckInterval, TimeUnit.MILLISECONDS);
+        return () -> executors.shutdownNow(cleaner);
+    }
+
     /** Holds a consumer's partitions of the group, refusing a second consumer of the same ones. */
     ConsumerClaims.Claim claimPartitions(KliteLog log, KliteConfiguration consumer, String endpointUri) {
         return claims.claim(log.path(), consumer.getGroup(), consumer.getTopic(), consumer.partitions(), endpointUri);
@@ -122,6 +169,14 @@ public class KliteComponent extends DefaultComponent {
 
     public KliteConfiguration getConfiguration() {
         return configuration;
+    }
+
+    public long getRetentionCheckInterval() {
+        return retentionCheckInterval;
+    }
+
+    public void setRetentionCheckInterval(long retentionCheckInterval) {
+        this.retentionCheckInterval = retentionCheckInterval;
     }
 
     public void setConfiguration(KliteConfiguration configuration) {

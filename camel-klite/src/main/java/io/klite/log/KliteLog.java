@@ -245,6 +245,20 @@ public final class KliteLog implements AutoCloseable {
         return retention.apply(topic, topicConfig(topic), Instant.now());
     }
 
+    /**
+     * {@link #applyRetention(String)} for every topic whose settings delete messages: what a cleaner runs.
+     *
+     * @return how many messages were deleted
+     */
+    public long applyRetention() {
+        Instant now = Instant.now();
+        long deleted = 0;
+        for (Map.Entry<String, TopicConfig> topic : topicConfigs.deleting().entrySet()) {
+            deleted += retention.apply(topic.getKey(), topic.getValue(), now);
+        }
+        return deleted;
+    }
+
     /** The topic's partition count: its highest partition number + 1, or 0 where the topic does not exist. */
     public int partitionCount(String topic) {
         return catalog.partitionCount(TopicPartition.validateTopic(topic));

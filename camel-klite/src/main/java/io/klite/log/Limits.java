@@ -29,6 +29,8 @@ public final class Limits {
     public static final String DEFAULT_MAX_INTERVAL = "60s";
     /** The payload bytes a consumer or worker fetches from a partition at a time at most, where it does not say. */
     public static final long DEFAULT_MAX_BATCH_BYTES = 4L * 1024 * 1024;
+    /** How often a file's retention cleaner runs, where the component does not say. */
+    public static final Duration DEFAULT_RETENTION_CHECK_INTERVAL = Duration.ofMinutes(1);
     /** The suffix of a topic's dead-letter topic, where the consumer or worker does not name one. */
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
     /** A worker's wait between looks at an idle partition and before a failed batch is posted again. */

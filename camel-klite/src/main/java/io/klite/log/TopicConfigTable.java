@@ -2,8 +2,11 @@ package io.klite.log;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code klite_topic_config} table. Invariants: a row exists only for a topic that existed when it was written;
@@ -19,6 +22,9 @@ final class TopicConfigTable {
             + " ON CONFLICT (topic) DO UPDATE SET retention_ms = excluded.retention_ms,"
             + " retention_messages = excluded.retention_messages,"
             + " retention_keep_unconsumed = excluded.retention_keep_unconsumed, updated_at = excluded.updated_at";
+
+    private static final String DELETING = "SELECT topic, retention_ms, retention_messages, retention_keep_unconsumed"
+            + " FROM klite_topic_config WHERE retention_ms IS NOT NULL OR retention_messages IS NOT NULL ORDER BY topic";
 
     private final Database db;
     private final Catalog catalog;
@@ -47,6 +53,19 @@ final class TopicConfigTable {
         });
     }
 
+    /** The settings of every topic whose retention deletes messages, by topic. */
+    Map<String, TopicConfig> deleting() {
+        return db.read(conn -> {
+            Map<String, TopicConfig> configs = new LinkedHashMap<>();
+            try (ResultSet rs = conn.prepare(DELETING).executeQuery()) {
+                while (rs.next()) {
+                    configs.put(rs.getString(1), config(rs, 2));
+                }
+            }
+            return configs;
+        });
+    }
+
     /** The topic's settings; {@link TopicConfig#KEEP_EVERYTHING} where it has none. */
     TopicConfig read(String topic) {
         TopicPartition.validateTopic(topic);
@@ -54,15 +73,17 @@ final class TopicConfigTable {
             PreparedStatement statement = conn.prepare(SELECT);
             statement.setString(1, topic);
             try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    return TopicConfig.KEEP_EVERYTHING;
-                }
-                long ms = rs.getLong(1);
-                Duration age = rs.wasNull() ? null : Duration.ofMillis(ms);
-                long count = rs.getLong(2);
-                Long messages = rs.wasNull() ? null : count;
-                return new TopicConfig(age, messages, rs.getInt(3) != 0);
+                return rs.next() ? config(rs, 1) : TopicConfig.KEEP_EVERYTHING;
             }
         });
+    }
+
+    /** The settings in a row's columns from {@code first} on: milliseconds, messages, keep-unconsumed. */
+    private static TopicConfig config(ResultSet rs, int first) throws SQLException {
+        long ms = rs.getLong(first);
+        Duration age = rs.wasNull() ? null : Duration.ofMillis(ms);
+        long count = rs.getLong(first + 1);
+        Long messages = rs.wasNull() ? null : count;
+        return new TopicConfig(age, messages, rs.getInt(first + 2) != 0);
     }
 }
