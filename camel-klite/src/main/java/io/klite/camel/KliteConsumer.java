@@ -181,6 +181,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
                         cursor.position(), cursor.fetchLimit(configuration.getBatchSize()),
                         configuration.getMaxBatchBytes()));
                 if (!batch.isEmpty()) {
+                    warnIfDeletedUnconsumed(cursor, batch.get(0).offset());
                     fetched.add(new Fetched(cursor, batch));
                     messages += batch.size();
                 } else if (cursor.position() > 0) {
@@ -203,6 +204,21 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             delivery.readFailed(cursor, firstFailure);
         }
         return new Round(messages, succeeded);
+    }
+
+    /**
+     * Warns once where messages the group had not consumed were deleted (retention, or another program) before it
+     * got to them: offsets are contiguous otherwise, so the first fetched offset says how many were lost. A group
+     * that has consumed nothing yet (at 0) starts at the oldest message kept, as with earliest in Kafka, silently.
+     */
+    private void warnIfDeletedUnconsumed(PartitionCursor cursor, long firstFetched) {
+        long lost = firstFetched - cursor.position() - 1;
+        if (cursor.position() > 0 && lost > 0) {
+            LOG.warn("Group '{}' stood at offset {} of topic '{}' partition {}, but offsets {}..{} were deleted"
+                    + " (retention) before it consumed them: {} offset(s) lost; going on at offset {}",
+                    configuration.getGroup(), cursor.position(), configuration.getTopic(), cursor.partition(),
+                    cursor.position() + 1, firstFetched - 1, lost, firstFetched);
+        }
     }
 
     @Override

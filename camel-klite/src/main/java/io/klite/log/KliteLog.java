@@ -1,5 +1,7 @@
 package io.klite.log;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -257,6 +259,33 @@ public final class KliteLog implements AutoCloseable {
             deleted += retention.apply(topic.getKey(), topic.getValue(), now);
         }
         return deleted;
+    }
+
+    /**
+     * Rebuilds the file without its free pages ({@code VACUUM}) and empties the WAL, so that the file shrinks to what
+     * it holds after retention deleted many messages. Writers of this process wait while it runs, and other
+     * processes' writers wait up to their busy timeout: an operation for a quiet moment.
+     *
+     * @return the file's size in bytes afterwards
+     */
+    public long compact() {
+        db.onWriter(conn -> {
+            Optional<String> problem = db.checkFile();
+            if (problem.isPresent()) {
+                throw new KliteStorageException("Cannot compact Klite database '" + db.path() + "': "
+                        + problem.get(), null);
+            }
+            // VACUUM runs only where no statement of the connection is in progress: the cached ones are dropped
+            conn.forgetStatements();
+            conn.exec("VACUUM");
+            conn.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            return null;
+        });
+        try {
+            return Files.size(db.path());
+        } catch (IOException e) {
+            throw new KliteStorageException("Cannot read the size of Klite database '" + db.path() + "'", e);
+        }
     }
 
     /** The topic's partition count: its highest partition number + 1, or 0 where the topic does not exist. */

@@ -104,6 +104,24 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
                 .isInstanceOf(InvalidTopicException.class);
     }
 
+    @Test
+    void compactingAfterRetentionShrinksTheFileAndKeepsWhatIsLeft() throws Exception {
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            payloads.add(new byte[1024]);
+        }
+        log.sendBatch("orders", 0, payloads);
+        log.configureTopic("orders", new TopicConfig(null, 10L, false));
+        log.applyRetention("orders");
+        long before = java.nio.file.Files.size(log.path());
+
+        long after = log.compact();
+
+        assertThat(after).isLessThan(before / 4);
+        assertThat(log.read("orders", 0, 0, 100)).hasSize(10);
+        assertThat(log.send("orders", 0, "next")).isEqualTo(5_001);
+    }
+
     private static List<String> numbered(int from, int to) {
         List<String> payloads = new ArrayList<>();
         for (int i = from; i <= to; i++) {
