@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.klite.log.DeadLetter;
 import io.klite.log.Message;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -140,20 +137,11 @@ class KliteConsumerDeadLettersAfterMaxAttemptsTest extends KliteCamelTestSupport
     }
 
     @Test
-    void eachFailedAttemptIsOneLogLineSayingAttemptNOfMaxAndTheLastSaysDeadLettered() {
-        // slf4j-simple, the tests' log backend, writes to System.err
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream originalErr = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+    void eachFailedAttemptIsOneLogLineSayingAttemptNOfMaxAndTheLastSaysDeadLettered() throws Exception {
+        List<String> lines = StandardError.linesDuring(() -> {
             template.sendBody("klite:orders", "poison");
             await().untilAsserted(() -> assertThat(file().committed("billing", "orders", 0)).hasValue(1));
-        } finally {
-            System.setErr(originalErr);
-            originalErr.print(captured.toString(StandardCharsets.UTF_8));
-        }
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
-                .filter(line -> line.contains("Delivery failed")).toList();
+        }).stream().filter(line -> line.contains("Delivery failed")).toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).contains("WARN", "Delivery failed: topic 'orders' partition 0 offset 1 group"
                 + " 'billing' attempt 1 of 3; next attempt at ", "(in 100 ms); reason: java.lang.IllegalStateException:"

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.klite.log.TopicConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.builder.RouteBuilder;
@@ -14,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A group whose committed offset fell behind retention resumes at the oldest message kept, with one warning naming
- * how many offsets it lost (the tests' log backend, slf4j-simple, writes to System.err, which the test reads).
+ * how many offsets it lost.
  */
 class KliteConsumerResumesBehindRetentionTest extends KliteCamelTestSupport {
 
@@ -42,20 +39,13 @@ class KliteConsumerResumesBehindRetentionTest extends KliteCamelTestSupport {
         file().configureTopic("orders", new TopicConfig(null, 3L, false));
         assertThat(file().applyRetention("orders")).isEqualTo(7);
 
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream originalErr = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        List<String> lines = StandardError.linesDuring(() -> {
             context.getRouteController().startRoute("billing");
             received.awaitSize(3);
             await().untilAsserted(() -> assertThat(file().committed("billing", "orders", 0)).hasValue(10));
-        } finally {
-            System.setErr(originalErr);
-            originalErr.print(captured.toString(StandardCharsets.UTF_8));
-        }
+        });
         assertThat(received).containsExactly("order-8", "order-9", "order-10");
-        List<String> warnings = captured.toString(StandardCharsets.UTF_8).lines()
-                .filter(line -> line.contains("offset(s) lost")).toList();
+        List<String> warnings = lines.stream().filter(line -> line.contains("offset(s) lost")).toList();
         assertThat(warnings).singleElement().asString().contains("WARN", "Group 'billing' stood at offset 2 of topic"
                 + " 'orders' partition 0, but offsets 3..7 were deleted (retention) before it consumed them: 5"
                 + " offset(s) lost; going on at offset 8");
