@@ -152,12 +152,7 @@ final class Database implements AutoCloseable {
     /** {@link #write(Work)}, waiting at most {@code busyTimeoutMillis} for another connection's lock. */
     <T> T write(int busyTimeoutMillis, Work<T> work) {
         return onWriter(conn -> {
-            Optional<String> fileProblem = checkFile();
-            if (fileProblem.isPresent()) {
-                throw new KliteStorageException("Cannot write Klite database '" + path + "': " + fileProblem.get()
-                        + "; nothing was written; restart the process (or reopen the log) to use the file now at"
-                        + " that path", null);
-            }
+            requireOpenedFile();
             try {
                 // a ROLLBACK with no transaction begun is harmless, so whatever fails from here on rolls back
                 conn.busyTimeout(busyTimeoutMillis);
@@ -174,6 +169,31 @@ final class Database implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Rebuilds the file without its free pages ({@code VACUUM}) and empties the WAL, on the writer, so that no write
+     * of this process runs meanwhile.
+     */
+    void compact() {
+        onWriter(conn -> {
+            requireOpenedFile();
+            // VACUUM runs only where no statement of the connection is in progress: the cached ones are dropped
+            conn.forgetStatements();
+            conn.exec("VACUUM");
+            conn.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            return null;
+        });
+    }
+
+    /** Refuses to go on where the file at the path is no longer the one opened (see {@link #checkFile()}). */
+    private void requireOpenedFile() {
+        Optional<String> fileProblem = checkFile();
+        if (fileProblem.isPresent()) {
+            throw new KliteStorageException("Cannot write Klite database '" + path + "': " + fileProblem.get()
+                    + "; nothing was written; restart the process (or reopen the log) to use the file now at"
+                    + " that path", null);
+        }
     }
 
     /**

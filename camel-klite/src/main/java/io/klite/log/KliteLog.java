@@ -269,18 +269,7 @@ public final class KliteLog implements AutoCloseable {
      * @return the file's size in bytes afterwards
      */
     public long compact() {
-        db.onWriter(conn -> {
-            Optional<String> problem = db.checkFile();
-            if (problem.isPresent()) {
-                throw new KliteStorageException("Cannot compact Klite database '" + db.path() + "': "
-                        + problem.get(), null);
-            }
-            // VACUUM runs only where no statement of the connection is in progress: the cached ones are dropped
-            conn.forgetStatements();
-            conn.exec("VACUUM");
-            conn.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-            return null;
-        });
+        db.compact();
         try {
             return Files.size(db.path());
         } catch (IOException e) {

@@ -68,6 +68,10 @@ final class PartitionTable {
     private final String endOffset;
     /** No parameters: the end offset of a table whose rows were never deleted from the end. */
     private final String maxId;
+    /** No parameters: the oldest {@link Retention#CHUNK} rows' ids and times. */
+    private final String oldest;
+    /** Parameter: the highest offset that may go. Deletes the oldest {@link Retention#CHUNK} rows up to it. */
+    private final String deleteOldest;
     /**
      * The {@code created} text of the last row read from this table, which the next read passes to SQLite: rows
      * written in the same second share it, and reading the same text over and over would cost more than the rest
@@ -95,6 +99,9 @@ final class PartitionTable {
         fetch = select + " WHERE id > coalesce((" + COMMITTED + "), 0) ORDER BY id LIMIT ?";
         read = select + " WHERE id > ? ORDER BY id LIMIT ?";
         maxId = "SELECT coalesce(max(id), 0) FROM " + table;
+        oldest = "SELECT id, created FROM " + table + " ORDER BY id LIMIT " + Retention.CHUNK;
+        deleteOldest = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE id <= ?"
+                + " ORDER BY id LIMIT " + Retention.CHUNK + ")";
         endOffset = "SELECT max((" + maxId + "), coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))";
     }
 
@@ -177,6 +184,39 @@ final class PartitionTable {
         try (ResultSet rs = statement.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
+    }
+
+    /** The highest id in the table, 0 where it is empty, inside other work. */
+    long maxIdIn(Conn conn) throws SQLException {
+        try (ResultSet rs = conn.prepare(maxId).executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * The offset of the last of the oldest rows (at most {@link Retention#CHUNK}) written before {@code cutoff}, a
+     * time as SQLite's {@code created} text; 0 where the oldest row is not that old or has no time. Only a prefix
+     * counts: the first row not old enough ends it.
+     */
+    long oldestBeforeIn(Conn conn, String cutoff) throws SQLException {
+        long old = 0;
+        try (ResultSet rs = conn.prepare(oldest).executeQuery()) {
+            while (rs.next()) {
+                String created = rs.getString(2);
+                if (created == null || created.compareTo(cutoff) >= 0) {
+                    break;
+                }
+                old = rs.getLong(1);
+            }
+        }
+        return old;
+    }
+
+    /** Deletes the oldest rows up to offset {@code bound}, {@link Retention#CHUNK} at most, inside other work. */
+    int deleteOldestIn(Conn conn, long bound) throws SQLException {
+        PreparedStatement statement = conn.prepare(deleteOldest);
+        statement.setLong(1, bound);
+        return statement.executeUpdate();
     }
 
     /** Runs work on this table in a grouped write transaction (see {@link GroupCommit#write}). */

@@ -54,22 +54,13 @@ final class Retention {
     }
 
     private long apply(TopicPartition tp, TopicConfig config, Instant now) {
-        String table = tp.table();
-        String maxId = "SELECT coalesce(max(id), 0) FROM " + table;
-        String oldest = "SELECT id, created FROM " + table + " ORDER BY id LIMIT " + CHUNK;
-        String delete = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE id <= ?"
-                + " ORDER BY id LIMIT " + CHUNK + ")";
+        PartitionTable table = catalog.table(tp);
         String cutoff = config.retentionAge() == null ? null : SQLITE_TIME.format(now.minus(config.retentionAge()));
         long deleted = 0;
         while (true) {
-            int chunk = catalog.table(tp).write(db.deadline(), conn -> {
-                long bound = bound(conn, tp, config, maxId, oldest, cutoff);
-                if (bound <= 0) {
-                    return 0;
-                }
-                PreparedStatement statement = conn.prepare(delete);
-                statement.setLong(1, bound);
-                return statement.executeUpdate();
+            int chunk = table.write(db.deadline(), conn -> {
+                long bound = bound(conn, tp, table, config, cutoff);
+                return bound <= 0 ? 0 : table.deleteOldestIn(conn, bound);
             });
             deleted += chunk;
             if (chunk < CHUNK) {
@@ -79,14 +70,11 @@ final class Retention {
     }
 
     /** The highest offset the settings let go now, 0 where none; read inside the deleting transaction. */
-    private static long bound(Conn conn, TopicPartition tp, TopicConfig config, String maxId, String oldest,
-                              String cutoff) throws SQLException {
+    private static long bound(Conn conn, TopicPartition tp, PartitionTable table, TopicConfig config, String cutoff)
+            throws SQLException {
         long bound = Long.MAX_VALUE;
         if (config.retentionMessages() != null) {
-            try (ResultSet rs = conn.prepare(maxId).executeQuery()) {
-                rs.next();
-                bound = Math.min(bound, rs.getLong(1) - config.retentionMessages());
-            }
+            bound = Math.min(bound, table.maxIdIn(conn) - config.retentionMessages());
         }
         if (config.keepUnconsumed()) {
             PreparedStatement statement = conn.prepare(SLOWEST_GROUP);
@@ -102,18 +90,7 @@ final class Retention {
             }
         }
         if (cutoff != null) {
-            // the oldest rows, up to the first that is not old enough (or has no time): only a prefix goes
-            long old = 0;
-            try (ResultSet rs = conn.prepare(oldest).executeQuery()) {
-                while (rs.next()) {
-                    String created = rs.getString(2);
-                    if (created == null || created.compareTo(cutoff) >= 0) {
-                        break;
-                    }
-                    old = rs.getLong(1);
-                }
-            }
-            bound = Math.min(bound, old);
+            bound = Math.min(bound, table.oldestBeforeIn(conn, cutoff));
         }
         return bound == Long.MAX_VALUE ? 0 : bound;
     }

@@ -45,6 +45,12 @@ public record DeliveryFailure(String topic, int partition, long firstOffset, lon
                 deadLetterTopic, permanent, reason);
     }
 
+    /** The same failure with another reason: a runtime worker's, which names the HTTP answer. */
+    public DeliveryFailure withReason(String otherReason) {
+        return new DeliveryFailure(topic, partition, firstOffset, lastOffset, group, attempt, maxAttempts, retryIn,
+                retryAt, deadLetterTopic, permanent, otherReason);
+    }
+
     /** Whether the message (batch) went to the dead-letter topic, rather than waiting for another attempt. */
     public boolean isDeadLettered() {
         return deadLetterTopic != null;

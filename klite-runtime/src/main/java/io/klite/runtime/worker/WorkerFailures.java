@@ -69,9 +69,7 @@ public final class WorkerFailures {
      * @param reason the worker's reason ({@link #reason}) in place of the consumer's, which names only the exception
      */
     static String line(HttpWorker worker, DeliveryFailure failure, String reason) {
-        return new DeliveryFailure(failure.topic(), failure.partition(), failure.firstOffset(), failure.lastOffset(),
-                failure.group(), failure.attempt(), failure.maxAttempts(), failure.retryIn(), failure.retryAt(),
-                failure.deadLetterTopic(), failure.permanent(), reason).logLine()
+        return failure.withReason(reason).logLine()
                + "; endpoint " + HttpWorker.withoutQuery(worker.endpoint());
     }
 
