@@ -385,6 +385,18 @@ public final class KliteLog implements AutoCloseable {
         return offsets.groups();
     }
 
+    /**
+     * Removes the group: its committed offsets on every partition and its counts of failed deliveries, in one
+     * transaction. It then holds back no message that retention's {@code keepUnconsumed} would keep, and no longer
+     * shows in {@link #groups()}. A consumer of the group that still runs starts the group again with its next
+     * commit; stop it first.
+     *
+     * @return how many partitions' committed offsets were removed; 0 where the group had none
+     */
+    public int deleteGroup(String group) {
+        return offsets.delete(group);
+    }
+
     // ---------------------------------------------------------------- failures
 
     /**

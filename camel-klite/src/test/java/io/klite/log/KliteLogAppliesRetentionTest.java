@@ -59,6 +59,21 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
     }
 
     @Test
+    void removingTheSlowGroupFreesTheMessagesItHeld() {
+        log.sendBatch("orders", 0, numbered(1, 10));
+        log.commit("fast", "orders", 0, 10);
+        log.commit("slow", "orders", 0, 2);
+        log.configureTopic("orders", new TopicConfig(null, 1L, true));
+        assertThat(log.applyRetention("orders")).isEqualTo(2);
+
+        assertThat(log.deleteGroup("slow")).isEqualTo(1);
+
+        assertThat(log.applyRetention("orders")).isEqualTo(7);
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(10L);
+        assertThat(log.committed("fast", "orders", 0)).hasValue(10);
+    }
+
+    @Test
     void offsetsGoOnAfterAPartitionIsEmptied() throws Exception {
         log.sendBatch("orders", 0, numbered(1, 3));
         try (Jdbc jdbc = new Jdbc(log.path())) {
