@@ -14,7 +14,8 @@ import java.time.format.DateTimeFormatter;
  * {@value #CHUNK} rows, so a producer waits for one chunk at most; each chunk decides its bound inside its own
  * transaction (the newest messages by count, a group's commit with {@code keepUnconsumed}, the age of the oldest
  * rows), so several processes may run it at once and each row is deleted once; offsets are never reused, as the
- * partition tables' {@code AUTOINCREMENT} sequence keeps the highest even when a partition is emptied.
+ * partition tables' {@code AUTOINCREMENT} sequence keeps the highest even when a partition is emptied, and a table
+ * another program created without it keeps its newest row.
  */
 final class Retention {
 
@@ -75,6 +76,10 @@ final class Retention {
         long bound = Long.MAX_VALUE;
         if (config.retentionMessages() != null) {
             bound = Math.min(bound, table.maxIdIn(conn) - config.retentionMessages());
+        }
+        if (!table.remembersEndIn(conn)) {
+            // a table without AUTOINCREMENT would give its deleted offsets again: its newest row stays
+            bound = Math.min(bound, table.maxIdIn(conn) - 1);
         }
         if (config.keepUnconsumed()) {
             PreparedStatement statement = conn.prepare(SLOWEST_GROUP);

@@ -89,6 +89,22 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
     }
 
     @Test
+    void aTableAnotherProgramMadeWithoutAutoincrementKeepsItsNewestRowSoOffsetsGoOn() throws Exception {
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            jdbc.exec("CREATE TABLE \"legacy_0\" (id INTEGER PRIMARY KEY, data BLOB NOT NULL,"
+                      + " created DATETIME DEFAULT CURRENT_TIMESTAMP)");
+            jdbc.exec("INSERT INTO \"legacy_0\" (data, created) VALUES ('a', '2020-01-01 00:00:00'),"
+                      + " ('b', '2020-01-01 00:00:00'), ('c', '2020-01-01 00:00:00')");
+        }
+        log.configureTopic("legacy", new TopicConfig(Duration.ofMinutes(1), null, false));
+
+        assertThat(log.applyRetention("legacy")).isEqualTo(2);
+
+        assertThat(log.read("legacy", 0, 0, 100)).extracting(Message::offset).containsExactly(3L);
+        assertThat(log.send("legacy", 0, "after")).isEqualTo(4);
+    }
+
+    @Test
     void aLargeBacklogGoesInChunks() {
         log.sendBatch("orders", 0, numbered(1, 12_000));
         log.configureTopic("orders", new TopicConfig(null, 1L, false));
