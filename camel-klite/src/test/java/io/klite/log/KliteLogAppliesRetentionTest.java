@@ -44,6 +44,23 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
     }
 
     @Test
+    void withAnAgeAndACountAMessageGoesWhereEitherLetsItGo() throws Exception {
+        log.createTopic("orders", 2);
+        log.sendBatch("orders", 0, numbered(1, 6));
+        log.sendBatch("orders", 1, numbered(1, 6));
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            jdbc.exec("UPDATE orders_1 SET created = '2020-01-01 00:00:00' WHERE id <= 4");
+        }
+        log.configureTopic("orders", new TopicConfig(Duration.ofHours(1), 3L, false));
+
+        assertThat(log.applyRetention("orders")).isEqualTo(3 + 4);
+
+        // partition 0: nothing is old, the count keeps 3; partition 1: the age takes 4, more than the count would
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(4L, 5L, 6L);
+        assertThat(log.read("orders", 1, 0, 100)).extracting(Message::offset).containsExactly(5L, 6L);
+    }
+
+    @Test
     void keepUnconsumedNeverDeletesPastTheSlowestGroupWithACommit() {
         log.sendBatch("orders", 0, numbered(1, 10));
         log.commit("fast", "orders", 0, 10);
