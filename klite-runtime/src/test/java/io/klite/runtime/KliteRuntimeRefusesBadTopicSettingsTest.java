@@ -2,9 +2,11 @@ package io.klite.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.klite.log.KliteLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,6 +61,30 @@ class KliteRuntimeRefusesBadTopicSettingsTest {
     void aBadSettingBesideOthersStopsTheStart(String name, String first, String second, String expected)
             throws Exception {
         assertThat(startFails(first, second)).singleElement().asString().contains(expected);
+    }
+
+    @Test
+    void aSettingForATopicThatDiffersFromAnExistingOneInCaseOnlyStopsTheStart() throws Exception {
+        try (KliteLog file = KliteLog.open(dir.resolve("klite.db"))) {
+            file.createTopic("orders", 1);
+        }
+        KliteMain main = new KliteMain();
+        int[] exit = new int[1];
+        try {
+            List<String> lines = StandardError.linesDuring(() -> exit[0] = main.run(new String[] {
+                    "--camel.component.klite.database=" + dir.resolve("klite.db"), "--camel.server.port=0",
+                    "--klite.topics.Orders.retention.age=7d", "-duration", "1"}));
+
+            assertThat(exit[0]).isEqualTo(1);
+            assertThat(lines).filteredOn(line -> line.contains("Klite cannot start")).singleElement().asString()
+                    .endsWith("Klite cannot start: Cannot set the retention of topic 'Orders' from"
+                              + " klite.topics.Orders.retention.*: Topic 'Orders' clashes with existing topic 'orders':"
+                              + " SQLite table names ignore case, so topic names must differ in more than case");
+            assertThat(lines).noneMatch(line -> line.contains("Klite is running"));
+        } finally {
+            main.stop();
+        }
+        assertThat(TopicConfigRows.of(dir.resolve("klite.db"))).isEmpty();
     }
 
     /**

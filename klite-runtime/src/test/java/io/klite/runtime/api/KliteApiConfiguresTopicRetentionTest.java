@@ -199,6 +199,16 @@ class KliteApiConfiguresTopicRetentionTest {
     }
 
     @Test
+    void aTopicThatDiffersFromAnExistingOneInCaseOnlyIs400() throws Exception {
+        ApiClient.Answer put = api.put("/topics/GUARDED/config", "{\"retention\":{\"age\":\"7d\"}}");
+
+        assertThat(put.status()).isEqualTo(400);
+        assertThat(put.json().get("error").asText()).isEqualTo("Topic 'GUARDED' clashes with existing topic 'guarded':"
+                + " SQLite table names ignore case, so topic names must differ in more than case");
+        assertThat(TopicConfigRows.of(klite.database())).contains(GUARDED).noneMatch(row -> row.startsWith("GUARDED|"));
+    }
+
+    @Test
     void theConfigPathLivesBesideTheTopicsOtherPaths() throws Exception {
         klite.file().createTopic("config", 1);
 
