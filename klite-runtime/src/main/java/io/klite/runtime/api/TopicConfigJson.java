@@ -16,8 +16,8 @@ import java.util.Map;
  * A topic's settings as {@code /topics/{topic}/config} reads and answers them:
  * {@code {"topic":"orders","retention":{"age":"7d","messages":1000000,"keepUnconsumed":true}}}, the age in the
  * largest unit that holds it exactly, {@code null} for no age or count limit. A request body has the same
- * {@code retention} object (without {@code topic}); a field it leaves out, or gives as {@code null}, is none (or
- * false). Invariant: a body reads whole into settings {@link TopicConfig} accepts, or is refused naming the field, the
+ * {@code retention} object, and may have the {@code topic} of the path (so that an answer can be sent back changed);
+ * a field it leaves out, or gives as {@code null}, is none (or false). Invariant: a body reads whole into settings {@link TopicConfig} accepts, or is refused naming the field, the
  * value and what is allowed.
  */
 final class TopicConfigJson {
@@ -27,7 +27,7 @@ final class TopicConfigJson {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final List<String> BODY_FIELDS = List.of("retention");
+    private static final List<String> BODY_FIELDS = List.of("topic", "retention");
     private static final List<String> RETENTION_FIELDS = List.of("age", "messages", "keepUnconsumed");
 
     private TopicConfigJson() {
@@ -65,6 +65,11 @@ final class TopicConfigJson {
                     + describe(root));
         }
         onlyFields(root, "", BODY_FIELDS);
+        JsonNode named = root.get("topic");
+        if (named != null && !(named.isTextual() && named.asText().equals(topic))) {
+            throw new ApiException(400, "The body's topic " + describe(named) + " is not the topic of the path, '"
+                    + topic + "'; leave it out or give the same");
+        }
         JsonNode retention = root.get("retention");
         if (absent(retention)) {
             return TopicConfig.KEEP_EVERYTHING;

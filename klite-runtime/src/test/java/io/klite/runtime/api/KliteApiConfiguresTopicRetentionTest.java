@@ -73,6 +73,8 @@ class KliteApiConfiguresTopicRetentionTest {
         assertThat(put.contentType()).isEqualTo("application/json");
         assertThat(put.json()).hasToString(expected);
         assertThat(api.get("/topics/orders/config").json()).hasToString(expected);
+        // an answer goes back as it is
+        assertThat(api.put("/topics/orders/config", expected).json()).hasToString(expected);
         assertThat(klite.file().topicConfig("orders"))
                 .isEqualTo(new TopicConfig(Duration.ofDays(7), 1_000_000L, true));
         assertThat(TopicConfigRows.of(klite.database())).contains("orders|604800000|1000000|1");
@@ -128,7 +130,7 @@ class KliteApiConfiguresTopicRetentionTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             {"retention":{"agee":"7d"}}                        | Unknown field retention.agee (value "7d"); allowed in retention: age, messages, keepUnconsumed, such as {"retention": {"age": "7d", "messages": 1000000, "keepUnconsumed": true}}
-            {"topic":"guarded","retention":{}}                 | Unknown field topic (value "guarded"); allowed: retention, such as
+            {"topic":"other","retention":{}}                   | The body's topic "other" is not the topic of the path, 'guarded'; leave it out or give the same
             {"retention":{"age":"7d","messages":5,"x":false}}  | Unknown field retention.x (value false)
             {"retention":{"age":"7d"}                          | The body is not valid JSON: Unexpected end-of-input
             {"retention":{"age":"7d","age":"1d"}}              | The body is not valid JSON: Duplicate field 'age'
