@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * snapshot for long (or another process's lock) costs producers a tenth of their time at most; it never throws (the
  * write before it has committed, and a later look tries again): a checkpoint that could not complete is a DEBUG line,
  * a failure, and a WAL above the 64 MiB target that cannot be reset, one WARN line per cause until a checkpoint
- * completes.
+ * completes. A single transaction larger than the target makes the WAL as large as it, until the next look.
  *
  * <p>Why on the writer as the write lock is released, rather than on a thread of its own (the component's cleaner):
  * a {@code TRUNCATE} checkpoint keeps every writer out while it waits for readers and copies, on whatever thread it
