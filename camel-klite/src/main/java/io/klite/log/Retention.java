@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Deleting what a topic's {@link TopicConfig} no longer keeps, oldest first.
@@ -15,6 +16,11 @@ import java.time.format.DateTimeFormatter;
  * transaction (the newest messages by count, a group's commit with {@code keepUnconsumed}, the age of the oldest
  * rows), so several processes may run it at once and each row is deleted once; offsets are never reused, as the
  * partition tables' {@code AUTOINCREMENT} sequence keeps the highest even when a partition is emptied.
+ *
+ * <p>After each full chunk the deleting thread leaves the writer alone for as long as the chunk took, so that it holds
+ * the writer at most about half the time: the sends that queued behind a chunk commit before the next chunk, and a
+ * producer falls behind by one chunk at most, not by the whole deletion. An interrupted thread stops after the chunk
+ * it is in.
  */
 final class Retention {
 
@@ -44,7 +50,7 @@ final class Retention {
         }
         long deleted = 0;
         int partitions = catalog.partitionCount(topic);
-        for (int partition = 0; partition < partitions; partition++) {
+        for (int partition = 0; partition < partitions && !Thread.currentThread().isInterrupted(); partition++) {
             PartitionTable table = catalog.forRead(new TopicPartition(topic, partition));
             if (table != null) {
                 deleted += apply(new TopicPartition(topic, partition), config, now);
@@ -58,15 +64,34 @@ final class Retention {
         String cutoff = config.retentionAge() == null ? null : SQLITE_TIME.format(now.minus(config.retentionAge()));
         long deleted = 0;
         while (true) {
+            long started = System.nanoTime();
             int chunk = table.write(db.deadline(), conn -> {
                 long bound = bound(conn, tp, table, config, cutoff);
                 return bound <= 0 ? 0 : table.deleteOldestIn(conn, bound);
             });
             deleted += chunk;
-            if (chunk < CHUNK) {
+            if (chunk < CHUNK || !pause(System.nanoTime() - started)) {
                 return deleted;
             }
         }
+    }
+
+    /**
+     * Waits {@code nanos} without holding the writer. Without this pause the next chunk would take the lock the moment
+     * it is free and run the sends that queued meanwhile in its own transaction: a producer would get one send in per
+     * chunk, and fall behind by the whole deletion.
+     *
+     * @return false where the thread was interrupted (a cleaner being stopped)
+     */
+    private static boolean pause(long nanos) {
+        long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = until - System.nanoTime()) {
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            LockSupport.parkNanos(left);
+        }
+        return !Thread.currentThread().isInterrupted();
     }
 
     /** The highest offset the settings let go now, 0 where none; read inside the deleting transaction. */
