@@ -16,11 +16,6 @@ import java.util.concurrent.locks.LockSupport;
  * transaction (the newest messages by count, a group's commit with {@code keepUnconsumed}, the age of the oldest
  * rows), so several processes may run it at once and each row is deleted once; offsets are never reused, as the
  * partition tables' {@code AUTOINCREMENT} sequence keeps the highest even when a partition is emptied.
- *
- * <p>After each full chunk the deleting thread leaves the writer alone for as long as the chunk took, so that it holds
- * the writer at most about half the time: the sends that queued behind a chunk commit before the next chunk, and a
- * producer falls behind by one chunk at most, not by the whole deletion. An interrupted thread stops after the chunk
- * it is in.
  */
 final class Retention {
 
@@ -59,6 +54,12 @@ final class Retention {
         return deleted;
     }
 
+    /**
+     * Deletes the partition's chunks one after the other. After each full chunk the thread leaves the writer alone for
+     * as long as the chunk took, so that it holds the writer at most about half the time: the sends that queued behind
+     * a chunk commit before the next chunk, and a producer falls behind by one chunk at most, not by the whole
+     * deletion. An interrupted thread stops after the chunk it is in.
+     */
     private long apply(TopicPartition tp, TopicConfig config, Instant now) {
         PartitionTable table = catalog.table(tp);
         String cutoff = config.retentionAge() == null ? null : SQLITE_TIME.format(now.minus(config.retentionAge()));
