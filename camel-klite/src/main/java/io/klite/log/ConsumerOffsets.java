@@ -26,6 +26,7 @@ final class ConsumerOffsets {
             + " SET commit_offset = excluded.commit_offset, updated_at = excluded.updated_at";
     private static final String COMMIT_FORWARD = UPSERT_OFFSET
             + " WHERE excluded.commit_offset > consumer_offsets.commit_offset";
+    private static final String DELETE_GROUP = "DELETE FROM consumer_offsets WHERE consumer_group = ?";
     private static final String GROUPS = "SELECT consumer_group, topic, partition, commit_offset"
             + " FROM consumer_offsets ORDER BY consumer_group, topic, partition";
 
@@ -80,6 +81,22 @@ final class ConsumerOffsets {
                 groups.add(new GroupOffset(g.group(), g.topic(), g.partition(), g.committedOffset(), end));
             }
             return groups;
+        });
+    }
+
+    /**
+     * Forgets the group: its committed offsets on every partition and its failed-delivery rows, in one transaction.
+     *
+     * @return how many partitions' committed offsets were removed
+     */
+    int delete(String group) {
+        validateGroup(group);
+        return db.write(conn -> {
+            PreparedStatement offsets = conn.prepare(DELETE_GROUP);
+            offsets.setString(1, group);
+            int removed = offsets.executeUpdate();
+            DeliveryAttemptsTable.deleteGroup(conn, group);
+            return removed;
         });
     }
 

@@ -25,7 +25,10 @@ import org.sqlite.SQLiteConfig;
  * beside the writer. Every connection caches its prepared statements; after any SQL error the writer drops them
  * (the driver closes a statement that failed) and a reader is closed, so one failure never poisons later calls.
  * No transaction begins on a file that was deleted or replaced since it was opened: its connections would write to
- * a file no one else sees. Nothing here knows about topics.
+ * a file no one else sees. The WAL stays bounded while readers never pause: the writer has SQLite cut a WAL it starts
+ * over to {@link WalLimit#LIMIT_BYTES}, and as the outermost holder of {@link #writeLock} releases it, the writer
+ * checkpoints a WAL grown past that, where {@link WalLimit} finds it time to look (never failing the write before it).
+ * Nothing here knows about topics.
  */
 final class Database implements AutoCloseable {
 
@@ -48,6 +51,8 @@ final class Database implements AutoCloseable {
     /** Guarded by {@link #writeLock}; null after a failed transaction could not be rolled back, until reopened. */
     private Conn writer;
     private final Deque<Conn> idleReaders = new ConcurrentLinkedDeque<>();
+    /** Guarded by {@link #writeLock}. */
+    private final WalLimit walLimit;
     /** The file's identity when opened (the inode on Linux); null where the file system has none. */
     private final Object fileKey;
     /** Run each time the write lock is released and free; set once, by {@link GroupCommit}. */
@@ -59,6 +64,7 @@ final class Database implements AutoCloseable {
         this.url = "jdbc:sqlite:" + this.path;
         this.options = options;
         this.busyTimeoutMillis = (int) options.busyTimeout().toMillis();
+        this.walLimit = new WalLimit(this.path);
         if (Files.isDirectory(this.path)) {
             throw new KliteStorageException("Cannot open Klite database '" + this.path
                     + "': it is a directory; give the path of a database file", null);
@@ -271,8 +277,15 @@ final class Database implements AutoCloseable {
         return writeLock.isHeldByCurrentThread();
     }
 
-    /** Releases the write lock; where it is free now, runs the listener that {@link #onWriterReleased} set. */
+    /**
+     * Releases the write lock; where it is free now, runs the listener that {@link #onWriterReleased} set. Its
+     * outermost holder first lets {@link WalLimit} look at the WAL: the work done under the lock is over (a group
+     * commit's callers are on their way), and the writer is outside any transaction.
+     */
     void unlockWriter() {
+        if (writeLock.getHoldCount() == 1 && writer != null) {
+            walLimit.afterWrites(writer, busyTimeoutMillis);
+        }
         writeLock.unlock();
         if (!writeLock.isHeldByCurrentThread()) {
             writerReleased.run();
@@ -328,6 +341,7 @@ final class Database implements AutoCloseable {
             config.setReadOnly(true);
         } else {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setJournalSizeLimit((int) WalLimit.LIMIT_BYTES);
         }
         Connection connection = null;
         try {

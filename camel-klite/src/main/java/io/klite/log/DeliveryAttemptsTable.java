@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Invariants: one row per group, partition and first offset of the failing message (batch); an attempt is recorded
  * by its number and the count only grows ({@code max}), so an attempt recorded as it starts and again as it fails
  * counts once; a commit deletes the rows it passes, and a reset every row of the group's partition, in the commit's own
- * transaction ({@link #DELETE_UP_TO}, {@link #DELETE_ALL}).
+ * transaction ({@link #DELETE_UP_TO}, {@link #DELETE_ALL}); deleting the group deletes all of its rows.
  */
 final class DeliveryAttemptsTable {
 
@@ -35,6 +35,7 @@ final class DeliveryAttemptsTable {
     /** Parameters: group, topic, partition, committed offset. */
     static final String DELETE_UP_TO = "DELETE FROM klite_delivery_attempts"
             + " WHERE consumer_group = ? AND topic = ? AND partition = ? AND first_offset <= ?";
+    private static final String DELETE_GROUP = "DELETE FROM klite_delivery_attempts WHERE consumer_group = ?";
     /** Parameters: group, topic, partition. */
     static final String DELETE_ALL = "DELETE FROM klite_delivery_attempts"
             + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
@@ -109,6 +110,13 @@ final class DeliveryAttemptsTable {
         if (!reset) {
             statement.setLong(4, offset);
         }
+        statement.executeUpdate();
+    }
+
+    /** Deletes every row of the group, inside the transaction of {@link ConsumerOffsets#delete}. */
+    static void deleteGroup(Conn conn, String group) throws SQLException {
+        PreparedStatement statement = conn.prepare(DELETE_GROUP);
+        statement.setString(1, group);
         statement.executeUpdate();
     }
 

@@ -30,6 +30,9 @@ import java.util.function.IntConsumer;
  *   <li>A send waits for another process's lock about {@link LogOptions#busyTimeout()} in all, then fails with a
  *       {@link KliteStorageException} and writes nothing.</li>
  *   <li>No write goes to a file that was deleted or replaced since the log opened it (see {@link #checkFile()}).</li>
+ *   <li>The {@code -wal} file stays below 64 MiB under steady load, also while readers never pause (SQLite's own
+ *       checkpoints then starve): after a write that took it past 16 MiB, the writer checkpoints and truncates it,
+ *       holding the next writes up for about 0.1 s at most plus the copy, and never failing a send.</li>
  *   <li>A group's failed deliveries are counted in the {@code klite_delivery_attempts} table until it commits past
  *       them; a dead-letter write and the group's commit past the message are one transaction, and a redrive copies
  *       each dead letter back once.</li>
@@ -384,6 +387,18 @@ public final class KliteLog implements AutoCloseable {
     /** Every group's committed offset per partition, with the partition's end offset and the lag. */
     public List<GroupOffset> groups() {
         return offsets.groups();
+    }
+
+    /**
+     * Removes the group: its committed offsets on every partition and its counts of failed deliveries, in one
+     * transaction. It then holds back no message that retention's {@code keepUnconsumed} would keep, and no longer
+     * shows in {@link #groups()}. A consumer of the group that still runs starts the group again with its next
+     * commit; stop it first.
+     *
+     * @return how many partitions' committed offsets were removed; 0 where the group had none
+     */
+    public int deleteGroup(String group) {
+        return offsets.delete(group);
     }
 
     // ---------------------------------------------------------------- failures

@@ -1,6 +1,8 @@
 package io.klite.log;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,6 +42,17 @@ public final class Limits {
             "use a whole number above 0 with ms, s or m, such as 500ms, 5s or 1m";
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+    public static final String RETENTION_AGE_RULE =
+            "use a whole number above 0 with ms, s, m, h or d, such as 500ms, 45s, 30m, 12h or 7d";
+
+    private static final Pattern RETENTION_AGE = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    /** The units of a retention age, largest first, and their length in milliseconds. */
+    private static final Map<String, Long> AGE_UNITS = unitsLargestFirst();
+
+    private static final String MESSAGES_RULE =
+            "allowed: a whole number of at least 1 (the newest messages each partition keeps)";
 
     private Limits() {
     }
@@ -118,6 +131,74 @@ public final class Limits {
     }
 
     /**
+     * A topic's retention age: a whole number above 0 with {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}
+     * (a day is 24 hours), at most {@link Long#MAX_VALUE} milliseconds. Worker intervals keep {@link #duration}.
+     *
+     * @throws IllegalArgumentException naming the value and the accepted form
+     */
+    public static Duration retentionAge(String where, String text) {
+        Matcher matcher = RETENTION_AGE.matcher(text == null ? "" : text);
+        String digits = matcher.matches() ? matcher.group(1).replaceFirst("^0+", "") : "";
+        if (digits.isEmpty()) {
+            throw new IllegalArgumentException(where + "'" + text + "' is not a retention age; " + RETENTION_AGE_RULE);
+        }
+        long unit = AGE_UNITS.get(matcher.group(2));
+        if (!fitsLong(digits) || Long.parseLong(digits) > Long.MAX_VALUE / unit) {
+            throw new IllegalArgumentException(where + "'" + text + "' is not a retention age: it is over "
+                    + Long.MAX_VALUE + "ms; " + RETENTION_AGE_RULE);
+        }
+        return Duration.ofMillis(Long.parseLong(digits) * unit);
+    }
+
+    /**
+     * A retention age as {@link #retentionAge} reads it, in the largest unit that holds it exactly: {@code 7d},
+     * {@code 36h}, {@code 90m}, {@code 1500ms}. Parts of a millisecond are left out.
+     *
+     * @throws IllegalArgumentException where the age is below 1 ms
+     */
+    public static String formatRetentionAge(Duration age) {
+        long millis = age.toMillis();
+        if (millis < 1) {
+            throw new IllegalArgumentException("A retention age is at least 1ms, not " + age);
+        }
+        for (Map.Entry<String, Long> unit : AGE_UNITS.entrySet()) {
+            if (millis % unit.getValue() == 0) {
+                return millis / unit.getValue() + unit.getKey();
+            }
+        }
+        throw new IllegalStateException("1 ms divides every age");
+    }
+
+    /**
+     * The newest messages a topic's retention keeps per partition: {@code 1} or more.
+     *
+     * @throws IllegalArgumentException naming the value and the range
+     */
+    public static long retentionMessages(String where, long count) {
+        if (count < 1) {
+            throw new IllegalArgumentException(where + "'" + count + "' is not a message count; " + MESSAGES_RULE);
+        }
+        return count;
+    }
+
+    /**
+     * The same, written as text: digits only, {@code 1} to {@link Long#MAX_VALUE}.
+     *
+     * @throws IllegalArgumentException naming the value and the range
+     */
+    public static long retentionMessages(String where, String text) {
+        if (text == null || !text.matches("[0-9]+")) {
+            throw new IllegalArgumentException(where + "'" + text + "' is not a message count; " + MESSAGES_RULE);
+        }
+        String digits = text.replaceFirst("^0+(?=.)", "");
+        if (!fitsLong(digits)) {
+            throw new IllegalArgumentException(where + "'" + text + "' is not a message count: it is over "
+                    + Long.MAX_VALUE + "; " + MESSAGES_RULE);
+        }
+        return retentionMessages(where, Long.parseLong(digits));
+    }
+
+    /**
      * Attempts of one message (batch) before it is dead-lettered: {@code 0} (no limit: retried until it succeeds) or
      * more.
      *
@@ -166,6 +247,22 @@ public final class Limits {
                     + " another topic than the one they failed on (default " + topic + DEAD_LETTER_SUFFIX + ")");
         }
         return deadLetters;
+    }
+
+    /** Whether a number of digits without leading zeros is at most {@link Long#MAX_VALUE}. */
+    private static boolean fitsLong(String digits) {
+        String max = String.valueOf(Long.MAX_VALUE);
+        return digits.length() < max.length() || digits.length() == max.length() && digits.compareTo(max) <= 0;
+    }
+
+    private static Map<String, Long> unitsLargestFirst() {
+        Map<String, Long> units = new LinkedHashMap<>();
+        units.put("d", Duration.ofDays(1).toMillis());
+        units.put("h", Duration.ofHours(1).toMillis());
+        units.put("m", Duration.ofMinutes(1).toMillis());
+        units.put("s", Duration.ofSeconds(1).toMillis());
+        units.put("ms", 1L);
+        return units;
     }
 
     /** The valid partitions of a topic with {@code count} partitions, for error messages: "3 partitions (valid: 0..2)". */

@@ -66,6 +66,8 @@ final class PartitionTable {
     private final String read;
     /** Parameter: the unquoted table name. Needs {@code sqlite_sequence} to exist. */
     private final String endOffset;
+    /** Parameter: the unquoted table name. Needs {@code sqlite_sequence} to exist. */
+    private static final String SEQUENCE_ROW = "SELECT 1 FROM sqlite_sequence WHERE name = ?";
     /** No parameters: the end offset of a table whose rows were never deleted from the end. */
     private final String maxId;
     /** No parameters: the oldest {@link Retention#CHUNK} rows' ids and times. */
@@ -183,6 +185,22 @@ final class PartitionTable {
         }
         try (ResultSet rs = statement.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * Whether SQLite remembers the table's highest offset apart from its rows, inside other work: true for an
+     * {@code AUTOINCREMENT} table that ever held a row; false for a table another program created without it, whose
+     * next offset would be its highest remaining id + 1.
+     */
+    boolean remembersEndIn(Conn conn) throws SQLException {
+        if (!sequenceExists.run(conn)) {
+            return false;
+        }
+        PreparedStatement statement = conn.prepare(SEQUENCE_ROW);
+        statement.setString(1, tp.tableName());
+        try (ResultSet rs = statement.executeQuery()) {
+            return rs.next();
         }
     }
 

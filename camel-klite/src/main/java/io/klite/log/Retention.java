@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@value #CHUNK} rows, so a producer waits for one chunk at most; each chunk decides its bound inside its own
  * transaction (the newest messages by count, a group's commit with {@code keepUnconsumed}, the age of the oldest
  * rows), so several processes may run it at once and each row is deleted once; offsets are never reused, as the
- * partition tables' {@code AUTOINCREMENT} sequence keeps the highest even when a partition is emptied.
+ * partition tables' {@code AUTOINCREMENT} sequence keeps the highest even when a partition is emptied, and a table
+ * another program created without it keeps its newest row.
  */
 final class Retention {
 
@@ -95,14 +96,26 @@ final class Retention {
         return !Thread.currentThread().isInterrupted();
     }
 
-    /** The highest offset the settings let go now, 0 where none; read inside the deleting transaction. */
+    /**
+     * The highest offset the settings let go now, 0 where none; read inside the deleting transaction. A message goes
+     * where either limit lets it go (older than the age, or not among the newest {@code messages}), unless a group
+     * still needs it ({@code keepUnconsumed}).
+     */
     private static long bound(Conn conn, TopicPartition tp, PartitionTable table, TopicConfig config, String cutoff)
             throws SQLException {
-        long bound = Long.MAX_VALUE;
+        long newest = table.maxIdIn(conn);
+        long bound = 0;
         if (config.retentionMessages() != null) {
-            bound = Math.min(bound, table.maxIdIn(conn) - config.retentionMessages());
+            bound = Math.max(bound, newest - config.retentionMessages());
         }
-        if (config.keepUnconsumed()) {
+        if (cutoff != null) {
+            bound = Math.max(bound, table.oldestBeforeIn(conn, cutoff));
+        }
+        if (bound > 0 && !table.remembersEndIn(conn)) {
+            // a table without AUTOINCREMENT would give its deleted offsets again: its newest row stays
+            bound = Math.min(bound, newest - 1);
+        }
+        if (bound > 0 && config.keepUnconsumed()) {
             PreparedStatement statement = conn.prepare(SLOWEST_GROUP);
             statement.setString(1, tp.topic());
             statement.setInt(2, tp.partition());
@@ -115,9 +128,6 @@ final class Retention {
                 }
             }
         }
-        if (cutoff != null) {
-            bound = Math.min(bound, table.oldestBeforeIn(conn, cutoff));
-        }
-        return bound == Long.MAX_VALUE ? 0 : bound;
+        return Math.max(bound, 0);
     }
 }

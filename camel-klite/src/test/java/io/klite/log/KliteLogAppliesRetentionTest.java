@@ -44,6 +44,23 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
     }
 
     @Test
+    void withAnAgeAndACountAMessageGoesWhereEitherLetsItGo() throws Exception {
+        log.createTopic("orders", 2);
+        log.sendBatch("orders", 0, numbered(1, 6));
+        log.sendBatch("orders", 1, numbered(1, 6));
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            jdbc.exec("UPDATE orders_1 SET created = '2020-01-01 00:00:00' WHERE id <= 4");
+        }
+        log.configureTopic("orders", new TopicConfig(Duration.ofHours(1), 3L, false));
+
+        assertThat(log.applyRetention("orders")).isEqualTo(3 + 4);
+
+        // partition 0: nothing is old, the count keeps 3; partition 1: the age takes 4, more than the count would
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(4L, 5L, 6L);
+        assertThat(log.read("orders", 1, 0, 100)).extracting(Message::offset).containsExactly(5L, 6L);
+    }
+
+    @Test
     void keepUnconsumedNeverDeletesPastTheSlowestGroupWithACommit() {
         log.sendBatch("orders", 0, numbered(1, 10));
         log.commit("fast", "orders", 0, 10);
@@ -59,6 +76,21 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
     }
 
     @Test
+    void removingTheSlowGroupFreesTheMessagesItHeld() {
+        log.sendBatch("orders", 0, numbered(1, 10));
+        log.commit("fast", "orders", 0, 10);
+        log.commit("slow", "orders", 0, 2);
+        log.configureTopic("orders", new TopicConfig(null, 1L, true));
+        assertThat(log.applyRetention("orders")).isEqualTo(2);
+
+        assertThat(log.deleteGroup("slow")).isEqualTo(1);
+
+        assertThat(log.applyRetention("orders")).isEqualTo(7);
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(10L);
+        assertThat(log.committed("fast", "orders", 0)).hasValue(10);
+    }
+
+    @Test
     void offsetsGoOnAfterAPartitionIsEmptied() throws Exception {
         log.sendBatch("orders", 0, numbered(1, 3));
         try (Jdbc jdbc = new Jdbc(log.path())) {
@@ -71,6 +103,22 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
         assertThat(log.read("orders", 0, 0, 100)).isEmpty();
         assertThat(log.endOffset("orders", 0)).isEqualTo(3);
         assertThat(log.send("orders", 0, "after")).isEqualTo(4);
+    }
+
+    @Test
+    void aTableAnotherProgramMadeWithoutAutoincrementKeepsItsNewestRowSoOffsetsGoOn() throws Exception {
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            jdbc.exec("CREATE TABLE \"legacy_0\" (id INTEGER PRIMARY KEY, data BLOB NOT NULL,"
+                      + " created DATETIME DEFAULT CURRENT_TIMESTAMP)");
+            jdbc.exec("INSERT INTO \"legacy_0\" (data, created) VALUES ('a', '2020-01-01 00:00:00'),"
+                      + " ('b', '2020-01-01 00:00:00'), ('c', '2020-01-01 00:00:00')");
+        }
+        log.configureTopic("legacy", new TopicConfig(Duration.ofMinutes(1), null, false));
+
+        assertThat(log.applyRetention("legacy")).isEqualTo(2);
+
+        assertThat(log.read("legacy", 0, 0, 100)).extracting(Message::offset).containsExactly(3L);
+        assertThat(log.send("legacy", 0, "after")).isEqualTo(4);
     }
 
     @Test

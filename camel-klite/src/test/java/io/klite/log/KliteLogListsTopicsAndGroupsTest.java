@@ -1,6 +1,7 @@
 package io.klite.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -89,6 +90,35 @@ class KliteLogListsTopicsAndGroupsTest {
             });
             assertThat(log.topics()).allSatisfy(t -> assertThat(t.partitions()).hasSize(partitions)
                     .allSatisfy(p -> assertThat(p.endOffset()).isEqualTo(2)));
+        }
+    }
+
+    @Test
+    void aDeletedGroupIsGoneWithItsAttemptsAndTheOtherGroupsStay() {
+        try (KliteLog log = KliteLog.open(dir.resolve("delete.db"))) {
+            log.createTopic("orders", 2);
+            log.createTopic("payments", 1);
+            for (int p = 0; p < 2; p++) {
+                log.sendBatch("orders", p, List.of("a", "b", "c"));
+            }
+            log.sendBatch("payments", 0, List.of("x"));
+            log.commit("billing", "orders", 0, 1);
+            log.commit("billing", "orders", 1, 2);
+            log.commit("billing", "payments", 0, 1);
+            log.commit("audit", "orders", 0, 3);
+            log.deliveryAttempt("billing", "orders", 0, 2, 2, 3, "HTTP 503");
+            log.deliveryAttempt("audit", "payments", 0, 1, 1, 1, "timeout");
+
+            assertThat(log.deleteGroup("billing")).isEqualTo(3);
+
+            assertThat(log.groups()).extracting(GroupOffset::group, GroupOffset::topic, GroupOffset::partition,
+                    GroupOffset::committedOffset).containsExactly(tuple("audit",
+                            "orders", 0, 3L));
+            assertThat(log.committed("billing", "orders", 1)).isEmpty();
+            assertThat(log.deliveryAttempts()).extracting(DeliveryAttempts::group).containsExactly("audit");
+            assertThat(log.deleteGroup("billing")).isZero();
+            // a group that starts again under the same name starts from nothing
+            assertThat(log.fetch("billing", "orders", 0, 10)).extracting(Message::offset).containsExactly(1L, 2L, 3L);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.klite.runtime;
 
 import io.klite.runtime.api.ApiRoutes;
 import io.klite.runtime.worker.HttpWorkerRoutes;
+import io.klite.runtime.worker.KliteSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Camel Main set up as the Klite service. Settings come, first found wins, from {@code --key=value} arguments,
- * environment variables ({@code CAMEL_COMPONENT_KLITE_DATABASE}, {@code CAMEL_SERVER_PORT}, {@code KLITE_WORKERS}),
+ * environment variables ({@code CAMEL_COMPONENT_KLITE_DATABASE}, {@code CAMEL_SERVER_PORT}, {@code KLITE_WORKERS},
+ * {@code KLITE_TOPICS_ORDERS_RETENTION_AGE}),
  * {@code ./application.properties}, and the defaults bundled in the jar's
  * {@code application.properties}. Routes: {@code routes/*.yaml} where the working directory has that folder, the
- * worker file's routes, the route template {@code klite-http-worker} and the HTTP API.
+ * worker file's routes, the route template {@code klite-http-worker} and the HTTP API. Once the routes have started,
+ * the topics' retention from {@code klite.topics.*} ({@link TopicSettings}).
  */
 public class KliteMain extends Main {
 
@@ -40,6 +43,7 @@ public class KliteMain extends Main {
         configure().addRoutesBuilder(new HttpWorkerRoutes());
         configure().addRoutesBuilder(new ApiRoutes());
         addMainListener(new StartupCheck());
+        addMainListener(TopicSettings.registration());
     }
 
     /**
@@ -103,10 +107,11 @@ public class KliteMain extends Main {
      * The settings of environment variables camel-main 4.18 does not apply by itself, or not ahead of
      * {@code ./application.properties}: {@code CAMEL_COMPONENT_KLITE_*} (it maps component variables by its catalog of
      * Camel's own components), {@code CAMEL_SERVER_*} and {@code CAMEL_MANAGEMENT_*} (it resolves them as
-     * placeholders but does not configure the servers with them), and Klite's own {@code KLITE_WORKERS} and
-     * {@code KLITE_WORKER_TIMEOUT}.
+     * placeholders but does not configure the servers with them), and Klite's own {@code KLITE_WORKERS},
+     * {@code KLITE_WORKER_TIMEOUT} and {@code KLITE_TOPICS_*} ({@link KliteSettings#topicSettingOfVariable}).
      * {@code CAMEL_SERVER_PORT=9090} becomes {@code camel.server.port=9090}, {@code KLITE_WORKER_TIMEOUT=5s}
-     * {@code klite.worker.timeout=5s}, {@code CAMEL_COMPONENT_KLITE_BATCH_SIZE=500}
+     * {@code klite.worker.timeout=5s}, {@code KLITE_TOPICS_ORDERS_RETENTION_AGE=7d}
+     * {@code klite.topics.orders.retention.age=7d}, {@code CAMEL_COMPONENT_KLITE_BATCH_SIZE=500}
      * {@code camel.component.klite.batch-size=500}.
      */
     static Map<String, String> environmentSettings(Map<String, String> environment) {
@@ -114,6 +119,9 @@ public class KliteMain extends Main {
         environment.forEach((name, value) -> {
             if (name.equals("KLITE_WORKERS") || name.equals("KLITE_WORKER_TIMEOUT")) {
                 settings.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+            if (name.startsWith(KliteSettings.TOPICS_VARIABLE)) {
+                settings.put(KliteSettings.topicSettingOfVariable(name), value);
             }
             for (String prefix : List.of("CAMEL_COMPONENT_KLITE_", "CAMEL_SERVER_", "CAMEL_MANAGEMENT_")) {
                 if (name.startsWith(prefix) && name.length() > prefix.length()) {

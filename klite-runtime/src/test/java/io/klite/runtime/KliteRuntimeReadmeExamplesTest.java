@@ -4,14 +4,21 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klite.log.KliteLog;
+import io.klite.log.TopicConfig;
+import io.klite.runtime.api.ApiClient;
 import io.klite.runtime.worker.HttpWorker;
 import io.klite.runtime.worker.WorkerFile;
 import io.klite.log.DeadLetter;
 import io.klite.log.Message;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class KliteRuntimeReadmeExamplesTest {
 
     private static final Path README = Path.of(System.getProperty("klite.repository", ".."), "README.md");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A curl line of the API's examples for a topic's settings: its method where PUT, path and body. */
+    private static final Pattern CONFIG_CURL = Pattern.compile("curl (-X PUT )?http://127\\.0\\.0\\.1:8080"
+            + "(/topics/orders/config)(?: -H 'Content-Type: application/json' -d '(.*)')?");
 
     @TempDir
     Path dir;
@@ -96,15 +107,68 @@ class KliteRuntimeReadmeExamplesTest {
         }
     }
 
+    @Test
+    void theTopicSettingsExampleSetsRetentionAndLogsWhatItShows() throws Exception {
+        Properties example = new Properties();
+        example.load(new StringReader(block("properties", "### Settings", 0)));
+        List<String> shownLines = Files.readAllLines(README).stream()
+                .filter(line -> line.startsWith("[INFO] TopicSettings - ")).toList();
+        try (KliteLog file = KliteLog.open(dir.resolve("klite.db"))) {
+            file.createTopic("orders", 1);
+        }
+        Map<String, String> settings = new HashMap<>();
+        example.stringPropertyNames().forEach(key -> settings.put(key, example.getProperty(key)));
+
+        List<String> lines = StandardError.linesDuring(() -> {
+            try (RunningKlite klite = RunningKlite.start(dir, settings)) {
+                assertThat(klite.file().topicConfig("orders"))
+                        .isEqualTo(new TopicConfig(Duration.ofDays(7), 1_000_000L, true));
+                assertThat(klite.file().partitionCount("invoices")).isZero();
+            }
+        });
+
+        assertThat(lines.stream().filter(line -> line.contains("] TopicSettings - "))
+                .map(line -> line.substring(line.indexOf('[')))).containsExactlyElementsOf(shownLines);
+    }
+
+    @Test
+    void theTopicConfigCurlExamplesAnswerWhatTheyShow() throws Exception {
+        List<String> readme = Files.readAllLines(README);
+        int from = readme.indexOf("### HTTP API");
+        try (RunningKlite klite = RunningKlite.start(dir, Map.of())) {
+            klite.file().createTopic("orders", 1);
+            ApiClient api = new ApiClient(klite.api());
+            int examples = 0;
+            for (int i = from; i < readme.size() && !readme.get(i).startsWith("## "); i++) {
+                Matcher curl = CONFIG_CURL.matcher(readme.get(i));
+                if (!curl.matches()) {
+                    continue;
+                }
+                ApiClient.Answer answer = curl.group(1) == null ? api.get(curl.group(2))
+                        : api.put(curl.group(2), curl.group(3));
+                assertThat(answer.json()).as(readme.get(i))
+                        .isEqualTo(JSON.readTree(readme.get(i + 1).substring("# ".length())));
+                examples++;
+            }
+            assertThat(examples).isEqualTo(3);
+        }
+    }
+
     /** The n-th YAML block after a heading of the README. */
     private static String yamlBlock(String heading, int n) throws Exception {
+        return block("yaml", heading, n);
+    }
+
+    /** The n-th block of the language after a heading of the README. */
+    private static String block(String language, String heading, int n) throws Exception {
         String readme = Files.readString(README);
-        Matcher yaml = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        Matcher block = Pattern.compile("```" + language + "\n(.*?)```", Pattern.DOTALL).matcher(readme);
         int from = readme.indexOf(heading);
         assertThat(from).as(heading).isNotNegative();
         for (int i = 0; i <= n; i++) {
-            assertThat(yaml.find(i == 0 ? from : yaml.end())).as("yaml block " + n + " after " + heading).isTrue();
+            assertThat(block.find(i == 0 ? from : block.end())).as(language + " block " + n + " after " + heading)
+                    .isTrue();
         }
-        return yaml.group(1);
+        return block.group(1);
     }
 }

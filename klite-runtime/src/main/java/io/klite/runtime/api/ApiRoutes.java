@@ -11,6 +11,11 @@ import org.apache.camel.builder.RouteBuilder;
  *   <li>{@code POST /topics/{topic}/batch[?partition=|?key=]}: a JSON array, one message per element, in one
  *       transaction; 201 {@code {"topic","partition","firstOffset","count"}};</li>
  *   <li>{@code GET /topics}, {@code GET /topics/{topic}}: partitions and end offsets;</li>
+ *   <li>{@code GET /topics/{topic}/config}: the topic's retention, 200
+ *       {@code {"topic","retention":{"age","messages","keepUnconsumed"}}} (age such as {@code "7d"}, age and messages
+ *       {@code null} where not set);</li>
+ *   <li>{@code PUT /topics/{topic}/config}, body {@code {"retention":{"age","messages","keepUnconsumed"}}}: replaces
+ *       the topic's retention (a field left out is none, or false); 200 with what GET answers;</li>
  *   <li>{@code GET /groups}: committed offsets and lag per group and partition.</li>
  * </ul>
  *
@@ -37,6 +42,11 @@ public final class ApiRoutes extends RouteBuilder {
                 .process(api::produce);
         from("platform-http:/topics/{topic}/batch?httpMethodRestrict=POST").routeId("api-produce-batch")
                 .process(api::produceBatch);
+        // one path, one route per method: the path has a segment after the topic, so /topics/{topic} never takes it
+        from("platform-http:/topics/{topic}/config?httpMethodRestrict=GET").routeId("api-topic-config")
+                .process(api::topicConfig);
+        from("platform-http:/topics/{topic}/config?httpMethodRestrict=PUT").routeId("api-configure-topic")
+                .process(api::configureTopic);
         from("platform-http:/groups?httpMethodRestrict=GET").routeId("api-groups")
                 .process(api::listGroups);
     }

@@ -11,6 +11,7 @@ import io.klite.log.InvalidTopicException;
 import io.klite.log.KliteException;
 import io.klite.log.KliteLog;
 import io.klite.log.KliteStorageException;
+import io.klite.log.TopicConfig;
 import io.klite.log.TopicPartition;
 import io.klite.log.UnknownTopicException;
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the API's routes do. Messages go through the {@code klite:} producer, so a message posted here lands on the
  * partition a route's {@code klite:} endpoint would pick for it (the {@code partition} query, else Kafka's
- * partitioner on the {@code key} query, else round-robin). Reads use the component's shared log of the database
- * file. Invariant: a request is answered with JSON, and a refused request has written nothing.
+ * partitioner on the {@code key} query, else round-robin). Reads and topic settings use the component's shared log of
+ * the database file. Invariant: a request is answered with JSON, and a refused request has written nothing.
  */
 final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
@@ -86,6 +87,24 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         });
     }
 
+    void topicConfig(Exchange exchange) {
+        answer(exchange, () -> {
+            String topic = existingTopic(exchange);
+            return new Answer(200, TopicConfigJson.answer(topic, log.topicConfig(topic)));
+        });
+    }
+
+    /** Replaces the topic's settings with the body's, checked whole before anything is written. */
+    void configureTopic(Exchange exchange) {
+        answer(exchange, () -> {
+            String topic = existingTopic(exchange);
+            TopicConfig config = TopicConfigJson.read(topic, body(exchange, "send the topic's settings, such as "
+                    + TopicConfigJson.EXAMPLE));
+            log.configureTopic(topic, config);
+            return new Answer(200, TopicConfigJson.answer(topic, config));
+        });
+    }
+
     void listGroups(Exchange exchange) {
         answer(exchange, () -> {
             List<Map<String, Object>> groups = new ArrayList<>();
@@ -106,7 +125,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     void produce(Exchange exchange) {
         answer(exchange, () -> {
             ProduceRequest request = ProduceRequest.of(exchange);
-            Exchange sent = send(request, body(exchange));
+            Exchange sent = send(request, body(exchange, "the body is the message"));
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("topic", request.topic());
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
@@ -118,7 +137,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     void produceBatch(Exchange exchange) {
         answer(exchange, () -> {
             ProduceRequest request = ProduceRequest.of(exchange);
-            List<byte[]> messages = JsonBatch.messages(body(exchange));
+            List<byte[]> messages = JsonBatch.messages(body(exchange, "the body is the message"));
             Exchange sent = send(request, messages);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("topic", request.topic());
@@ -151,18 +170,32 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         return sent;
     }
 
-    private static byte[] body(Exchange exchange) {
+    /** The topic of a {@code /topics/{topic}/...} request, which must exist. */
+    private String existingTopic(Exchange exchange) {
+        String topic = ProduceRequest.topic(exchange);
+        if (log.partitionCount(topic) == 0) {
+            throw new ApiException(404, "Topic '" + topic + "' does not exist");
+        }
+        return topic;
+    }
+
+    /**
+     * The request's body.
+     *
+     * @param whatToSend the end of the error for an empty body, such as "the body is the message"
+     */
+    private static byte[] body(Exchange exchange, String whatToSend) {
         byte[] body = exchange.getIn().getBody(byte[].class);
         String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
         String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
             // the HTTP server reads a form into fields, and the body is gone
             throw new ApiException(400, "The body was sent as a form (Content-Type: " + contentType.split(";")[0]
-                    + "; application/x-www-form-urlencoded is curl -d's default); send the message with its own type,"
+                    + "; application/x-www-form-urlencoded is curl -d's default); send the body with its own type,"
                     + " such as -H 'Content-Type: application/json'");
         }
         if (body == null || body.length == 0) {
-            throw new ApiException(400, "The request body is empty; the body is the message");
+            throw new ApiException(400, "The request body is empty; " + whatToSend);
         }
         return body;
     }

@@ -1,8 +1,8 @@
 package io.klite.runtime.worker;
 
 /**
- * A worker file or a {@code klite-http-worker} route that cannot run as written. The message names the file (or
- * route), the key and the value, and what is allowed; nothing has started.
+ * A worker file, a {@code klite-http-worker} route or a {@code klite.*} setting that cannot run as written. The
+ * message names the file (or route), the key and the value, and what is allowed; nothing has started.
  */
 public class WorkerConfigException extends IllegalArgumentException {
 

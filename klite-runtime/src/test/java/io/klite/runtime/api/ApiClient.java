@@ -34,6 +34,21 @@ public final class ApiClient {
         return post(path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    public Answer put(String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    public Answer put(String path, String json) throws IOException, InterruptedException {
+        return put(path, "application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A request of any method, without a body. */
+    public Answer send(String method, String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody())
+                .build());
+    }
+
     public Answer get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }

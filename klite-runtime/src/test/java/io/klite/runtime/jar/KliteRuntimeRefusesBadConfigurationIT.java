@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +50,42 @@ class KliteRuntimeRefusesBadConfigurationIT {
         String output = exitsWithError();
 
         assertThat(output).contains("Klite cannot start: " + message);
+    }
+
+    @Test
+    void aMisspeltTopicSettingInTheWorkingDirectorysProperties() throws Exception {
+        Files.writeString(dir.resolve("application.properties"), "klite.topics.orders.retention.agee = 7d\n");
+
+        try (KliteProcess klite = KliteProcess.start(dir)) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).as(klite.output()).isEqualTo(1);
+            assertThat(klite.output().lines().filter(line -> line.contains("Klite cannot start"))).singleElement()
+                    .asString().endsWith("Klite cannot start: Unknown setting klite.topics.orders.retention.agee=7d;"
+                                         + " a topic's settings are"
+                                         + " klite.topics.<topic>.retention.age|messages|keepUnconsumed");
+        }
+    }
+
+    @Test
+    void aRetentionAgeThatIsNotAnAgeInAnArgument() throws Exception {
+        try (KliteProcess klite = KliteProcess.start(dir, "--klite.topics.orders.retention.age=5x")) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).as(klite.output()).isEqualTo(1);
+            assertThat(klite.output().lines().filter(line -> line.contains("Klite cannot start"))).singleElement()
+                    .asString().endsWith("Klite cannot start: klite.topics.orders.retention.age: '5x' is not a"
+                                         + " retention age; use a whole number above 0 with ms, s, m, h or d, such as"
+                                         + " 500ms, 45s, 30m, 12h or 7d");
+        }
+    }
+
+    @Test
+    void aRetentionCountThatIsNotANumberInAnEnvironmentVariable() throws Exception {
+        try (KliteProcess klite = KliteProcess.startExactly(dir, List.of("--camel.server.port=0"),
+                Map.of("KLITE_TOPICS_ORDERS_RETENTION_MESSAGES", "ten"))) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).as(klite.output()).isEqualTo(1);
+            assertThat(klite.output().lines().filter(line -> line.contains("Klite cannot start"))).singleElement()
+                    .asString().endsWith("Klite cannot start: klite.topics.orders.retention.messages: 'ten' is not a"
+                                         + " message count; allowed: a whole number of at least 1 (the newest messages"
+                                         + " each partition keeps)");
+        }
     }
 
     @Test

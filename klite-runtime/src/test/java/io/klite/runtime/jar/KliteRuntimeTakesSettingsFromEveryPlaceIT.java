@@ -2,6 +2,8 @@ package io.klite.runtime.jar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.klite.log.KliteLog;
+import io.klite.log.TopicConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +71,37 @@ class KliteRuntimeTakesSettingsFromEveryPlaceIT {
             assertThat(klite.awaitExit(Duration.ofSeconds(30))).isZero();
             assertThat(klite.output()).contains("Worker file from-arg.yaml: 1 route(s)")
                     .doesNotContain("http://127.0.0.1:8080");
+        }
+    }
+
+    @Test
+    void topicSettingsFromEveryPlaceWithArgumentsFirst() throws Exception {
+        try (KliteLog file = KliteLog.open(dir.resolve("data/klite.db"))) {
+            file.createTopic("orders", 1);
+            file.createTopic("my_audit", 1);
+        }
+        Files.writeString(dir.resolve("application.properties"), """
+                klite.topics.orders.retention.age = 7d
+                klite.topics.orders.retention.messages = 10
+                """);
+
+        try (KliteProcess klite = KliteProcess.startExactly(dir,
+                List.of("--camel.server.port=0", "--klite.topics.orders.retention.keepUnconsumed=false",
+                        "-duration", "1"),
+                Map.of("KLITE_TOPICS_ORDERS_RETENTION_MESSAGES", "1000000",
+                        "KLITE_TOPICS_ORDERS_RETENTION_KEEPUNCONSUMED", "true",
+                        "KLITE_TOPICS_MY_AUDIT_RETENTION_AGE", "90m"))) {
+            klite.awaitRunning();
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(klite.output())
+                    .contains("Retention of topic 'orders' set from klite.topics.orders.retention.*: age 7d,"
+                              + " messages 1000000, keepUnconsumed false")
+                    .contains("Retention of topic 'my_audit' set from klite.topics.my_audit.retention.*: age 90m,"
+                              + " messages none, keepUnconsumed false");
+        }
+        try (KliteLog file = KliteLog.open(dir.resolve("data/klite.db"))) {
+            assertThat(file.topicConfig("orders")).isEqualTo(new TopicConfig(Duration.ofDays(7), 1_000_000L, false));
+            assertThat(file.topicConfig("my_audit")).isEqualTo(new TopicConfig(Duration.ofMinutes(90), null, false));
         }
     }
 

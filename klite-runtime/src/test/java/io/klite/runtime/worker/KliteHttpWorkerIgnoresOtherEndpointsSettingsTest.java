@@ -59,8 +59,9 @@ class KliteHttpWorkerIgnoresOtherEndpointsSettingsTest {
     @Test
     void aMisspeltKliteSettingIsRefused() {
         assertThatThrownBy(() -> RunningKlite.start(dir, Map.of("klite.worker", "nope.yaml")).close())
-                .hasStackTraceContaining("Unknown setting klite.worker=nope.yaml; Klite's own settings are klite.workers"
-                                         + " and klite.worker.timeout");
+                .hasStackTraceContaining("Unknown setting klite.worker=nope.yaml; Klite's own settings are"
+                                         + " klite.workers, klite.worker.timeout and"
+                                         + " klite.topics.<topic>.retention.age|messages|keepUnconsumed");
     }
 
     @Test
