@@ -241,8 +241,9 @@ public final class KliteLog implements AutoCloseable {
 
     /**
      * Deletes, oldest first, the topic's messages that its {@link #topicConfig} no longer keeps, in transactions of
-     * at most 5,000 rows; safe while other threads and processes send, consume or do the same. Offsets are never
-     * reused, also where a partition is emptied.
+     * at most 5,000 rows, pausing after each as long as it took so that sends go on meanwhile; safe while other
+     * threads and processes send, consume or do the same. Offsets are never reused, also where a partition is emptied.
+     * An interrupted thread stops after the transaction it is in.
      *
      * @return how many messages were deleted
      */

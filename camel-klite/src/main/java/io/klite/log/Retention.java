@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Deleting what a topic's {@link TopicConfig} no longer keeps, oldest first.
@@ -45,7 +46,7 @@ final class Retention {
         }
         long deleted = 0;
         int partitions = catalog.partitionCount(topic);
-        for (int partition = 0; partition < partitions; partition++) {
+        for (int partition = 0; partition < partitions && !Thread.currentThread().isInterrupted(); partition++) {
             PartitionTable table = catalog.forRead(new TopicPartition(topic, partition));
             if (table != null) {
                 deleted += apply(new TopicPartition(topic, partition), config, now);
@@ -54,20 +55,45 @@ final class Retention {
         return deleted;
     }
 
+    /**
+     * Deletes the partition's chunks one after the other. After each full chunk the thread leaves the writer alone for
+     * as long as the chunk took, so that it holds the writer at most about half the time: the sends that queued behind
+     * a chunk commit before the next chunk, and a producer falls behind by one chunk at most, not by the whole
+     * deletion. An interrupted thread stops after the chunk it is in.
+     */
     private long apply(TopicPartition tp, TopicConfig config, Instant now) {
         PartitionTable table = catalog.table(tp);
         String cutoff = config.retentionAge() == null ? null : SQLITE_TIME.format(now.minus(config.retentionAge()));
         long deleted = 0;
         while (true) {
+            long started = System.nanoTime();
             int chunk = table.write(db.deadline(), conn -> {
                 long bound = bound(conn, tp, table, config, cutoff);
                 return bound <= 0 ? 0 : table.deleteOldestIn(conn, bound);
             });
             deleted += chunk;
-            if (chunk < CHUNK) {
+            if (chunk < CHUNK || !pause(System.nanoTime() - started)) {
                 return deleted;
             }
         }
+    }
+
+    /**
+     * Waits {@code nanos} without holding the writer. Without this pause the next chunk would take the lock the moment
+     * it is free and run the sends that queued meanwhile in its own transaction: a producer would get one send in per
+     * chunk, and fall behind by the whole deletion.
+     *
+     * @return false where the thread was interrupted (a cleaner being stopped)
+     */
+    private static boolean pause(long nanos) {
+        long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = until - System.nanoTime()) {
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            LockSupport.parkNanos(left);
+        }
+        return !Thread.currentThread().isInterrupted();
     }
 
     /**

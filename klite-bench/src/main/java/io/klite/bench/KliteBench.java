@@ -58,12 +58,15 @@ public final class KliteBench {
         jmh(ConsumeBench.class, 2);
         jmh(DeadLetterBench.class, 2);
         String[] latency = child(LatencyBench.class, quick ? List.of("2", "5") : List.of("5", "30")).get("latency");
+        String[] retention = child(RetentionLatencyBench.class,
+                quick ? List.of("2", "5", "1000000") : List.of("5", "10", "1000000")).get("retention");
         String[] runtime = child(RuntimeDeliveryBench.class, List.of(quick ? "1000000" : "10000000", "2"))
                 .get("runtime");
         tableOfWrites();
         tableOfReads();
         deadLetterRows();
         latencyRows(latency);
+        retentionRows(retention);
         runtimeRows(runtime);
         System.out.println();
         System.out.printf(Locale.ROOT, "Klite benchmark, %s, %d cores, Java %s, %s, files on %s%s; took %d s%n",
@@ -154,6 +157,25 @@ public final class KliteBench {
         rows.add(Row.millis("produce -> consume p50 at 1k msg/s, vs Camel `seda:`", klite[0], seda[0], ""));
         rows.add(Row.millis("produce -> consume p99 at 1k msg/s, vs Camel `seda:`", klite[1], seda[1], "<= 5 ms"));
         rows.add(Row.millis("produce -> consume p99.9 at 1k msg/s, vs Camel `seda:`", klite[2], seda[2], ""));
+    }
+
+    private void retentionRows(String[] retention) {
+        // fields: name and five values, one line after the other; see RetentionLatencyBench
+        Map<String, String[]> byName = new HashMap<>();
+        for (int i = 0; i + 5 < retention.length; i += 6) {
+            byName.put(retention[i], List.of(retention).subList(i + 1, i + 6).toArray(String[]::new));
+        }
+        double quiet = Double.parseDouble(byName.get("retention.nocleaner")[1]);
+        double cleaning = Double.parseDouble(byName.get("retention.cleaning")[1]);
+        String[] deletion = byName.get("retention.deletion");
+        String backlog = String.format(Locale.ROOT, "%,d", Long.parseLong(deletion[0]));
+        rows.add(new Row("Send p99 latency, no cleaner (`klite:` producer, one 100 B send every ms, from when it was"
+                + " due)", Row.millis(quiet), "", Double.NaN, "", ""));
+        rows.add(Row.millis("Send p99 latency while the cleaner deletes a " + backlog + "-message backlog of the same"
+                + " partition, vs no cleaner", cleaning, quiet, 20, 3));
+        rows.add(new Row("the cleaner meanwhile: time to delete the " + backlog + "-message backlog, and its rate",
+                String.format(Locale.ROOT, "%.2f s, %.0fk rows/s", Double.parseDouble(deletion[2]),
+                        Double.parseDouble(deletion[3]) / 1e3), "", Double.NaN, "", ""));
     }
 
     private void runtimeRows(String[] runtime) {
@@ -261,9 +283,19 @@ public final class KliteBench {
 
         /** Latencies in milliseconds; a target is {@code "<= <n> ms"}. */
         static Row millis(String figure, double klite, double baseline, String target) {
-            return new Row(figure, String.format(Locale.ROOT, "%.2f ms", klite),
-                    String.format(Locale.ROOT, "%.2f ms", baseline), klite / baseline, target,
+            return new Row(figure, millis(klite), millis(baseline), klite / baseline, target,
                     target.isEmpty() ? "" : verdict(klite <= number(target)));
+        }
+
+        /** Latencies in milliseconds with two targets: at most {@code maxMillis}, at most {@code maxRatio}x. */
+        static Row millis(String figure, double klite, double baseline, int maxMillis, int maxRatio) {
+            return new Row(figure, millis(klite), millis(baseline), klite / baseline,
+                    "<= " + maxMillis + " ms, <= " + maxRatio + "x",
+                    verdict(klite <= maxMillis && klite / baseline <= maxRatio));
+        }
+
+        static String millis(double millis) {
+            return String.format(Locale.ROOT, "%.2f ms", millis);
         }
 
         static String verdict(boolean met) {
