@@ -208,16 +208,17 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
     /**
      * Warns once where messages the group had not consumed were deleted (retention, or another program) before it
-     * got to them: offsets are contiguous otherwise, so the first fetched offset says how many were lost. A group
-     * that has consumed nothing yet (at 0) starts at the oldest message kept, as with earliest in Kafka, silently.
+     * got to them: offsets are contiguous otherwise, so the first fetched offset says how many were lost. The same gap
+     * fetched again (a failed delivery retried) is not reported again. A group that has consumed nothing yet (at 0)
+     * starts at the oldest message kept, as with earliest in Kafka, silently.
      */
     private void warnIfDeletedUnconsumed(PartitionCursor cursor, long firstFetched) {
-        long lost = firstFetched - cursor.position() - 1;
-        if (cursor.position() > 0 && lost > 0) {
+        long firstLost = cursor.unreportedLossBefore(firstFetched);
+        if (firstLost > 0) {
             LOG.warn("Group '{}' stood at offset {} of topic '{}' partition {}, but offsets {}..{} were deleted"
                     + " (retention) before it consumed them: {} offset(s) lost; going on at offset {}",
                     configuration.getGroup(), cursor.position(), configuration.getTopic(), cursor.partition(),
-                    cursor.position() + 1, firstFetched - 1, lost, firstFetched);
+                    firstLost, firstFetched - 1, firstFetched - firstLost, firstFetched);
         }
     }
 

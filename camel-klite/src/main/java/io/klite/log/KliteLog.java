@@ -252,15 +252,34 @@ public final class KliteLog implements AutoCloseable {
     }
 
     /**
-     * {@link #applyRetention(String)} for every topic whose settings delete messages: what a cleaner runs.
+     * {@link #applyRetention(String)} for every topic whose settings delete messages: what a cleaner runs. A topic that
+     * cannot be cleaned (its table unreadable, the file busy past the timeout) holds back no other: the rest are
+     * cleaned, then the failure is thrown.
      *
      * @return how many messages were deleted
+     * @throws KliteException naming the topics that could not be cleaned and why, once every other topic was
      */
     public long applyRetention() {
         Instant now = Instant.now();
         long deleted = 0;
+        List<String> failed = new ArrayList<>();
+        RuntimeException failure = null;
         for (Map.Entry<String, TopicConfig> topic : topicConfigs.deleting().entrySet()) {
-            deleted += retention.apply(topic.getKey(), topic.getValue(), now);
+            try {
+                deleted += retention.apply(topic.getKey(), topic.getValue(), now);
+            } catch (RuntimeException e) {
+                failed.add("'" + topic.getKey() + "'");
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw new KliteException("Retention of topic" + (failed.size() > 1 ? "s " : " ") + String.join(", ", failed)
+                    + " failed (" + deleted + " message(s) of the other topics were deleted): "
+                    + failure.getMessage(), failure);
         }
         return deleted;
     }

@@ -132,7 +132,7 @@ public final class Limits {
 
     /**
      * A topic's retention age: a whole number above 0 with {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}
-     * (a day is 24 hours), at most {@link Long#MAX_VALUE} milliseconds. Worker intervals keep {@link #duration}.
+     * (a day is 24 hours), at most {@link TopicConfig#MAX_RETENTION_AGE}. Worker intervals keep {@link #duration}.
      *
      * @throws IllegalArgumentException naming the value and the accepted form
      */
@@ -143,9 +143,9 @@ public final class Limits {
             throw new IllegalArgumentException(where + "'" + text + "' is not a retention age; " + RETENTION_AGE_RULE);
         }
         long unit = AGE_UNITS.get(matcher.group(2));
-        if (!fitsLong(digits) || Long.parseLong(digits) > Long.MAX_VALUE / unit) {
+        if (!fitsLong(digits) || Long.parseLong(digits) > TopicConfig.MAX_RETENTION_AGE.toMillis() / unit) {
             throw new IllegalArgumentException(where + "'" + text + "' is not a retention age: it is over "
-                    + Long.MAX_VALUE + "ms; " + RETENTION_AGE_RULE);
+                    + TopicConfig.MAX_RETENTION_AGE.toDays() + "d (100 years); leave the age out for no age limit");
         }
         return Duration.ofMillis(Long.parseLong(digits) * unit);
     }

@@ -70,7 +70,10 @@ final class PartitionTable {
     private static final String SEQUENCE_ROW = "SELECT 1 FROM sqlite_sequence WHERE name = ?";
     /** No parameters: the end offset of a table whose rows were never deleted from the end. */
     private final String maxId;
-    /** No parameters: the oldest {@link Retention#CHUNK} rows' ids and times. */
+    /**
+     * Parameter: the cutoff time. The oldest {@link Retention#CHUNK} rows' ids, each with 1 where its {@code created}
+     * is a time before the cutoff, else 0 (no time, or one SQLite cannot read as a date).
+     */
     private final String oldest;
     /** Parameter: the highest offset that may go. Deletes the oldest {@link Retention#CHUNK} rows up to it. */
     private final String deleteOldest;
@@ -101,7 +104,8 @@ final class PartitionTable {
         fetch = select + " WHERE id > coalesce((" + COMMITTED + "), 0) ORDER BY id LIMIT ?";
         read = select + " WHERE id > ? ORDER BY id LIMIT ?";
         maxId = "SELECT coalesce(max(id), 0) FROM " + table;
-        oldest = "SELECT id, created FROM " + table + " ORDER BY id LIMIT " + Retention.CHUNK;
+        oldest = "SELECT id, coalesce(julianday(created) < julianday(?), 0) FROM " + table + " ORDER BY id LIMIT "
+                 + Retention.CHUNK;
         deleteOldest = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE id <= ?"
                 + " ORDER BY id LIMIT " + Retention.CHUNK + ")";
         endOffset = "SELECT max((" + maxId + "), coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0))";
@@ -213,17 +217,17 @@ final class PartitionTable {
 
     /**
      * The offset of the last of the oldest rows (at most {@link Retention#CHUNK}) written before {@code cutoff}, a
-     * time as SQLite's {@code created} text; 0 where the oldest row is not that old or has no time. Only a prefix
-     * counts: the first row not old enough ends it.
+     * UTC time as SQLite writes {@code created}; 0 where the oldest row is not that old. Times are compared as
+     * SQLite's dates ({@code julianday}), so another program's {@code 2026-12-01T10:00:00} counts as well as
+     * {@code 2026-12-01 10:00:00}; a row with no time, or one that is not a date, is never old. Only a prefix counts:
+     * the first row not old enough ends it.
      */
     long oldestBeforeIn(Conn conn, String cutoff) throws SQLException {
         long old = 0;
-        try (ResultSet rs = conn.prepare(oldest).executeQuery()) {
-            while (rs.next()) {
-                String created = rs.getString(2);
-                if (created == null || created.compareTo(cutoff) >= 0) {
-                    break;
-                }
+        PreparedStatement statement = conn.prepare(oldest);
+        statement.setString(1, cutoff);
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next() && rs.getInt(2) == 1) {
                 old = rs.getLong(1);
             }
         }

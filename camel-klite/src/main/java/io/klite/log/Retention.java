@@ -23,7 +23,7 @@ final class Retention {
     /** The most rows one transaction deletes. */
     static final int CHUNK = 5000;
     private static final DateTimeFormatter SQLITE_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final String SLOWEST_GROUP = "SELECT min(commit_offset) FROM consumer_offsets"
             + " WHERE topic = ? AND partition = ?";
 

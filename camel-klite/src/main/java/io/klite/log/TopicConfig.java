@@ -16,13 +16,18 @@ public record TopicConfig(Duration retentionAge, Long retentionMessages, boolean
     /** No retention: every message is kept. */
     public static final TopicConfig KEEP_EVERYTHING = new TopicConfig(null, null, false);
 
+    /** The longest retention age, 100 years: an age is a time span to keep, and no age at all keeps everything. */
+    public static final Duration MAX_RETENTION_AGE = Duration.ofDays(36_500);
+
     /**
-     * @throws IllegalArgumentException where the age is not above 0 or the count is below 1, naming the value
+     * @throws IllegalArgumentException where the age is not 1 ms to {@link #MAX_RETENTION_AGE} or the count is below 1,
+     *                                  naming the value
      */
     public TopicConfig {
-        if (retentionAge != null && (retentionAge.isNegative() || retentionAge.toMillis() < 1)) {
-            throw new IllegalArgumentException("Invalid retention age " + retentionAge + ": an age is at least 1 ms"
-                    + " (no age limit: none)");
+        if (retentionAge != null && (retentionAge.isNegative() || retentionAge.compareTo(Duration.ofMillis(1)) < 0
+                                     || retentionAge.compareTo(MAX_RETENTION_AGE) > 0)) {
+            throw new IllegalArgumentException("Invalid retention age " + retentionAge + ": an age is at least 1 ms and"
+                    + " at most " + MAX_RETENTION_AGE.toDays() + " days (no age limit: none)");
         }
         if (retentionMessages != null && retentionMessages < 1) {
             throw new IllegalArgumentException("Invalid retention count " + retentionMessages + ": keep at least 1"

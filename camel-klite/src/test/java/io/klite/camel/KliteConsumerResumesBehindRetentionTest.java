@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.klite.log.TopicConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class KliteConsumerResumesBehindRetentionTest extends KliteCamelTestSupport {
 
     private final Received received = new Received();
+    private final AtomicInteger failures = new AtomicInteger();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -23,6 +25,14 @@ class KliteConsumerResumesBehindRetentionTest extends KliteCamelTestSupport {
             @Override
             public void configure() {
                 from("klite:orders?group=billing&initialDelay=0&delay=10").routeId("billing").autoStartup(false)
+                        .process(received.body());
+                from("klite:invoices?group=billing&initialDelay=0&delay=10&retryDelay=10").routeId("failing-twice")
+                        .autoStartup(false)
+                        .process(exchange -> {
+                            if (failures.incrementAndGet() <= 2) {
+                                throw new IllegalStateException("not yet");
+                            }
+                        })
                         .process(received.body());
             }
         };
@@ -49,5 +59,23 @@ class KliteConsumerResumesBehindRetentionTest extends KliteCamelTestSupport {
         assertThat(warnings).singleElement().asString().contains("WARN", "Group 'billing' stood at offset 2 of topic"
                 + " 'orders' partition 0, but offsets 3..7 were deleted (retention) before it consumed them: 5"
                 + " offset(s) lost; going on at offset 8");
+    }
+
+    @Test
+    void aDeliveryRetriedAfterTheGapIsNotReportedAgain() throws Exception {
+        file().sendBatch("invoices", 0, List.of("i1", "i2", "i3", "i4", "i5", "i6"));
+        file().commit("billing", "invoices", 0, 1);
+        file().configureTopic("invoices", new TopicConfig(null, 2L, false));
+        assertThat(file().applyRetention("invoices")).isEqualTo(4);
+
+        List<String> lines = StandardError.linesDuring(() -> {
+            context.getRouteController().startRoute("failing-twice");
+            await().untilAsserted(() -> assertThat(file().committed("billing", "invoices", 0)).hasValue(6));
+        });
+        assertThat(failures).hasValueGreaterThan(2);
+        assertThat(received).containsExactly("i5", "i6");
+        assertThat(lines.stream().filter(line -> line.contains("offset(s) lost")).toList()).singleElement().asString()
+                .contains("offsets 2..4 were deleted (retention) before it consumed them: 3 offset(s) lost; going on"
+                          + " at offset 5");
     }
 }

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Timeout;
  * read the newest 500 messages over and over, so that read transactions always overlap (the checkpoint starvation
  * that once let the WAL grow without bound). Sampling both files' sizes every 200 ms, it holds that the WAL stays
  * below 64 MiB, the database below what 2,000 messages a second kept for 5 s need (with room, below), and that the
- * database stops growing once retention has caught up; and that the group received every offset from 1 to the last
- * exactly once, in order, each with its own payload. It prints its figures in one line.
+ * database stops growing once retention has caught up (in runs of 2 minutes or more); and that the group received
+ * every offset from 1 to the last exactly once, in order, each with its own payload. It prints its figures in one line.
  *
  * <p>20 s in the default build; {@code mvn -B -pl camel-klite verify -Psoak} runs it for {@code klite.soak.minutes}
  * (default 10) instead.
@@ -55,6 +55,8 @@ class KliteKeepsTheFileBoundedUnderSteadyLoadTest extends KliteCamelTestSupport 
     private static final int READERS = 2;
     private static final int READ_MESSAGES = 500;
     private static final Duration SAMPLE_PERIOD = Duration.ofMillis(200);
+    /** The shortest run whose database is compared with its size after the warm-up (then a minute). */
+    private static final Duration GROWTH_CHECKED_FROM = Duration.ofMinutes(2);
 
     /** DESIGN.md §8's target for the WAL. */
     private static final long WAL_BOUND = 64 * MIB;
@@ -226,8 +228,12 @@ class KliteKeepsTheFileBoundedUnderSteadyLoadTest extends KliteCamelTestSupport 
         assertThat(expected.get()).as("the offset after the last one received").isEqualTo(sent + 1);
         assertThat(sizes.maxWal()).as("the largest WAL sampled").isLessThan(WAL_BOUND);
         assertThat(sizes.maxDatabase()).as("the largest database file sampled").isLessThan(DATABASE_BOUND);
-        assertThat((double) lastStretchMax).as("the database in the last %d s against its size after %d s",
-                lastStretch.toSeconds(), warmUp.toSeconds()).isLessThanOrEqualTo(GROWTH_FACTOR * afterWarmUp);
+        if (duration.compareTo(GROWTH_CHECKED_FROM) >= 0) {
+            // in a shorter run the first checkpoints may still be due after the warm-up: most of what was written
+            // then sits in the WAL, not yet in the database file, which would seem to grow
+            assertThat((double) lastStretchMax).as("the database in the last %d s against its size after %d s",
+                    lastStretch.toSeconds(), warmUp.toSeconds()).isLessThanOrEqualTo(GROWTH_FACTOR * afterWarmUp);
+        }
         assertThat(oldestKept).as("the oldest message kept: retention deleted the older ones").isGreaterThan(1);
         assertThat(rate).as("messages sent a second; below half the target the machine was too busy for a soak")
                 .isGreaterThan(RATE / 2.0);

@@ -61,6 +61,22 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
     }
 
     @Test
+    void anAgeReadsTimesOtherProgramsWroteAndNeverDeletesRowsWithoutOne() throws Exception {
+        log.sendBatch("orders", 0, numbered(1, 6));
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            jdbc.exec("UPDATE orders_0 SET created = '2020-01-01T00:00:00' WHERE id <= 2");
+            jdbc.exec("UPDATE orders_0 SET created = '2020-01-01 00:00:00.123' WHERE id = 3");
+            jdbc.exec("UPDATE orders_0 SET created = NULL WHERE id = 4");
+            jdbc.exec("UPDATE orders_0 SET created = 1577836800 WHERE id = 5");
+        }
+        log.configureTopic("orders", new TopicConfig(Duration.ofHours(1), null, false));
+
+        assertThat(log.applyRetention("orders")).isEqualTo(3);
+
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(4L, 5L, 6L);
+    }
+
+    @Test
     void keepUnconsumedNeverDeletesPastTheSlowestGroupWithACommit() {
         log.sendBatch("orders", 0, numbered(1, 10));
         log.commit("fast", "orders", 0, 10);
@@ -122,6 +138,27 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
     }
 
     @Test
+    void aTopicThatCannotBeCleanedHoldsBackNoOther() throws Exception {
+        log.sendBatch("audit", 0, numbered(1, 5));
+        log.sendBatch("orders", 0, numbered(1, 5));
+        try (Jdbc jdbc = new Jdbc(log.path())) {
+            jdbc.exec("CREATE TRIGGER keep_audit BEFORE DELETE ON audit_0 BEGIN SELECT RAISE(ABORT, 'audit rows stay');"
+                      + " END");
+        }
+        log.configureTopic("audit", new TopicConfig(null, 1L, false));
+        log.configureTopic("orders", new TopicConfig(null, 1L, false));
+
+        assertThatThrownBy(() -> log.applyRetention())
+                .isInstanceOf(KliteException.class)
+                .hasMessageStartingWith("Retention of topic 'audit' failed (4 message(s) of the other topics were"
+                                        + " deleted): ")
+                .hasMessageContaining("audit rows stay");
+
+        assertThat(log.read("orders", 0, 0, 100)).extracting(Message::offset).containsExactly(5L);
+        assertThat(log.read("audit", 0, 0, 100)).hasSize(5);
+    }
+
+    @Test
     void aLargeBacklogGoesInChunks() {
         log.sendBatch("orders", 0, numbered(1, 12_000));
         log.configureTopic("orders", new TopicConfig(null, 1L, false));
@@ -145,7 +182,7 @@ class KliteLogAppliesRetentionTest extends LogTestSupport {
                 .hasMessageContaining("Cannot configure topic 'nosuch': it does not exist");
         assertThat(log.topicConfig("nosuch")).isEqualTo(TopicConfig.KEEP_EVERYTHING);
         assertThatThrownBy(() -> new TopicConfig(Duration.ofMillis(-5), null, false))
-                .hasMessageContaining("Invalid retention age PT-0.005S: an age is at least 1 ms");
+                .hasMessageContaining("Invalid retention age PT-0.005S: an age is at least 1 ms and at most 36500 days");
         assertThatThrownBy(() -> new TopicConfig(null, 0L, false))
                 .hasMessageContaining("Invalid retention count 0: keep at least 1 message per partition");
         assertThatThrownBy(() -> log.configureTopic("bad topic", TopicConfig.KEEP_EVERYTHING))

@@ -30,6 +30,8 @@ public final class PartitionCursor {
     private long carefulThrough;
     /** A dead-letter write that failed, written again before anything else of the partition; null where none. */
     private PendingDeadLetter pendingDeadLetter;
+    /** The last offset reported as deleted before the group consumed it, so that each such gap is reported once. */
+    private long lostReportedThrough;
 
     /** A message (batch) to dead-letter again, with what its dead letter says. */
     record PendingDeadLetter(long firstOffset, int attempts, Exception cause, boolean permanent) {
@@ -53,9 +55,24 @@ public final class PartitionCursor {
         position = Math.max(position, offset);
     }
 
+    /**
+     * The first of the offsets before {@code firstFetched} that were deleted (by retention, or another program) before
+     * the group consumed them and that were not reported yet, which it marks reported; 0 where there are none. A
+     * cursor at 0 has consumed nothing and starts at the oldest message kept, which is no loss.
+     */
+    public long unreportedLossBefore(long firstFetched) {
+        long from = Math.max(position, lostReportedThrough) + 1;
+        if (position == 0 || firstFetched <= from) {
+            return 0;
+        }
+        lostReportedThrough = firstFetched - 1;
+        return from;
+    }
+
     /** Moves to {@code offset}, backwards too: the group's offset was reset. */
     void resetTo(long offset) {
         position = offset;
+        lostReportedThrough = 0;
         pendingDeadLetter = null;
         failedBatchEnd = 0;
         failingOffset = -1;
