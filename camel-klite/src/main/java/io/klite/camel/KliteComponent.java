@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public class KliteComponent extends DefaultComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(KliteComponent.class);
+    /** How long stopping waits for a cleaner's run to end (it ends after the chunk it is in, milliseconds). */
+    private static final long CLEANER_STOP_TIMEOUT_SECONDS = 5;
 
     @Metadata(description = "The options every endpoint starts from (camel.component.klite.database=... and so on);"
                             + " an endpoint's URI overrides them.")
@@ -49,8 +51,8 @@ public class KliteComponent extends DefaultComponent {
     @Metadata(label = "advanced", defaultValue = "60000", javaType = "java.time.Duration",
               description = "How often each open database file's retention cleaner deletes what topic settings no"
                             + " longer keep (KliteLog.configureTopic), in milliseconds or a duration such as 1m; 0: no"
-                            + " cleaner in this JVM. One cleaner per file per JVM; several processes' cleaners on one"
-                            + " file are safe.")
+                            + " cleaner in this component. One cleaner per file per component (Camel context); several"
+                            + " cleaners on one file, in this process or others, are safe.")
     private long retentionCheckInterval = Limits.DEFAULT_RETENTION_CHECK_INTERVAL.toMillis();
 
     @Metadata(label = "advanced", autowired = true,
@@ -116,10 +118,6 @@ public class KliteComponent extends DefaultComponent {
      * @return what stops it
      */
     private Runnable startCleaner(KliteLog log) {
-        if (retentionCheckInterval < 0) {
-            throw new IllegalArgumentException("Invalid retentionCheckInterval " + retentionCheckInterval
-                    + " ms: 0 (no cleaner) or more milliseconds");
-        }
         if (retentionCheckInterval == 0) {
             return () -> { };
         }
@@ -132,12 +130,27 @@ public class KliteComponent extends DefaultComponent {
                     LOG.debug("Retention deleted {} message(s) of {}", deleted, log.path());
                 }
             } catch (RuntimeException e) {
+                if (cleaner.isShutdown()) {
+                    LOG.debug("Retention of {} stopped with the component", log.path(), e);
+                    return;
+                }
                 LOG.warn("Retention of {} failed; trying again in {} ms; reason: {}", log.path(),
                         retentionCheckInterval, DeliveryFailure.reason(e));
                 LOG.debug("Retention failure in detail", e);
             }
         }, retentionCheckInterval, retentionCheckInterval, TimeUnit.MILLISECONDS);
-        return () -> executors.shutdownNow(cleaner);
+        return () -> {
+            // a run stops after the chunk it is in once interrupted; the log closes after it
+            executors.shutdownNow(cleaner);
+            try {
+                if (!cleaner.awaitTermination(CLEANER_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.debug("Retention of {} still runs after {} s; closing the log anyway", log.path(),
+                            CLEANER_STOP_TIMEOUT_SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     /** Holds a consumer's partitions of the group, refusing a second consumer of the same ones. */
@@ -175,7 +188,14 @@ public class KliteComponent extends DefaultComponent {
         return retentionCheckInterval;
     }
 
+    /**
+     * @throws IllegalArgumentException where the interval is negative
+     */
     public void setRetentionCheckInterval(long retentionCheckInterval) {
+        if (retentionCheckInterval < 0) {
+            throw new IllegalArgumentException("Invalid retentionCheckInterval " + retentionCheckInterval
+                    + " ms: 0 (no cleaner) or more milliseconds");
+        }
         this.retentionCheckInterval = retentionCheckInterval;
     }
 

@@ -1,6 +1,7 @@
 package io.klite.camel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.klite.log.Message;
@@ -55,5 +56,24 @@ class KliteComponentCleansRetainedMessagesTest extends KliteCamelTestSupport {
         await().untilAsserted(() -> assertThat(file().read("orders", 0, 0, 100)).extracting(Message::offset)
                 .containsExactly(8L, 9L, 10L));
         assertThat(received).containsExactlyElementsOf(payloads);
+
+        assertThat(cleanerThreads()).isNotEmpty();
+        context.stop();
+        assertThat(cleanerThreads()).as("cleaner threads left after the context stopped").isEmpty();
+    }
+
+    @Test
+    void aNegativeIntervalIsRefused() {
+        KliteComponent component = new KliteComponent();
+        assertThatThrownBy(() -> component.setRetentionCheckInterval(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid retentionCheckInterval -1 ms: 0 (no cleaner) or more milliseconds");
+    }
+
+    /** This context's cleaner threads ("Camel (camel-1) thread #3 - KliteRetention"). */
+    private List<Thread> cleanerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && thread.getName().contains("(" + context.getName() + ")")
+                                  && thread.getName().contains("KliteRetention")).toList();
     }
 }
