@@ -20,6 +20,8 @@ class KliteConsumerContinuesAttemptsAfterRestartTest extends KliteCamelTestSuppo
     private final List<Integer> attempts = new CopyOnWriteArrayList<>();
     /** The offsets of each batch the route was given, across both runs. */
     private final Received batches = new Received();
+    /** The parcels the post route was given, with their attempt. */
+    private final Received parcels = new Received();
 
     @Override
     protected RouteBuilder createRouteBuilder() {
@@ -33,6 +35,10 @@ class KliteConsumerContinuesAttemptsAfterRestartTest extends KliteCamelTestSuppo
                             attempts.add(exchange.getIn().getHeader(KliteConstants.ATTEMPT, Integer.class));
                             throw new IllegalStateException("always fails");
                         });
+                from("klite:parcels?group=post&initialDelay=0&delay=10&maxAttempts=1").routeId("post")
+                        .autoStartup(false)
+                        .process(exchange -> parcels.add(exchange.getIn().getBody(String.class) + " attempt "
+                                                         + exchange.getIn().getHeader(KliteConstants.ATTEMPT)));
                 from("klite:payments?group=ledger&batching=true&initialDelay=0&delay=10&retryDelay=60000"
                      + "&retryMaxDelay=60000")
                         .process(exchange -> {
@@ -80,6 +86,21 @@ class KliteConsumerContinuesAttemptsAfterRestartTest extends KliteCamelTestSuppo
 
         await().untilAsserted(() -> assertThat(file().committed("ledger", "payments", 0)).hasValue(3));
         assertThat(batches).containsExactly("1..2 attempt 1", "1..2 attempt 2", "3..3 attempt 1");
+        assertThat(file().deliveryAttempts()).isEmpty();
+    }
+
+    @Test
+    void aStopDuringAFirstFetchIsChargedToNoneOfItsMessages() throws Exception {
+        file().sendBatch("parcels", 0, List.of("good", "next"));
+        // what a process leaves that stopped during its first fetch (it counts the fetch as a whole before it starts):
+        // the stop may have come in either message, or from outside
+        file().deliveryAttempt("post", "parcels", 0, 1, 2, 1, "attempt 1 of offsets 1..2 started and did not end");
+
+        context.getRouteController().startRoute("post");
+
+        await().untilAsserted(() -> assertThat(file().committed("post", "parcels", 0)).hasValue(2));
+        assertThat(parcels).containsExactly("good attempt 1", "next attempt 1");
+        assertThat(file().partitionCount("parcels.dlq")).as("dead-letter topic's partitions").isZero();
         assertThat(file().deliveryAttempts()).isEmpty();
     }
 }

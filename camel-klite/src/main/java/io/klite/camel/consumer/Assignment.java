@@ -77,7 +77,8 @@ public final class Assignment {
         for (DeliveryAttempts failing : log.deliveryAttempts(group, topic)) {
             PartitionCursor cursor = cursors.get(failing.partition());
             if (cursor != null && failing.firstOffset() > cursor.position() && resumed.add(failing.partition())) {
-                cursor.resume(failing.firstOffset(), failing.lastOffset(), failing.attempts());
+                cursor.resume(failing.firstOffset(), failing.lastOffset(), failing.attempts(),
+                        !configuration.isBatching());
             }
         }
         refreshedAt = nowNanos;

@@ -144,11 +144,15 @@ public final class PartitionCursor {
      * Goes on from a failure the file holds for the group: the message (batch, or fetch) {@code first..last} that
      * failed, or was under way when a process stopped, {@code attempts} times. It is offered again with the same
      * offsets, each delivery up to {@code last} counted before it runs; the next attempt of {@code first} is number
-     * {@code attempts + 1}. Ignored where the cursor has moved past it.
+     * {@code attempts + 1}, except where a row of several offsets counted a fetch of single messages ahead (see
+     * {@link Delivery#countFetchAhead}). Ignored where the cursor has moved past it.
      */
-    void resume(long first, long last, int attempts) {
+    void resume(long first, long last, int attempts, boolean oneExchangePerMessage) {
         if (first > position) {
-            failed(first, attempts);
+            // with one exchange per message, a row of several offsets counted a first fetch ahead: the process stopped
+            // somewhere in it, not in a known message, so none of them is charged the attempt; each is now counted
+            // on its own, as it starts
+            failed(first, oneExchangePerMessage && last > first ? attempts - 1 : attempts);
             carefulThrough = last;
             if (last > first) {
                 batchFailed(last);
