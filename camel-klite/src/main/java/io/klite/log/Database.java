@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Deque;
 import java.util.Objects;
@@ -187,7 +188,15 @@ final class Database implements AutoCloseable {
             // VACUUM runs only where no statement of the connection is in progress: the cached ones are dropped
             conn.forgetStatements();
             conn.exec("VACUUM");
-            conn.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            // VACUUM wrote the whole file into the WAL: it shrinks once copied back, which waits for readers
+            try (ResultSet rs = conn.prepare("PRAGMA wal_checkpoint(TRUNCATE)").executeQuery()) {
+                if (rs.next() && rs.getInt(1) != 0) {
+                    throw new KliteStorageException("Compacted Klite database '" + path + "', but its WAL could not"
+                            + " be copied back into the file within the busy timeout of " + busyTimeoutMillis
+                            + " ms: another connection kept reading it; the file shrinks at a later checkpoint"
+                            + " (nothing is lost)", null);
+                }
+            }
             return null;
         });
     }
@@ -283,10 +292,13 @@ final class Database implements AutoCloseable {
      * commit's callers are on their way), and the writer is outside any transaction.
      */
     void unlockWriter() {
-        if (writeLock.getHoldCount() == 1 && writer != null) {
-            walLimit.afterWrites(writer, busyTimeoutMillis);
+        try {
+            if (writeLock.getHoldCount() == 1 && writer != null) {
+                walLimit.afterWrites(writer, busyTimeoutMillis);
+            }
+        } finally {
+            writeLock.unlock();
         }
-        writeLock.unlock();
         if (!writeLock.isHeldByCurrentThread()) {
             writerReleased.run();
         }

@@ -287,9 +287,12 @@ public final class KliteLog implements AutoCloseable {
     /**
      * Rebuilds the file without its free pages ({@code VACUUM}) and empties the WAL, so that the file shrinks to what
      * it holds after retention deleted many messages. Writers of this process wait while it runs, and other
-     * processes' writers wait up to their busy timeout: an operation for a quiet moment.
+     * processes' writers wait up to their busy timeout (and fail where it runs longer): an operation for a quiet moment.
      *
      * @return the file's size in bytes afterwards
+     * @throws KliteStorageException where another connection kept reading the WAL for the whole busy timeout after the
+     *                               rebuild, so that it could not be copied back into the file yet (nothing is lost;
+     *                               the file shrinks at a later checkpoint)
      */
     public long compact() {
         db.compact();
