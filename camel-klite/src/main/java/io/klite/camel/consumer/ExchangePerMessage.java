@@ -24,11 +24,14 @@ public final class ExchangePerMessage extends Delivery {
         long lastSucceeded = -1;
         long lastCommitted = -1;
         int handled = 0;
-        countFetchAhead(cursor, messages);
         try {
             for (Message message : messages) {
                 if (!context.deliveryAllowed()) {
                     break; // stopping: the rest is delivered again after the restart
+                }
+                if (handled == 0) {
+                    // once a delivery is sure to start: a count left by a clean stop before it would be charged
+                    countFetchAhead(cursor, messages);
                 }
                 Outcome outcome = deliver(cursor, message, handled, messages.size());
                 if (!outcome.movesOn()) {
