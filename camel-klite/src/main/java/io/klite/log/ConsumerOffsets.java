@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -39,11 +40,16 @@ final class ConsumerOffsets {
     }
 
     void commit(String group, TopicPartition tp, long offset) {
-        store(group, tp, offset, false);
+        store(group, tp, offset, false, null);
+    }
+
+    /** A commit that is refused where {@code memberId} does not hold the partition's lease (fencing). */
+    void commit(String group, TopicPartition tp, long offset, String memberId) {
+        store(group, tp, offset, false, Objects.requireNonNull(memberId, "memberId"));
     }
 
     void reset(String group, TopicPartition tp, long offset) {
-        store(group, tp, offset, true);
+        store(group, tp, offset, true, null);
     }
 
     /** The group's committed offset on the partition, or empty where it has never committed there. */
@@ -85,7 +91,8 @@ final class ConsumerOffsets {
     }
 
     /**
-     * Forgets the group: its committed offsets on every partition and its failed-delivery rows, in one transaction.
+     * Forgets the group: its committed offsets on every partition, its failed-delivery rows, its members and partition
+     * leases, in one transaction.
      *
      * @return how many partitions' committed offsets were removed
      */
@@ -96,11 +103,12 @@ final class ConsumerOffsets {
             offsets.setString(1, group);
             int removed = offsets.executeUpdate();
             DeliveryAttemptsTable.deleteGroup(conn, group);
+            GroupLeases.deleteGroupIn(conn, group);
             return removed;
         });
     }
 
-    private void store(String group, TopicPartition tp, long offset, boolean reset) {
+    private void store(String group, TopicPartition tp, long offset, boolean reset, String fencedBy) {
         validateGroup(group);
         long deadline = db.deadline();
         PartitionState state = catalog.prepareForRead(tp, deadline);
@@ -109,6 +117,9 @@ final class ConsumerOffsets {
                     + ": topic '" + tp.topic() + "' does not exist");
         }
         catalog.table(tp).write(deadline, conn -> {
+            if (fencedBy != null) {
+                GroupLeases.requireLeaseIn(conn, group, tp, fencedBy, offset);
+            }
             storeIn(conn, group, tp, state == PartitionState.READY, offset, reset);
             return null;
         });

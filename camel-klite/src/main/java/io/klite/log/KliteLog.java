@@ -3,6 +3,7 @@ package io.klite.log;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class KliteLog implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final TopicConfigTable topicConfigs;
     private final Retention retention;
+    private final GroupLeases leases;
 
     /** The consumer group whose committed offset on a dead-letter partition marks how far it was redriven. */
     public static final String REDRIVE_GROUP = "klite.redrive";
@@ -64,11 +66,14 @@ public final class KliteLog implements AutoCloseable {
         this.deadLetters = new DeadLetters(db, catalog, offsets, appends, options.defaultPartitionCount());
         this.topicConfigs = new TopicConfigTable(db, catalog);
         this.retention = new Retention(db, catalog);
+        this.leases = new GroupLeases(db);
         try {
             db.write(conn -> {
                 conn.exec(Catalog.CONSUMER_OFFSETS_DDL);
                 conn.exec(DeliveryAttemptsTable.DDL);
                 conn.exec(TopicConfigTable.DDL);
+                conn.exec(GroupLeases.MEMBERS_DDL);
+                conn.exec(GroupLeases.LEASES_DDL);
                 return null;
             });
         } catch (RuntimeException e) {
@@ -409,6 +414,61 @@ public final class KliteLog implements AutoCloseable {
     /** Every group's committed offset per partition, with the partition's end offset and the lag. */
     public List<GroupOffset> groups() {
         return offsets.groups();
+    }
+
+    // ---------------------------------------------------------------- groups across processes
+
+    /**
+     * {@link #commit}, refused where {@code memberId} does not hold the partition's lease, checked in the commit's own
+     * transaction (fencing: a member that paused past its session timeout cannot undo the new owner's progress).
+     *
+     * @throws LeaseLostException where the lease expired or another member holds it; nothing is written then
+     */
+    public void commit(String group, String topic, int partition, long offset, String memberId) {
+        offsets.commit(group, new TopicPartition(topic, partition), offset, memberId);
+    }
+
+    /**
+     * Records a heartbeat of a consumer instance of the group on the topic (registering it where new) and extends
+     * its leases to now + {@code sessionTimeout}, in one transaction.
+     *
+     * @param description for people: host and process id
+     * @return the partitions whose leases the member still holds; one that expired before this heartbeat is not
+     *         among them, as another member may have taken it
+     */
+    public List<Integer> heartbeat(String group, String topic, String memberId, String description,
+            Duration sessionTimeout) {
+        return leases.heartbeat(group, topic, memberId, description, sessionTimeout);
+    }
+
+    /** The group's members on the topic with a heartbeat within {@code sessionTimeout}, by member id. */
+    public List<Member> liveMembers(String group, String topic, Duration sessionTimeout) {
+        return leases.liveMembers(group, topic, sessionTimeout);
+    }
+
+    /**
+     * Takes, or renews, the partition's lease for the member until now + {@code sessionTimeout}, where no other
+     * member holds it unexpired; two members never both get it.
+     *
+     * @return whether the member holds the lease now
+     */
+    public boolean acquireLease(String group, String topic, int partition, String memberId, Duration sessionTimeout) {
+        return leases.acquire(group, new TopicPartition(topic, partition), memberId, sessionTimeout);
+    }
+
+    /** Gives up the member's lease of the partition at once (a rebalance, after its last commit there). */
+    public void releaseLease(String group, String topic, int partition, String memberId) {
+        leases.release(group, new TopicPartition(topic, partition), memberId);
+    }
+
+    /** A member's clean stop: it and all its leases go at once, so others take its partitions without waiting. */
+    public void leaveGroup(String group, String topic, String memberId) {
+        leases.leave(group, topic, memberId);
+    }
+
+    /** The group's partition leases on the topic, expired ones included, by partition. */
+    public List<PartitionLease> leases(String group, String topic) {
+        return leases.leases(group, topic);
     }
 
     /**

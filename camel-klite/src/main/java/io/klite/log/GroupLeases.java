@@ -1,0 +1,229 @@
+package io.klite.log;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Membership and partition leases of consumer groups across processes (DESIGN §9): the {@code klite_members} and
+ * {@code klite_partition_leases} tables.
+ *
+ * <p>Invariants: at most one lease row per group, topic and partition; a lease is taken only where there is none, it
+ * has expired, or the taker holds it already, decided inside the taking transaction ({@code BEGIN IMMEDIATE}), so two
+ * members never both succeed; a heartbeat extends every lease of its member in the transaction that records it, so a
+ * member whose heartbeats fail loses its leases no later than its session timeout after the last one that
+ * succeeded; a fenced commit ({@link ConsumerOffsets}) checks the lease in the commit's own transaction. Times are the
+ * machine's clock in milliseconds, shared by the processes on the file.
+ */
+final class GroupLeases {
+
+    static final String MEMBERS_DDL = Catalog.resource("members.sql");
+    static final String LEASES_DDL = Catalog.resource("partition_leases.sql");
+
+    private static final String HEARTBEAT = "INSERT INTO klite_members (consumer_group, topic, member_id, description,"
+            + " joined_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?5) ON CONFLICT (consumer_group, topic, member_id)"
+            + " DO UPDATE SET heartbeat_at = excluded.heartbeat_at, description = excluded.description";
+    private static final String EXTEND = "UPDATE klite_partition_leases SET expires_at = ?"
+            + " WHERE consumer_group = ? AND topic = ? AND member_id = ? AND expires_at > ? RETURNING partition";
+    private static final String LIVE_MEMBERS = "SELECT member_id, description, joined_at, heartbeat_at"
+            + " FROM klite_members WHERE consumer_group = ? AND topic = ? AND heartbeat_at > ? ORDER BY member_id";
+    private static final String LEASE = "SELECT member_id, expires_at FROM klite_partition_leases"
+            + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
+    private static final String TAKE = "INSERT INTO klite_partition_leases (consumer_group, topic, partition,"
+            + " member_id, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (consumer_group, topic, partition)"
+            + " DO UPDATE SET member_id = excluded.member_id, expires_at = excluded.expires_at";
+    private static final String RELEASE = "DELETE FROM klite_partition_leases"
+            + " WHERE consumer_group = ? AND topic = ? AND partition = ? AND member_id = ?";
+    private static final String RELEASE_ALL = "DELETE FROM klite_partition_leases"
+            + " WHERE consumer_group = ? AND topic = ? AND member_id = ?";
+    private static final String LEAVE = "DELETE FROM klite_members"
+            + " WHERE consumer_group = ? AND topic = ? AND member_id = ?";
+    private static final String LEASES = "SELECT partition, member_id, expires_at FROM klite_partition_leases"
+            + " WHERE consumer_group = ? AND topic = ? ORDER BY partition";
+
+    private final Database db;
+
+    GroupLeases(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Records the member's heartbeat (registering it where new) and extends its unexpired leases to
+     * {@code now + sessionTimeout}, in one transaction.
+     *
+     * @return the partitions whose leases it still holds, in order
+     */
+    List<Integer> heartbeat(String group, String topic, String memberId, String description, Duration sessionTimeout) {
+        check(group, topic, memberId, sessionTimeout);
+        long now = System.currentTimeMillis();
+        return db.write(conn -> {
+            PreparedStatement beat = conn.prepare(HEARTBEAT);
+            bindMember(beat, group, topic, memberId);
+            beat.setString(4, description == null ? "" : description);
+            beat.setLong(5, now);
+            beat.executeUpdate();
+            PreparedStatement extend = conn.prepare(EXTEND);
+            extend.setLong(1, now + sessionTimeout.toMillis());
+            extend.setString(2, group);
+            extend.setString(3, topic);
+            extend.setString(4, memberId);
+            extend.setLong(5, now);
+            List<Integer> held = new ArrayList<>();
+            try (ResultSet rs = extend.executeQuery()) {
+                while (rs.next()) {
+                    held.add(rs.getInt(1));
+                }
+            }
+            held.sort(null);
+            return held;
+        });
+    }
+
+    /** The group's members on the topic whose last heartbeat is within {@code sessionTimeout}, by member id. */
+    List<Member> liveMembers(String group, String topic, Duration sessionTimeout) {
+        check(group, topic, "-", sessionTimeout);
+        long now = System.currentTimeMillis();
+        return db.read(conn -> {
+            PreparedStatement statement = conn.prepare(LIVE_MEMBERS);
+            statement.setString(1, group);
+            statement.setString(2, topic);
+            statement.setLong(3, now - sessionTimeout.toMillis());
+            List<Member> members = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    members.add(new Member(group, topic, rs.getString(1), rs.getString(2),
+                            Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4))));
+                }
+            }
+            return members;
+        });
+    }
+
+    /**
+     * Takes (or renews) the partition's lease for the member until {@code now + sessionTimeout}, where no other member
+     * holds it unexpired.
+     *
+     * @return whether the member holds the lease now
+     */
+    boolean acquire(String group, TopicPartition tp, String memberId, Duration sessionTimeout) {
+        check(group, tp.topic(), memberId, sessionTimeout);
+        long now = System.currentTimeMillis();
+        return db.write(conn -> {
+            String holder = holderIn(conn, group, tp, now);
+            if (holder != null && !holder.equals(memberId)) {
+                return false;
+            }
+            PreparedStatement take = conn.prepare(TAKE);
+            take.setString(1, group);
+            take.setString(2, tp.topic());
+            take.setInt(3, tp.partition());
+            take.setString(4, memberId);
+            take.setLong(5, now + sessionTimeout.toMillis());
+            take.executeUpdate();
+            return true;
+        });
+    }
+
+    /** Gives up the member's lease of the partition at once, where it holds it. */
+    void release(String group, TopicPartition tp, String memberId) {
+        check(group, tp.topic(), memberId, Duration.ofMillis(1));
+        db.write(conn -> {
+            PreparedStatement release = conn.prepare(RELEASE);
+            bindMember(release, group, tp.topic(), tp.partition());
+            release.setString(4, memberId);
+            return release.executeUpdate();
+        });
+    }
+
+    /** A clean stop: the member and every lease it holds go, in one transaction. */
+    void leave(String group, String topic, String memberId) {
+        check(group, topic, memberId, Duration.ofMillis(1));
+        db.write(conn -> {
+            for (String sql : List.of(RELEASE_ALL, LEAVE)) {
+                PreparedStatement statement = conn.prepare(sql);
+                bindMember(statement, group, topic, memberId);
+                statement.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The group's leases on the topic, expired ones too, by partition. */
+    List<PartitionLease> leases(String group, String topic) {
+        check(group, topic, "-", Duration.ofMillis(1));
+        return db.read(conn -> {
+            PreparedStatement statement = conn.prepare(LEASES);
+            statement.setString(1, group);
+            statement.setString(2, topic);
+            List<PartitionLease> leases = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    leases.add(new PartitionLease(group, topic, rs.getInt(1), rs.getString(2),
+                            Instant.ofEpochMilli(rs.getLong(3))));
+                }
+            }
+            return leases;
+        });
+    }
+
+    /**
+     * Refuses a commit, inside its transaction, where the member does not hold the partition's lease unexpired.
+     *
+     * @throws LeaseLostException naming the partition, the member and who holds the lease
+     */
+    static void requireLeaseIn(Conn conn, String group, TopicPartition tp, String memberId, long offset)
+            throws SQLException {
+        long now = System.currentTimeMillis();
+        String holder = holderIn(conn, group, tp, now);
+        if (!memberId.equals(holder)) {
+            throw new LeaseLostException("Cannot commit offset " + offset + " for group '" + group + "' on topic '"
+                    + tp.topic() + "' partition " + tp.partition() + ": member " + memberId + " does not hold the partition's lease any more ("
+                    + (holder == null ? "it expired" : "member " + holder + " holds it") + "); nothing was written;"
+                    + " the lease's holder delivers from the last commit");
+        }
+    }
+
+    /** Deletes the group's members and leases on every topic, inside the transaction of {@link ConsumerOffsets#delete}. */
+    static void deleteGroupIn(Conn conn, String group) throws SQLException {
+        for (String sql : List.of("DELETE FROM klite_partition_leases WHERE consumer_group = ?",
+                "DELETE FROM klite_members WHERE consumer_group = ?")) {
+            PreparedStatement statement = conn.prepare(sql);
+            statement.setString(1, group);
+            statement.executeUpdate();
+        }
+    }
+
+    /** The member holding the partition's unexpired lease, or null. */
+    private static String holderIn(Conn conn, String group, TopicPartition tp, long now) throws SQLException {
+        PreparedStatement lease = conn.prepare(LEASE);
+        lease.setString(1, group);
+        lease.setString(2, tp.topic());
+        lease.setInt(3, tp.partition());
+        try (ResultSet rs = lease.executeQuery()) {
+            return rs.next() && rs.getLong(2) > now ? rs.getString(1) : null;
+        }
+    }
+
+    private static void bindMember(PreparedStatement statement, String group, String topic, Object third)
+            throws SQLException {
+        statement.setString(1, group);
+        statement.setString(2, topic);
+        statement.setObject(3, third);
+    }
+
+    private static void check(String group, String topic, String memberId, Duration sessionTimeout) {
+        ConsumerOffsets.validateGroup(group);
+        TopicPartition.validateTopic(topic);
+        if (memberId == null || memberId.isBlank()) {
+            throw new IllegalArgumentException("Invalid member id " + (memberId == null ? "null" : "'" + memberId
+                    + "'") + ": a member id must not be empty or blank");
+        }
+        if (sessionTimeout == null || sessionTimeout.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("Invalid session timeout " + sessionTimeout + ": at least 1 ms");
+        }
+    }
+}
