@@ -3,7 +3,6 @@ package io.klite.bench;
 import io.klite.camel.KliteComponent;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -32,9 +31,11 @@ public final class LatencyBench {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path folder = BenchFiles.newFolder("klite-bench-latency");
         try {
-            report("seda", measure("seda:latency", "seda:latency", folder, warmupSeconds, seconds));
-            report("klite", measure("klite:latency", "klite:latency?group=latency&initialDelay=0", folder,
-                    warmupSeconds, seconds));
+            LatencyResult.print("latency.seda",
+                    measure("seda:latency", "seda:latency", folder, warmupSeconds, seconds));
+            LatencyResult.print("latency.klite",
+                    measure("klite:latency", "klite:latency?group=latency&initialDelay=0", folder, warmupSeconds,
+                            seconds));
         } finally {
             BenchFiles.deleteFolder(folder);
         }
@@ -88,14 +89,4 @@ public final class LatencyBench {
         return histogram;
     }
 
-    private static void report(String queue, Histogram histogram) {
-        System.out.printf(Locale.ROOT, "RESULT latency.%s %.3f %.3f %.3f %.3f %d%n", queue,
-                millis(histogram.getValueAtPercentile(50)), millis(histogram.getValueAtPercentile(99)),
-                millis(histogram.getValueAtPercentile(99.9)), millis(histogram.getMaxValue()),
-                histogram.getTotalCount());
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1e6;
-    }
 }

@@ -157,22 +157,12 @@ public final class RetentionLatencyBench {
                 (cleaner.ended - lastDue) / 1e6, overlap, seconds);
         System.out.printf(Locale.ROOT, "Sends made while the cleaner deleted: %,d (%,d were due)%n", madeWhileDeleting,
                 cleaning.getTotalCount());
-        report("nocleaner", noCleaner);
-        report("cleaning", cleaning);
+        LatencyResult.print("retention.nocleaner", noCleaner);
+        LatencyResult.print("retention.cleaning", cleaning);
         System.out.printf(Locale.ROOT, "RESULT retention.deletion %d %d %.3f %.0f %.3f%n", backlog, cleaner.deleted,
                 seconds, cleaner.deleted / seconds, overlap);
     }
 
-    private static void report(String phase, Histogram histogram) {
-        System.out.printf(Locale.ROOT, "RESULT retention.%s %.3f %.3f %.3f %.3f %d%n", phase,
-                millis(histogram.getValueAtPercentile(50)), millis(histogram.getValueAtPercentile(99)),
-                millis(histogram.getValueAtPercentile(99.9)), millis(histogram.getMaxValue()),
-                histogram.getTotalCount());
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1e6;
-    }
 
     /** The component cleaner's call, once, from {@code startAt} on; it returns when the backlog is gone. */
     private static final class Cleaner extends Thread {

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.klite.camel.KliteConstants;
 import io.klite.camel.consumer.DeliveryFailure;
 import io.klite.log.Limits;
-import java.io.ByteArrayOutputStream;
+import io.klite.runtime.StandardError;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -43,7 +42,7 @@ class WorkerFailureHandlerFollowsTheConsumersVerdictTest {
     }
 
     @Test
-    void retriedAttemptsCountAsFailingUntilTheBatchIsDeadLettered() {
+    void retriedAttemptsCountAsFailingUntilTheBatchIsDeadLettered() throws Exception {
         String first = logged(() -> handler.handleException("summary", exchange(DeliveryFailure.retried("orders", 0, 4,
                 5, "billing", 1, 3, Duration.ofMillis(500), Instant.now(), "java.io.IOException: down")), cause()));
         handler.handleException("summary", exchange(DeliveryFailure.retried("orders", 0, 4, 5, "billing", 2, 3,
@@ -64,7 +63,7 @@ class WorkerFailureHandlerFollowsTheConsumersVerdictTest {
     }
 
     @Test
-    void anExchangeWithoutADeliveryFailureIsStillOneLine() {
+    void anExchangeWithoutADeliveryFailureIsStillOneLine() throws Exception {
         Exchange exchange = exchange(null);
         exchange.getIn().setHeader(KliteConstants.ATTEMPT, 2);
 
@@ -91,18 +90,8 @@ class WorkerFailureHandlerFollowsTheConsumersVerdictTest {
         return new IOException("POST failed", new ConnectException("refused"));
     }
 
-    /** What {@code action} writes to the log (standard error). */
-    private static String logged(Runnable action) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(stderr);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
-        stderr.print(output);
-        return output;
+    /** What {@code action} writes to the log (standard error), each line ending in a line break. */
+    private static String logged(StandardError.Work action) throws Exception {
+        return StandardError.linesDuring(action).stream().map(line -> line + "\n").collect(Collectors.joining());
     }
 }
