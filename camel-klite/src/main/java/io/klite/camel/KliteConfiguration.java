@@ -84,6 +84,29 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
                             + " duration such as 60s; set it equal to retryDelay for a fixed wait.")
     private long retryMaxDelay = Limits.DEFAULT_RETRY_MAX_DELAY.toMillis();
 
+    @UriParam(label = "consumer", defaultValue = "true",
+              description = "true: the consumer is a member of its group across processes (DESIGN §9): it heartbeats"
+                            + " in the file, holds a lease on each partition it reads, and every commit checks the"
+                            + " lease; without partition it takes its share of the topic's partitions (Kafka's range"
+                            + " assignment over the group's live members), with partition it waits as a standby where"
+                            + " another member holds one. false: no membership, leases or fencing, as in the seed:"
+                            + " the consumer reads its partitions whoever else does, so run one consumer per group"
+                            + " and partition across every process on the file.")
+    private boolean groupCoordination = true;
+
+    @UriParam(label = "consumer", defaultValue = "3000", javaType = "java.time.Duration",
+              description = "How often the consumer records in the file that it is alive and renews its partition"
+                            + " leases, in milliseconds or a duration such as 3s; below sessionTimeout.")
+    private long heartbeatInterval = Limits.DEFAULT_HEARTBEAT_INTERVAL.toMillis();
+
+    @UriParam(label = "consumer", defaultValue = "15000", javaType = "java.time.Duration",
+              description = "How long after its last heartbeat a consumer counts as dead: its leases expire and the"
+                            + " group's other members take its partitions, delivering from the last commit. A consumer"
+                            + " that could not heartbeat for sessionTimeout minus heartbeatInterval stops consuming"
+                            + " before its leases can expire. In milliseconds or a duration such as 15s; above"
+                            + " heartbeatInterval.")
+    private long sessionTimeout = Limits.DEFAULT_SESSION_TIMEOUT.toMillis();
+
     @UriParam(label = "consumer", defaultValue = "0",
               description = "Attempts of one message (one batch with batching=true) before it is dead-lettered: written"
                             + " to deadLetterTopic with headers saying where it came from and why it failed, in the same"
@@ -173,6 +196,18 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
                     + topic + "': the longest wait is at least 1 ms");
         }
         Limits.maxAttempts("Invalid maxAttempts for consumer of topic '" + topic + "': ", maxAttempts);
+        if (heartbeatInterval < 1) {
+            throw new IllegalArgumentException("Invalid heartbeatInterval " + heartbeatInterval + " ms for consumer of"
+                    + " topic '" + topic + "': at least 1 ms (default " + Limits.DEFAULT_HEARTBEAT_INTERVAL.toMillis()
+                    + " ms)");
+        }
+        if (sessionTimeout <= heartbeatInterval) {
+            throw new IllegalArgumentException("Invalid sessionTimeout " + sessionTimeout + " ms for consumer of topic '"
+                    + topic + "': it must be above heartbeatInterval (" + heartbeatInterval + " ms), or a member would"
+                    + " count as dead between two heartbeats; the defaults are "
+                    + Limits.DEFAULT_HEARTBEAT_INTERVAL.toMillis() + " and " + Limits.DEFAULT_SESSION_TIMEOUT.toMillis()
+                    + " ms");
+        }
         Limits.maxBatchBytes("Invalid maxBatchBytes for consumer of topic '" + topic + "': ", maxBatchBytes);
         if (maxAttempts > 0) {
             // checked where dead letters are on: a topic of 246 characters or more has no room for .dlq, and needs
@@ -362,6 +397,30 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
 
     public void setRetryDelay(long retryDelay) {
         this.retryDelay = retryDelay;
+    }
+
+    public boolean isGroupCoordination() {
+        return groupCoordination;
+    }
+
+    public void setGroupCoordination(boolean groupCoordination) {
+        this.groupCoordination = groupCoordination;
+    }
+
+    public long getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(long heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public long getSessionTimeout() {
+        return sessionTimeout;
+    }
+
+    public void setSessionTimeout(long sessionTimeout) {
+        this.sessionTimeout = sessionTimeout;
     }
 
     public long getRetryMaxDelay() {

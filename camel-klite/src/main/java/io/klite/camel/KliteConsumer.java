@@ -7,6 +7,7 @@ import io.klite.camel.consumer.DeliveryFailure;
 import io.klite.camel.consumer.ExchangePerBatch;
 import io.klite.camel.consumer.ExchangePerMessage;
 import io.klite.camel.consumer.FailurePolicy;
+import io.klite.camel.consumer.GroupMember;
 import io.klite.camel.consumer.PartitionCursor;
 import io.klite.camel.consumer.WakeablePollScheduler;
 import io.klite.log.KliteLog;
@@ -45,6 +46,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private Delivery delivery;
     private KliteLog log;
     private ConsumerClaims.Claim claim;
+    /** Membership of the group across processes; null with groupCoordination=false. */
+    private GroupMember member;
     private Subscription wakeups;
 
     public KliteConsumer(KliteEndpoint endpoint, Processor processor) {
@@ -65,8 +68,17 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         log = getEndpoint().getLog();
         claim = getEndpoint().getComponent().claimPartitions(log, configuration, getEndpoint().getEndpointUri());
         try {
-            assignment = new Assignment(log, configuration);
+            if (configuration.isGroupCoordination()) {
+                member = new GroupMember(log, configuration.getGroup(), configuration.getTopic(),
+                        configuration.partitions(), Duration.ofMillis(configuration.getHeartbeatInterval()),
+                        Duration.ofMillis(configuration.getSessionTimeout()), this::wakePolls);
+            }
+            assignment = new Assignment(log, configuration, member);
             assignment.start(System.nanoTime());
+            if (member != null) {
+                member.start(getEndpoint().getCamelContext().getExecutorServiceManager()
+                        .newSingleThreadScheduledExecutor(this, "KliteGroupMember[" + configuration.getTopic() + "]"));
+            }
             // the delivery for the endpoint's batching option
             delivery = configuration.isBatching() ? new ExchangePerBatch(new Context(), log, configuration)
                     : new ExchangePerMessage(new Context(), log, configuration);
@@ -84,8 +96,16 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             super.doStart();
         } catch (Exception | Error e) {
             stopWakeups();
+            leaveGroup();
             releaseClaim();
             throw e;
+        }
+    }
+
+    /** Starts the next poll at once, where the scheduler is Klite's: the member's partitions changed. */
+    private void wakePolls() {
+        if (getScheduler() instanceof WakeablePollScheduler scheduler) {
+            scheduler.wake();
         }
     }
 
@@ -113,7 +133,16 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             stopWakeups();
             super.doStop();
         } finally {
+            // after the last poll's commits: the partitions go to the others at once
+            leaveGroup();
             releaseClaim();
+        }
+    }
+
+    private void leaveGroup() {
+        if (member != null) {
+            member.close();
+            member = null;
         }
     }
 
@@ -165,6 +194,9 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
      * due partition could be read, the poll fails, so Camel's error backoff and health check see it.
      */
     private Round pollRound() {
+        if (member != null) {
+            member.releaseGivenUp(); // between rounds: what was delivered of them is committed
+        }
         Queue<Object> fetched = new ArrayDeque<>();
         List<PartitionCursor> unreadable = new ArrayList<>();
         RuntimeException firstFailure = null;
@@ -270,6 +302,11 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         @Override
         public FailurePolicy failurePolicy() {
             return failurePolicy;
+        }
+
+        @Override
+        public GroupMember member() {
+            return member;
         }
 
         @Override

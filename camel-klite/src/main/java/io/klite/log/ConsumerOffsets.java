@@ -99,6 +99,7 @@ final class ConsumerOffsets {
     int delete(String group) {
         validateGroup(group);
         return db.write(conn -> {
+            GroupLeases.refuseWhileLiveIn(conn, group);
             PreparedStatement offsets = conn.prepare(DELETE_GROUP);
             offsets.setString(1, group);
             int removed = offsets.executeUpdate();

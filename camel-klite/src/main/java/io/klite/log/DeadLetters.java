@@ -45,8 +45,8 @@ final class DeadLetters {
         this.defaultPartitionCount = defaultPartitionCount;
     }
 
-    /** See {@link KliteLog#deadLetter}. */
-    int deadLetter(DeadLetter letter) {
+    /** See {@link KliteLog#deadLetter}; fenced by {@code memberId}'s lease where not null. */
+    int deadLetter(DeadLetter letter, String memberId) {
         ConsumerOffsets.validateGroup(letter.group());
         TopicPartition source = new TopicPartition(letter.topic(), letter.partition());
         String target = Limits.deadLetterTopic("Invalid dead-letter topic for topic '" + letter.topic() + "': ",
@@ -81,6 +81,9 @@ final class DeadLetters {
             tables.add(catalog.forWrite(new TopicPartition(target, partition), 1, deadline));
         }
         int written = catalog.table(source).write(deadline, conn -> {
+            if (memberId != null) {
+                GroupLeases.requireLeaseIn(conn, letter.group(), source, memberId, letter.lastOffset());
+            }
             long committed = ConsumerOffsets.committedIn(conn, letter.group(), source);
             int rows = 0;
             for (int i = 0; i < letter.messages().size(); i++) {

@@ -6,7 +6,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Membership and partition leases of consumer groups across processes (DESIGN §9): the {@code klite_members} and
@@ -25,12 +29,24 @@ final class GroupLeases {
     static final String LEASES_DDL = Catalog.resource("partition_leases.sql");
 
     private static final String HEARTBEAT = "INSERT INTO klite_members (consumer_group, topic, member_id, description,"
-            + " joined_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?5) ON CONFLICT (consumer_group, topic, member_id)"
-            + " DO UPDATE SET heartbeat_at = excluded.heartbeat_at, description = excluded.description";
+            + " assigned, session_timeout_ms, joined_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?7)"
+            + " ON CONFLICT (consumer_group, topic, member_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at,"
+            + " description = excluded.description, assigned = excluded.assigned,"
+            + " session_timeout_ms = excluded.session_timeout_ms";
     private static final String EXTEND = "UPDATE klite_partition_leases SET expires_at = ?"
             + " WHERE consumer_group = ? AND topic = ? AND member_id = ? AND expires_at > ? RETURNING partition";
-    private static final String LIVE_MEMBERS = "SELECT member_id, description, joined_at, heartbeat_at"
-            + " FROM klite_members WHERE consumer_group = ? AND topic = ? AND heartbeat_at > ? ORDER BY member_id";
+    /** Members dead past their session timeout, and leases expired, of the group on the topic: gone at a heartbeat. */
+    private static final String FORGET_DEAD = "DELETE FROM klite_members WHERE consumer_group = ? AND topic = ?"
+            + " AND heartbeat_at + session_timeout_ms <= ?";
+    private static final String FORGET_EXPIRED = "DELETE FROM klite_partition_leases WHERE consumer_group = ?"
+            + " AND topic = ? AND expires_at <= ?";
+    private static final String MEMBERS = "SELECT consumer_group, topic, member_id, description, assigned,"
+            + " session_timeout_ms, joined_at, heartbeat_at FROM klite_members WHERE heartbeat_at + session_timeout_ms > ?";
+    private static final String LIVE_MEMBERS = MEMBERS + " AND consumer_group = ? AND topic = ?"
+            + " ORDER BY member_id";
+    private static final String ALL_LIVE_MEMBERS = MEMBERS + " ORDER BY consumer_group, topic, member_id";
+    private static final String HELD = "SELECT consumer_group, topic, member_id, partition FROM klite_partition_leases"
+            + " WHERE expires_at > ? ORDER BY partition";
     private static final String LEASE = "SELECT member_id, expires_at FROM klite_partition_leases"
             + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
     private static final String TAKE = "INSERT INTO klite_partition_leases (consumer_group, topic, partition,"
@@ -53,18 +69,29 @@ final class GroupLeases {
 
     /**
      * Records the member's heartbeat (registering it where new) and extends its unexpired leases to
-     * {@code now + sessionTimeout}, in one transaction.
+     * {@code now + sessionTimeout}, in one transaction; members of the group on the topic dead past their own session
+     * timeout, and expired leases, are forgotten in it.
      *
+     * @param assigned the partitions given to the member by hand, or empty where it takes its share
      * @return the partitions whose leases it still holds, in order
      */
-    List<Integer> heartbeat(String group, String topic, String memberId, String description, Duration sessionTimeout) {
+    List<Integer> heartbeat(String group, String topic, String memberId, String description, List<Integer> assigned,
+            Duration sessionTimeout) {
         check(group, topic, memberId, sessionTimeout);
+        String assignedText = assigned.stream().map(String::valueOf).collect(Collectors.joining(","));
         long now = System.currentTimeMillis();
         return db.write(conn -> {
+            for (String sql : List.of(FORGET_DEAD, FORGET_EXPIRED)) {
+                PreparedStatement forget = conn.prepare(sql);
+                bindMember(forget, group, topic, now);
+                forget.executeUpdate();
+            }
             PreparedStatement beat = conn.prepare(HEARTBEAT);
             bindMember(beat, group, topic, memberId);
             beat.setString(4, description == null ? "" : description);
-            beat.setLong(5, now);
+            beat.setString(5, assignedText);
+            beat.setLong(6, sessionTimeout.toMillis());
+            beat.setLong(7, now);
             beat.executeUpdate();
             PreparedStatement extend = conn.prepare(EXTEND);
             extend.setLong(1, now + sessionTimeout.toMillis());
@@ -83,24 +110,54 @@ final class GroupLeases {
         });
     }
 
-    /** The group's members on the topic whose last heartbeat is within {@code sessionTimeout}, by member id. */
-    List<Member> liveMembers(String group, String topic, Duration sessionTimeout) {
-        check(group, topic, "-", sessionTimeout);
+    /**
+     * The group's members on the topic whose last heartbeat is within their own session timeout, by member id, each
+     * with the partitions it holds.
+     */
+    List<Member> liveMembers(String group, String topic) {
+        check(group, topic, "-", Duration.ofMillis(1));
+        return members(LIVE_MEMBERS, group, topic);
+    }
+
+    /** Every live member of every group, by group, topic and member id, each with the partitions it holds. */
+    List<Member> liveMembers() {
+        return members(ALL_LIVE_MEMBERS, null, null);
+    }
+
+    private List<Member> members(String sql, String group, String topic) {
         long now = System.currentTimeMillis();
         return db.read(conn -> {
-            PreparedStatement statement = conn.prepare(LIVE_MEMBERS);
-            statement.setString(1, group);
-            statement.setString(2, topic);
-            statement.setLong(3, now - sessionTimeout.toMillis());
+            Map<List<String>, List<Integer>> held = new HashMap<>();
+            PreparedStatement leases = conn.prepare(HELD);
+            leases.setLong(1, now);
+            try (ResultSet rs = leases.executeQuery()) {
+                while (rs.next()) {
+                    held.computeIfAbsent(List.of(rs.getString(1), rs.getString(2), rs.getString(3)),
+                            k -> new ArrayList<>()).add(rs.getInt(4));
+                }
+            }
+            PreparedStatement statement = conn.prepare(sql);
+            statement.setLong(1, now);
+            if (group != null) {
+                statement.setString(2, group);
+                statement.setString(3, topic);
+            }
             List<Member> members = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    members.add(new Member(group, topic, rs.getString(1), rs.getString(2),
-                            Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4))));
+                    List<String> key = List.of(rs.getString(1), rs.getString(2), rs.getString(3));
+                    members.add(new Member(key.get(0), key.get(1), key.get(2), rs.getString(4),
+                            partitionList(rs.getString(5)), Duration.ofMillis(rs.getLong(6)),
+                            Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
+                            held.getOrDefault(key, List.of())));
                 }
             }
             return members;
         });
+    }
+
+    private static List<Integer> partitionList(String text) {
+        return text.isEmpty() ? List.of() : Arrays.stream(text.split(",")).map(Integer::valueOf).toList();
     }
 
     /**
@@ -184,6 +241,30 @@ final class GroupLeases {
                     + tp.topic() + "' partition " + tp.partition() + ": member " + memberId + " does not hold the partition's lease any more ("
                     + (holder == null ? "it expired" : "member " + holder + " holds it") + "); nothing was written;"
                     + " the lease's holder delivers from the last commit");
+        }
+    }
+
+    /**
+     * Refuses, inside the transaction of {@link ConsumerOffsets#delete}, to delete a group that has live members: they
+     * would start it again with their next commit.
+     *
+     * @throws IllegalStateException naming the live members
+     */
+    static void refuseWhileLiveIn(Conn conn, String group) throws SQLException {
+        PreparedStatement statement = conn.prepare("SELECT topic, member_id, description FROM klite_members"
+                + " WHERE consumer_group = ? AND heartbeat_at + session_timeout_ms > ? ORDER BY topic, member_id");
+        statement.setString(1, group);
+        statement.setLong(2, System.currentTimeMillis());
+        List<String> live = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                live.add(rs.getString(2) + " (" + rs.getString(3) + ") on topic '" + rs.getString(1) + "'");
+            }
+        }
+        if (!live.isEmpty()) {
+            throw new IllegalStateException("Cannot delete group '" + group + "': " + live.size() + " live member(s)"
+                    + " consume with it: " + String.join(", ", live) + "; stop them first (a stopped member leaves"
+                    + " at once; a killed one counts as live until its session timeout has passed)");
         }
     }
 

@@ -433,17 +433,29 @@ public final class KliteLog implements AutoCloseable {
      * its leases to now + {@code sessionTimeout}, in one transaction.
      *
      * @param description for people: host and process id
+     * @param assigned    the partitions given to the member by hand, or empty where it takes its share
      * @return the partitions whose leases the member still holds; one that expired before this heartbeat is not
      *         among them, as another member may have taken it
      */
     public List<Integer> heartbeat(String group, String topic, String memberId, String description,
-            Duration sessionTimeout) {
-        return leases.heartbeat(group, topic, memberId, description, sessionTimeout);
+            List<Integer> assigned, Duration sessionTimeout) {
+        return leases.heartbeat(group, topic, memberId, description, assigned, sessionTimeout);
     }
 
-    /** The group's members on the topic with a heartbeat within {@code sessionTimeout}, by member id. */
-    public List<Member> liveMembers(String group, String topic, Duration sessionTimeout) {
-        return leases.liveMembers(group, topic, sessionTimeout);
+    /**
+     * The group's members on the topic with a heartbeat within their session timeout, by member id, each with the
+     * partitions it holds.
+     */
+    public List<Member> liveMembers(String group, String topic) {
+        return leases.liveMembers(group, topic);
+    }
+
+    /**
+     * Every live member of every group, by group, topic and member id, each with the partitions it holds: with
+     * {@link #groups()}, who consumes what.
+     */
+    public List<Member> liveMembers() {
+        return leases.liveMembers();
     }
 
     /**
@@ -472,12 +484,13 @@ public final class KliteLog implements AutoCloseable {
     }
 
     /**
-     * Removes the group: its committed offsets on every partition and its counts of failed deliveries, in one
-     * transaction. It then holds back no message that retention's {@code keepUnconsumed} would keep, and no longer
-     * shows in {@link #groups()}. A consumer of the group that still runs starts the group again with its next
-     * commit; stop it first.
+     * Removes the group: its committed offsets on every partition, its counts of failed deliveries, its members and
+     * leases, in one transaction. It then holds back no message that retention's {@code keepUnconsumed} would keep,
+     * and no longer shows in {@link #groups()}. Refused while the group has live members (stop its consumers first;
+     * a killed one counts until its session timeout has passed).
      *
      * @return how many partitions' committed offsets were removed; 0 where the group had none
+     * @throws IllegalStateException where the group has live members, naming them; nothing is deleted then
      */
     public int deleteGroup(String group) {
         return offsets.delete(group);
@@ -524,7 +537,17 @@ public final class KliteLog implements AutoCloseable {
      *                                  are not in offset order; nothing is written then
      */
     public int deadLetter(DeadLetter deadLetter) {
-        return deadLetters.deadLetter(deadLetter);
+        return deadLetters.deadLetter(deadLetter, null);
+    }
+
+    /**
+     * {@link #deadLetter(DeadLetter)}, refused where {@code memberId} does not hold the partition's lease, checked in
+     * the same transaction (fencing, as for {@link #commit(String, String, int, long, String)}).
+     *
+     * @throws LeaseLostException where the lease expired or another member holds it; nothing is written then
+     */
+    public int deadLetter(DeadLetter deadLetter, String memberId) {
+        return deadLetters.deadLetter(deadLetter, Objects.requireNonNull(memberId, "memberId"));
     }
 
     /**

@@ -27,6 +27,10 @@ public final class Limits {
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
     /** The longest wait between two attempts of a failing message, where the consumer or worker does not say. */
     public static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofSeconds(60);
+    /** How often a consumer records that it is alive, by default (DESIGN §9). */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
+    /** How long after its last heartbeat a consumer counts as dead and its partitions move, by default. */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
     /** The same for a worker file, in its own form. */
     public static final String DEFAULT_MAX_INTERVAL = "60s";
     /** The payload bytes a consumer or worker fetches from a partition at a time at most, where it does not say. */

@@ -29,7 +29,9 @@ class KliteConsumerContinuesAttemptsAfterKillTest {
 
     /** A minute's wait before each retry: every attempt after the first comes from a new process. */
     private static final String ROUTE = "klite:orders?group=billing&maxAttempts=3&retryDelay=60s&retryMaxDelay=60s"
-                                        + "&initialDelay=0&delay=10";
+                                        + "&initialDelay=0&delay=10"
+                                        // a killed consumer's partition is taken over after its session timeout
+                                        + "&heartbeatInterval=250&sessionTimeout=2000";
 
     @TempDir
     Path dir;

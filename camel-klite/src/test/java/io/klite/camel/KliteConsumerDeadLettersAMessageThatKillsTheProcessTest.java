@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class KliteConsumerDeadLettersAMessageThatKillsTheProcessTest {
 
     private static final String ROUTE = "klite:orders?group=billing&maxAttempts=2&retryDelay=60s&retryMaxDelay=60s"
-                                        + "&initialDelay=0&delay=10";
+                                        + "&initialDelay=0&delay=10"
+                                        // a killed consumer's partition is taken over after its session timeout
+                                        + "&heartbeatInterval=250&sessionTimeout=2000";
 
     @TempDir
     Path dir;

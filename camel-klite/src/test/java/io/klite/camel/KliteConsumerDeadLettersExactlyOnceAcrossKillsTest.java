@@ -68,7 +68,9 @@ class KliteConsumerDeadLettersExactlyOnceAcrossKillsTest {
     private static final int MAX_ATTEMPTS = 2;
     /** A tiny retry wait: the second and last attempt comes at the next poll. */
     private static final String ROUTE = "klite:orders?group=billing&maxAttempts=" + MAX_ATTEMPTS
-                                        + "&retryDelay=1&retryMaxDelay=1&initialDelay=0&delay=5";
+                                        + "&retryDelay=1&retryMaxDelay=1&initialDelay=0&delay=5"
+                                        // a killed consumer's partition is taken over after its session timeout
+                                        + "&heartbeatInterval=250&sessionTimeout=2000";
 
     @TempDir
     Path dir;

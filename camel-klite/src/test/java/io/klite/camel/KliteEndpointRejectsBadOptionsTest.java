@@ -62,6 +62,17 @@ class KliteEndpointRejectsBadOptionsTest {
                         List.of("Invalid maxBatchBytes for consumer of topic 'orders': '0' is not a byte count")),
                 Arguments.of("klite:orders?group=billing&retryDelay=2000&retryMaxDelay=1000",
                         List.of("Invalid retryMaxDelay 1000 ms", "below the first wait of 2000 ms")),
+                Arguments.of("klite:orders?group=billing&heartbeatInterval=0",
+                        List.of("Invalid heartbeatInterval 0 ms for consumer of topic 'orders': at least 1 ms")),
+                Arguments.of("klite:orders?group=billing&heartbeatInterval=-5",
+                        List.of("Invalid heartbeatInterval -5 ms")),
+                Arguments.of("klite:orders?group=billing&heartbeatInterval=5s&sessionTimeout=5s",
+                        List.of("Invalid sessionTimeout 5000 ms for consumer of topic 'orders': it must be above"
+                                + " heartbeatInterval (5000 ms)")),
+                Arguments.of("klite:orders?group=billing&sessionTimeout=2s",
+                        List.of("Invalid sessionTimeout 2000 ms", "above heartbeatInterval (3000 ms)")),
+                Arguments.of("klite:orders?group=billing&sessionTimeout=0",
+                        List.of("Invalid sessionTimeout 0 ms")),
                 Arguments.of("klite:orders?group=billing&batchSize=many", List.of("batchSize", "many")));
     }
 

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * end); without one, at the start ({@code earliest}), or ({@code latest}, for a group new to the topic) at the end the
  * partition had when the consumer started, committed at once so that a restart cannot skip what came after. With no
  * {@code partition} option, partitions added while the consumer runs are picked up within {@link #REFRESH_NANOS},
- * from their first message: everything in them came after the start.
+ * from their first message: everything in them came after the start. With a {@link GroupMember}, the cursors are
+ * those of the partitions the member may deliver now: a partition it takes is placed afresh at the group's committed
+ * offset (another member may have moved it), and one it gave up or lost is dropped.
  */
 public final class Assignment {
 
@@ -37,10 +39,13 @@ public final class Assignment {
     private final List<Integer> listed;
     private final boolean latest;
     private final KliteConfiguration configuration;
+    /** The consumer's membership of its group across processes, or null without group coordination. */
+    private final GroupMember member;
     private final Map<Integer, PartitionCursor> cursors = new TreeMap<>();
     private long refreshedAt;
 
-    public Assignment(KliteLog log, KliteConfiguration configuration) {
+    public Assignment(KliteLog log, KliteConfiguration configuration, GroupMember member) {
+        this.member = member;
         this.log = log;
         this.topic = configuration.getTopic();
         this.group = configuration.getGroup();
@@ -68,24 +73,56 @@ public final class Assignment {
         // latest is for a group new to the topic: a group that committed on some partition before has not seen
         // the partitions it has no commit on, which were added since, so it reads them from their start
         boolean newToTopic = latest && committed.stream().noneMatch(OptionalLong::isPresent);
-        for (int partition : listed.isEmpty() ? range(count) : listed) {
-            cursors.put(partition, place(partition, committed.get(partition), newToTopic));
+        List<Integer> mine = listed.isEmpty() ? range(count) : listed;
+        if (member != null) {
+            // cursors come with leases; the group's start at the end is committed now, wherever it is consumed
+            if (newToTopic) {
+                mine.forEach(partition -> place(partition, committed.get(partition), true));
+            }
+        } else {
+            for (int partition : mine) {
+                cursors.put(partition, place(partition, committed.get(partition), newToTopic));
+            }
+            resumeFailures(cursors);
         }
-        // failures the file holds for the group: their count of attempts goes on (the first row per partition
-        // that the group has not committed past is the one being retried)
+        refreshedAt = nowNanos;
+    }
+
+    /**
+     * Goes on with the failures the file holds for the group on the newly placed cursors: their count of attempts
+     * goes on (the first row per partition that the group has not committed past is the one being retried).
+     */
+    private void resumeFailures(Map<Integer, PartitionCursor> placed) {
         Set<Integer> resumed = new HashSet<>();
         for (DeliveryAttempts failing : log.deliveryAttempts(group, topic)) {
-            PartitionCursor cursor = cursors.get(failing.partition());
+            PartitionCursor cursor = placed.get(failing.partition());
             if (cursor != null && failing.firstOffset() > cursor.position() && resumed.add(failing.partition())) {
                 cursor.resume(failing.firstOffset(), failing.lastOffset(), failing.attempts(),
                         !configuration.isBatching());
             }
         }
-        refreshedAt = nowNanos;
     }
 
-    /** The cursors to poll, after adding partitions created since the last look. */
+    /**
+     * The cursors to poll: with a {@link GroupMember}, those of the partitions it may deliver now; else every
+     * partition's, after adding partitions created since the last look.
+     */
     public Collection<PartitionCursor> cursors(long nowNanos) {
+        if (member != null) {
+            Set<Integer> deliverable = member.deliverable(nowNanos);
+            cursors.keySet().removeIf(partition -> !deliverable.contains(partition));
+            Map<Integer, PartitionCursor> placed = new TreeMap<>();
+            for (int partition : deliverable) {
+                if (!cursors.containsKey(partition)) {
+                    placed.put(partition, place(partition, log.committed(group, topic, partition), false));
+                }
+            }
+            if (!placed.isEmpty()) {
+                resumeFailures(placed);
+                cursors.putAll(placed);
+            }
+            return cursors.values();
+        }
         if (listed.isEmpty() && nowNanos - refreshedAt >= REFRESH_NANOS) {
             refreshedAt = nowNanos;
             int count = log.partitionCount(topic);

@@ -5,6 +5,7 @@ import io.klite.camel.KliteConstants;
 import io.klite.camel.MessageHeaders;
 import io.klite.log.DeadLetter;
 import io.klite.log.KliteLog;
+import io.klite.log.LeaseLostException;
 import io.klite.log.Message;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +41,8 @@ public abstract class Delivery {
     private final boolean manualCommit;
     private final HeaderFilterStrategy headerFilter;
     private final HeadersMapFactory headersMaps;
+    /** The consumer's membership of its group across processes, or null: then commits are not fenced. */
+    private final GroupMember member;
     /** By partition: the headers that are the same for each of its exchanges (poll thread only). */
     private final Map<Integer, Map<String, Object>> partitionHeaders = new HashMap<>();
     /** The last {@code created} text read and its time header (poll thread only). */
@@ -54,6 +57,15 @@ public abstract class Delivery {
         this.manualCommit = configuration.isAllowManualCommit();
         this.headerFilter = configuration.getHeaderFilterStrategy();
         this.headersMaps = context.headersMaps();
+        this.member = context.member();
+    }
+
+    /**
+     * Whether the next message (batch) of the partition may be handed to the route: the consumer is not stopping, and
+     * its member still holds the partition, has not given it up in a rebalance, and heartbeats.
+     */
+    protected boolean mayDeliver(PartitionCursor cursor) {
+        return context.deliveryAllowed() && (member == null || member.mayDeliver(cursor.partition()));
     }
 
     /**
@@ -143,8 +155,16 @@ public abstract class Delivery {
         long last = messages.get(messages.size() - 1).offset();
         FailurePolicy policy = context.failurePolicy();
         try {
-            log.deadLetter(new DeadLetter(group, topic, cursor.partition(), messages, policy.deadLetterTopic(),
-                    attempts, cause.getClass().getName(), cause.getMessage(), Instant.now()));
+            DeadLetter letter = new DeadLetter(group, topic, cursor.partition(), messages, policy.deadLetterTopic(),
+                    attempts, cause.getClass().getName(), cause.getMessage(), Instant.now());
+            if (member == null) {
+                log.deadLetter(letter);
+            } else {
+                log.deadLetter(letter, member.memberId());
+            }
+        } catch (LeaseLostException e) {
+            member.lost(cursor.partition(), e);
+            return Outcome.FAILED;
         } catch (RuntimeException e) {
             cursor.deadLetterFailed(new PartitionCursor.PendingDeadLetter(first, attempts, cause, permanent));
             Duration wait = policy.backoff(attempts);
@@ -278,7 +298,8 @@ public abstract class Delivery {
         in.setHeaders(headersMaps.newMap(shared));
         in.setHeader(KliteConstants.OFFSET, offset);
         if (manualCommit) {
-            in.setHeader(KliteConstants.MANUAL_COMMIT, new LogManualCommit(log, group, topic, partition, offset));
+            in.setHeader(KliteConstants.MANUAL_COMMIT, new LogManualCommit(log, group, topic, partition, offset,
+                    member));
         }
     }
 
@@ -325,7 +346,14 @@ public abstract class Delivery {
             return;
         }
         try {
-            log.commit(group, topic, cursor.partition(), offset);
+            if (member == null) {
+                log.commit(group, topic, cursor.partition(), offset);
+            } else {
+                log.commit(group, topic, cursor.partition(), offset, member.memberId());
+            }
+        } catch (LeaseLostException e) {
+            // another member has the partition now and delivers from the last commit: these go again (at least once)
+            member.lost(cursor.partition(), e);
         } catch (RuntimeException e) {
             context.exceptionHandler().handleException("Failed to commit offset " + offset + " of topic '" + topic
                     + "' partition " + cursor.partition() + " for group '" + group + "'", e);

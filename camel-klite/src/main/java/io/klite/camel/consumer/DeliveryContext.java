@@ -30,6 +30,9 @@ public interface DeliveryContext {
     /** How failed messages are retried and when they are dead-lettered. */
     FailurePolicy failurePolicy();
 
+    /** The consumer's membership of its group across processes, or null without group coordination. */
+    GroupMember member();
+
     /** Makes Camel's header maps, for headers copied from one map to every exchange of a partition. */
     HeadersMapFactory headersMaps();
 }

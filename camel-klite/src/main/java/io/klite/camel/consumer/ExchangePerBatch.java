@@ -21,7 +21,7 @@ public final class ExchangePerBatch extends Delivery {
 
     @Override
     public int deliver(PartitionCursor cursor, List<Message> messages) {
-        if (!context.deliveryAllowed()) {
+        if (!mayDeliver(cursor)) {
             return 0;
         }
         KliteBatch batch = new KliteBatch(topic, cursor.partition(), messages);

@@ -26,8 +26,8 @@ public final class ExchangePerMessage extends Delivery {
         int handled = 0;
         try {
             for (Message message : messages) {
-                if (!context.deliveryAllowed()) {
-                    break; // stopping: the rest is delivered again after the restart
+                if (!mayDeliver(cursor)) {
+                    break; // stopping, or the partition moves to another member: the rest is delivered again
                 }
                 if (handled == 0) {
                     // once a delivery is sure to start: a count left by a clean stop before it would be charged
