@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.RuntimeCamelException;
@@ -48,6 +49,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private ConsumerClaims.Claim claim;
     /** Membership of the group across processes; null with groupCoordination=false. */
     private GroupMember member;
+    private ScheduledExecutorService memberThread;
     private Subscription wakeups;
 
     public KliteConsumer(KliteEndpoint endpoint, Processor processor) {
@@ -76,8 +78,9 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             assignment = new Assignment(log, configuration, member);
             assignment.start(System.nanoTime());
             if (member != null) {
-                member.start(getEndpoint().getCamelContext().getExecutorServiceManager()
-                        .newSingleThreadScheduledExecutor(this, "KliteGroupMember[" + configuration.getTopic() + "]"));
+                memberThread = getEndpoint().getCamelContext().getExecutorServiceManager()
+                        .newSingleThreadScheduledExecutor(this, "KliteGroupMember[" + configuration.getTopic() + "]");
+                member.start(memberThread);
             }
             // the delivery for the endpoint's batching option
             delivery = configuration.isBatching() ? new ExchangePerBatch(new Context(), log, configuration)
@@ -143,6 +146,10 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         if (member != null) {
             member.close();
             member = null;
+        }
+        if (memberThread != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(memberThread);
+            memberThread = null;
         }
     }
 

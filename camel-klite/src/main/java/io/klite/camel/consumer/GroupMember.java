@@ -58,6 +58,8 @@ public final class GroupMember implements AutoCloseable {
     private long lastBeatTriedNanos;
     /** Whether heartbeats fail (reported once per run of failures). Guarded by this. */
     private boolean beatsFail;
+    /** Set when the member leaves: a look at the group that was running has ended, and none runs after. Guarded by this. */
+    private boolean closed;
 
     /** What the poll thread may deliver: held minus releasing. */
     private volatile Set<Integer> deliverable = Set.of();
@@ -67,7 +69,6 @@ public final class GroupMember implements AutoCloseable {
     private boolean selfStopped;
     private volatile boolean releasePending;
 
-    private ScheduledExecutorService executor;
     private volatile ScheduledFuture<?> ticks;
 
     /**
@@ -85,6 +86,8 @@ public final class GroupMember implements AutoCloseable {
         this.selfCheckNanos = sessionTimeout.minus(heartbeatInterval).toNanos();
         this.onChange = onChange;
         this.description = hostAndPid();
+        // no heartbeat has worked yet: nothing may be delivered
+        this.lastBeatNanos = System.nanoTime() - selfCheckNanos - 1;
     }
 
     public String memberId() {
@@ -103,7 +106,6 @@ public final class GroupMember implements AutoCloseable {
                 rebalance();
             }
         }
-        this.executor = executor;
         long look = Math.min(MAX_LOOK_MILLIS, heartbeatInterval.toMillis());
         ticks = executor.scheduleWithFixedDelay(this::tick, look, look, TimeUnit.MILLISECONDS);
         LOG.info("Consumer of topic '{}' joined group '{}' as member {} ({}){}; it holds partitions {}", topic, group,
@@ -112,6 +114,9 @@ public final class GroupMember implements AutoCloseable {
 
     /** A heartbeat where one is due, else a look at the group; never throws (a failure is reported, and tried again). */
     private synchronized void tick() {
+        if (closed) {
+            return;
+        }
         try {
             long now = System.nanoTime();
             if (now - lastBeatTriedNanos >= heartbeatInterval.toNanos()) {
@@ -308,19 +313,19 @@ public final class GroupMember implements AutoCloseable {
                 partition, refusal.getMessage());
     }
 
-    /** Leaves the group: stops heartbeating and gives up every lease at once. Never throws. */
+    /**
+     * Leaves the group: stops heartbeating and gives up every lease at once. Never throws. The executor given to
+     * {@link #start} is its owner's to shut down.
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            // waits for a look at the group that is running: a lease it takes after the leave would be held, unused,
+            // until it expired
+            closed = true;
+        }
         if (ticks != null) {
             ticks.cancel(false);
-        }
-        if (executor != null) {
-            executor.shutdown();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
         try {
             log.leaveGroup(group, topic, memberId);
