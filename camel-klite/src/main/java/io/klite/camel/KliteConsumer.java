@@ -47,8 +47,11 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private Delivery delivery;
     private KliteLog log;
     private ConsumerClaims.Claim claim;
-    /** Membership of the group across processes; null with groupCoordination=false. */
-    private GroupMember member;
+    /**
+     * Membership of the group across processes; null with groupCoordination=false. A member that left (stop,
+     * suspend) stays here, delivering nothing, until a new one joins (start, resume).
+     */
+    private volatile GroupMember member;
     private ScheduledExecutorService memberThread;
     private Subscription wakeups;
 
@@ -70,18 +73,9 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         log = getEndpoint().getLog();
         claim = getEndpoint().getComponent().claimPartitions(log, configuration, getEndpoint().getEndpointUri());
         try {
-            if (configuration.isGroupCoordination()) {
-                member = new GroupMember(log, configuration.getGroup(), configuration.getTopic(),
-                        configuration.partitions(), Duration.ofMillis(configuration.getHeartbeatInterval()),
-                        Duration.ofMillis(configuration.getSessionTimeout()), this::wakePolls);
-            }
-            assignment = new Assignment(log, configuration, member);
+            assignment = new Assignment(log, configuration, () -> member);
             assignment.start(System.nanoTime());
-            if (member != null) {
-                memberThread = getEndpoint().getCamelContext().getExecutorServiceManager()
-                        .newSingleThreadScheduledExecutor(this, "KliteGroupMember[" + configuration.getTopic() + "]");
-                member.start(memberThread);
-            }
+            joinGroup();
             // the delivery for the endpoint's batching option
             delivery = configuration.isBatching() ? new ExchangePerBatch(new Context(), log, configuration)
                     : new ExchangePerMessage(new Context(), log, configuration);
@@ -103,6 +97,23 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             releaseClaim();
             throw e;
         }
+    }
+
+    /**
+     * Joins the consumer's group as a new member, where groupCoordination is on: its first heartbeat now, then on a
+     * thread of its own.
+     */
+    private void joinGroup() {
+        if (!configuration.isGroupCoordination()) {
+            return;
+        }
+        GroupMember joining = new GroupMember(log, configuration.getGroup(), configuration.getTopic(),
+                configuration.partitions(), Duration.ofMillis(configuration.getHeartbeatInterval()),
+                Duration.ofMillis(configuration.getSessionTimeout()), this::wakePolls);
+        memberThread = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newSingleThreadScheduledExecutor(this, "KliteGroupMember[" + configuration.getTopic() + "]");
+        member = joining;
+        joining.start(memberThread);
     }
 
     /** Starts the next poll at once, where the scheduler is Klite's: the member's partitions changed. */
@@ -142,10 +153,22 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         }
     }
 
+    @Override
+    protected void doSuspend() throws Exception {
+        super.doSuspend();
+        // a suspended route delivers nothing: its partitions go to the group's other members
+        leaveGroup();
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        joinGroup();
+        super.doResume();
+    }
+
     private void leaveGroup() {
         if (member != null) {
             member.close();
-            member = null;
         }
         if (memberThread != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(memberThread);
@@ -198,12 +221,23 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
 
     /**
      * One fetch of every due partition, then their delivery. A partition that cannot be read waits alone; where no
-     * due partition could be read, the poll fails, so Camel's error backoff and health check see it.
+     * due partition could be read, the poll fails, so Camel's error backoff and health check see it. A member of the
+     * group releases the partitions it gave up before the round.
      */
     private Round pollRound() {
-        if (member != null) {
-            member.releaseGivenUp(); // between rounds: what was delivered of them is committed
+        GroupMember roundMember = member;
+        if (roundMember == null) {
+            return deliverRound();
         }
+        roundMember.beginRound(); // releases what was given up: what was delivered of it is committed
+        try {
+            return deliverRound();
+        } finally {
+            roundMember.endRound();
+        }
+    }
+
+    private Round deliverRound() {
         Queue<Object> fetched = new ArrayDeque<>();
         List<PartitionCursor> unreadable = new ArrayList<>();
         RuntimeException firstFailure = null;

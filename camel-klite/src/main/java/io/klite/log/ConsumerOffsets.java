@@ -48,6 +48,33 @@ final class ConsumerOffsets {
         store(group, tp, offset, false, Objects.requireNonNull(memberId, "memberId"));
     }
 
+    /** See {@link KliteLog#commitEndIfAbsent}. */
+    long commitEndIfAbsent(String group, TopicPartition tp) {
+        validateGroup(group);
+        long deadline = db.deadline();
+        PartitionState state = catalog.prepareForRead(tp, deadline);
+        if (state == PartitionState.UNKNOWN_TOPIC) {
+            throw new UnknownTopicException("Cannot start group '" + group + "' at the end of " + tp + ": topic '"
+                    + tp.topic() + "' does not exist");
+        }
+        return catalog.table(tp).write(deadline, conn -> {
+            PreparedStatement statement = conn.prepare(PartitionTable.COMMITTED);
+            statement.setString(1, group);
+            statement.setString(2, tp.topic());
+            statement.setInt(3, tp.partition());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getLong(1);
+                }
+            }
+            boolean exists = state == PartitionState.READY
+                    || TableScan.ofTopic(conn, tp.topic()).hasTable(tp.topic(), tp.partition());
+            long end = exists ? catalog.table(tp).endOffset(conn) : 0;
+            upsert(conn, group, tp, end, false);
+            return end;
+        });
+    }
+
     void reset(String group, TopicPartition tp, long offset) {
         store(group, tp, offset, true, null);
     }

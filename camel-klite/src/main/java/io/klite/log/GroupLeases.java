@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -46,7 +47,8 @@ final class GroupLeases {
             + " ORDER BY member_id";
     private static final String ALL_LIVE_MEMBERS = MEMBERS + " ORDER BY consumer_group, topic, member_id";
     private static final String HELD = "SELECT consumer_group, topic, member_id, partition FROM klite_partition_leases"
-            + " WHERE expires_at > ? ORDER BY partition";
+            + " WHERE expires_at > ?";
+    private static final String HELD_IN_GROUP = HELD + " AND consumer_group = ? AND topic = ?";
     private static final String LEASE = "SELECT member_id, expires_at FROM klite_partition_leases"
             + " WHERE consumer_group = ? AND topic = ? AND partition = ?";
     private static final String TAKE = "INSERT INTO klite_partition_leases (consumer_group, topic, partition,"
@@ -78,9 +80,13 @@ final class GroupLeases {
     List<Integer> heartbeat(String group, String topic, String memberId, String description, List<Integer> assigned,
             Duration sessionTimeout) {
         check(group, topic, memberId, sessionTimeout);
+        Objects.requireNonNull(assigned, "assigned (empty where the member takes its share)");
+        assigned.forEach(partition -> Limits.partition("Invalid assigned partition for topic '" + topic + "': ",
+                partition));
         String assignedText = assigned.stream().map(String::valueOf).collect(Collectors.joining(","));
-        long now = System.currentTimeMillis();
         return db.write(conn -> {
+            // the time once the write lock is held: a lease that expired while the heartbeat waited is not renewed
+            long now = System.currentTimeMillis();
             for (String sql : List.of(FORGET_DEAD, FORGET_EXPIRED)) {
                 PreparedStatement forget = conn.prepare(sql);
                 bindMember(forget, group, topic, now);
@@ -128,14 +134,19 @@ final class GroupLeases {
         long now = System.currentTimeMillis();
         return db.read(conn -> {
             Map<List<String>, List<Integer>> held = new HashMap<>();
-            PreparedStatement leases = conn.prepare(HELD);
+            PreparedStatement leases = conn.prepare(group == null ? HELD : HELD_IN_GROUP);
             leases.setLong(1, now);
+            if (group != null) {
+                leases.setString(2, group);
+                leases.setString(3, topic);
+            }
             try (ResultSet rs = leases.executeQuery()) {
                 while (rs.next()) {
                     held.computeIfAbsent(List.of(rs.getString(1), rs.getString(2), rs.getString(3)),
                             k -> new ArrayList<>()).add(rs.getInt(4));
                 }
             }
+            held.values().forEach(partitions -> partitions.sort(null));
             PreparedStatement statement = conn.prepare(sql);
             statement.setLong(1, now);
             if (group != null) {
@@ -168,8 +179,8 @@ final class GroupLeases {
      */
     boolean acquire(String group, TopicPartition tp, String memberId, Duration sessionTimeout) {
         check(group, tp.topic(), memberId, sessionTimeout);
-        long now = System.currentTimeMillis();
         return db.write(conn -> {
+            long now = System.currentTimeMillis();
             String holder = holderIn(conn, group, tp, now);
             if (holder != null && !holder.equals(memberId)) {
                 return false;

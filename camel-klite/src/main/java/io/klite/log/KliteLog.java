@@ -399,6 +399,17 @@ public final class KliteLog implements AutoCloseable {
     }
 
     /**
+     * Commits the partition's end offset for the group where it has no commit there yet, and returns the group's
+     * committed offset, in one transaction: where a new group starts with {@code autoOffsetReset=latest}. A commit
+     * another member made first is kept, so two members starting together skip nothing the first one delivered.
+     *
+     * @throws UnknownTopicException where the topic does not exist
+     */
+    public long commitEndIfAbsent(String group, String topic, int partition) {
+        return offsets.commitEndIfAbsent(group, new TopicPartition(topic, partition));
+    }
+
+    /**
      * Sets the group's committed offset to exactly {@code offset}, backwards too: the admin's reset. {@code 0}
      * replays the partition from the start; {@link #endOffset} skips everything written so far.
      */

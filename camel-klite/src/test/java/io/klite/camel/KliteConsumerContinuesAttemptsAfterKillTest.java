@@ -46,10 +46,10 @@ class KliteConsumerContinuesAttemptsAfterKillTest {
             assertThat(file.send("orders", 0, "poison")).isEqualTo(1);
 
             try (ConsumerProcess first = ConsumerProcess.start(db, attempts, childLog, "attempts", ROUTE)) {
-                awaitCounted(file, 1);
+                awaitCounted(file, attempts, 1);
             }
             try (ConsumerProcess second = ConsumerProcess.start(db, attempts, childLog, "attempts", ROUTE)) {
-                awaitCounted(file, 2);
+                awaitCounted(file, attempts, 2);
             }
             try (ConsumerProcess third = ConsumerProcess.start(db, attempts, childLog, "attempts", ROUTE)) {
                 await().atMost(Duration.ofSeconds(60))
@@ -79,8 +79,12 @@ class KliteConsumerContinuesAttemptsAfterKillTest {
         }
     }
 
-    /** Waits until the file counts {@code attempts} failed attempts of offset 1. */
-    private static void awaitCounted(KliteLog file, int attempts) {
+    /**
+     * Waits until the route has seen attempt {@code attempts} of offset 1 and the file counts it: an attempt is counted
+     * before it runs, so the count alone could end the process before its route ran.
+     */
+    private static void awaitCounted(KliteLog file, Path seen, int attempts) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(seen) && Files.readAllLines(seen).size() == attempts);
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(file.deliveryAttempts())
                 .extracting(DeliveryAttempts::group, DeliveryAttempts::firstOffset, DeliveryAttempts::attempts)
                 .containsExactly(Tuple.tuple("billing", 1L, attempts)));

@@ -92,6 +92,30 @@ class KliteConsumersShareAGroupsPartitionsTest {
     }
 
     @Test
+    void aSuspendedRouteGivesItsPartitionsToTheOthersAndTakesItsShareBackOnResume() throws Exception {
+        file().createTopic("orders", 2);
+        CamelContext a = consumer("a", "klite:orders?" + OPTIONS);
+        consumer("b", "klite:orders?" + OPTIONS);
+        await().untilAsserted(() -> assertThat(file().liveMembers("billing", "orders"))
+                .extracting(m -> m.partitions().size()).containsExactly(1, 1));
+
+        a.getRouteController().suspendRoute(a.getRoutes().get(0).getRouteId());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(file().liveMembers("billing", "orders"))
+                .singleElement().extracting(Member::partitions).isEqualTo(List.of(0, 1)));
+        List<String> sent = sendRound(0, 4);
+        await().until(() -> delivered().size() == sent.size());
+        assertThat(received.get("b")).containsExactlyInAnyOrderElementsOf(sent);
+
+        a.getRouteController().resumeRoute(a.getRoutes().get(0).getRouteId());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(file().liveMembers("billing", "orders"))
+                .extracting(m -> m.partitions().size()).containsExactly(1, 1));
+        List<String> more = sendRound(4, 4);
+        await().until(() -> delivered().size() == sent.size() + more.size());
+        assertThat(received.get("a")).isNotEmpty();
+        assertThat(delivered()).doesNotHaveDuplicates();
+    }
+
+    @Test
     void aConsumerOfAListedPartitionWaitsAsStandbyAndTakesOverWhenTheHolderStops() throws Exception {
         file().createTopic("orders", 2);
         CamelContext first = consumer("first", "klite:orders?partition=0&" + OPTIONS);

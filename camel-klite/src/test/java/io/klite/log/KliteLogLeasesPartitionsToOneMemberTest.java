@@ -60,11 +60,12 @@ class KliteLogLeasesPartitionsToOneMemberTest extends LogTestSupport {
 
     @Test
     void aCommitOfAMemberThatLostItsLeaseIsRefusedAndWritesNothing() {
-        Duration short_ = Duration.ofMillis(300);
+        // long enough for the first commit on a loaded machine, short enough to wait for
+        Duration short_ = Duration.ofSeconds(2);
         log.sendBatch("orders", 0, List.of("a", "b", "c", "d"));
         assertThat(log.acquireLease("billing", "orders", 0, "paused", short_)).isTrue();
         log.commit("billing", "orders", 0, 1, "paused");
-        await().atMost(Duration.ofSeconds(10)).until(() -> log.acquireLease("billing", "orders", 0, "owner", short_));
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.acquireLease("billing", "orders", 0, "owner", SESSION));
         log.commit("billing", "orders", 0, 2, "owner");
 
         assertThatThrownBy(() -> log.commit("billing", "orders", 0, 4, "paused"))
@@ -169,13 +170,14 @@ class KliteLogLeasesPartitionsToOneMemberTest extends LogTestSupport {
 
     @Test
     void aDeadLetterOfAMemberThatLostItsLeaseIsRefusedAndWritesNothing() {
-        Duration short_ = Duration.ofMillis(300);
+        // long enough for the first commit on a loaded machine, short enough to wait for
+        Duration short_ = Duration.ofSeconds(2);
         log.sendBatch("orders", 0, List.of("a", "b"));
         assertThat(log.acquireLease("billing", "orders", 0, "paused", short_)).isTrue();
         List<Message> first = log.read("orders", 0, 0, 1);
         DeadLetter letter = new DeadLetter("billing", "orders", 0, first, "orders.dlq", 1, "java.lang.Exception",
                 "boom", java.time.Instant.now());
-        await().atMost(Duration.ofSeconds(10)).until(() -> log.acquireLease("billing", "orders", 0, "owner", short_));
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.acquireLease("billing", "orders", 0, "owner", SESSION));
 
         assertThatThrownBy(() -> log.deadLetter(letter, "paused")).isInstanceOf(LeaseLostException.class);
         assertThat(log.partitionCount("orders.dlq")).as("the dead-letter topic is made before the check").isEqualTo(1);

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +40,14 @@ public final class Assignment {
     private final List<Integer> listed;
     private final boolean latest;
     private final KliteConfiguration configuration;
-    /** The consumer's membership of its group across processes, or null without group coordination. */
-    private final GroupMember member;
+    /** The consumer's current membership of its group across processes (with groupCoordination; null before it joins). */
+    private final Supplier<GroupMember> member;
     private final Map<Integer, PartitionCursor> cursors = new TreeMap<>();
+    /** With a member: the take of the partition each cursor was placed for. */
+    private final Map<Integer, Long> placedFor = new TreeMap<>();
     private long refreshedAt;
 
-    public Assignment(KliteLog log, KliteConfiguration configuration, GroupMember member) {
+    public Assignment(KliteLog log, KliteConfiguration configuration, Supplier<GroupMember> member) {
         this.member = member;
         this.log = log;
         this.topic = configuration.getTopic();
@@ -74,10 +77,11 @@ public final class Assignment {
         // the partitions it has no commit on, which were added since, so it reads them from their start
         boolean newToTopic = latest && committed.stream().noneMatch(OptionalLong::isPresent);
         List<Integer> mine = listed.isEmpty() ? range(count) : listed;
-        if (member != null) {
-            // cursors come with leases; the group's start at the end is committed now, wherever it is consumed
+        if (configuration.isGroupCoordination()) {
+            // cursors come with leases, placed when taken; a new group's start is committed now, where no other member
+            // committed first
             if (newToTopic) {
-                mine.forEach(partition -> place(partition, committed.get(partition), true));
+                mine.forEach(partition -> log.commitEndIfAbsent(group, topic, partition));
             }
         } else {
             for (int partition : mine) {
@@ -108,15 +112,19 @@ public final class Assignment {
      * partition's, after adding partitions created since the last look.
      */
     public Collection<PartitionCursor> cursors(long nowNanos) {
-        if (member != null) {
-            Set<Integer> deliverable = member.deliverable(nowNanos);
-            cursors.keySet().removeIf(partition -> !deliverable.contains(partition));
+        if (configuration.isGroupCoordination()) {
+            GroupMember current = member.get();
+            Map<Integer, Long> deliverable = current == null ? Map.of() : current.deliverable(nowNanos);
+            // a partition given up, lost, or lost and taken again since its cursor was placed
+            cursors.keySet().removeIf(partition -> !placedFor.get(partition).equals(deliverable.get(partition)));
+            placedFor.keySet().retainAll(cursors.keySet());
             Map<Integer, PartitionCursor> placed = new TreeMap<>();
-            for (int partition : deliverable) {
+            deliverable.forEach((partition, take) -> {
                 if (!cursors.containsKey(partition)) {
                     placed.put(partition, place(partition, log.committed(group, topic, partition), false));
+                    placedFor.put(partition, take);
                 }
-            }
+            });
             if (!placed.isEmpty()) {
                 resumeFailures(placed);
                 cursors.putAll(placed);
@@ -143,9 +151,11 @@ public final class Assignment {
         if (!latest) {
             return new PartitionCursor(partition, 0);
         }
-        long start = atEnd ? log.endOffset(topic, partition) : 0;
-        log.commit(group, topic, partition, start);
-        return new PartitionCursor(partition, log.committed(group, topic, partition).orElse(start));
+        if (atEnd) {
+            return new PartitionCursor(partition, log.commitEndIfAbsent(group, topic, partition));
+        }
+        log.commit(group, topic, partition, 0);
+        return new PartitionCursor(partition, log.committed(group, topic, partition).orElse(0));
     }
 
     /**

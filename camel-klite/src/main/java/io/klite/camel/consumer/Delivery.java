@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.RollbackExchangeException;
 import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.util.ObjectHelper;
 import org.apache.camel.spi.HeadersMapFactory;
 import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
@@ -41,8 +42,6 @@ public abstract class Delivery {
     private final boolean manualCommit;
     private final HeaderFilterStrategy headerFilter;
     private final HeadersMapFactory headersMaps;
-    /** The consumer's membership of its group across processes, or null: then commits are not fenced. */
-    private final GroupMember member;
     /** By partition: the headers that are the same for each of its exchanges (poll thread only). */
     private final Map<Integer, Map<String, Object>> partitionHeaders = new HashMap<>();
     /** The last {@code created} text read and its time header (poll thread only). */
@@ -57,7 +56,6 @@ public abstract class Delivery {
         this.manualCommit = configuration.isAllowManualCommit();
         this.headerFilter = configuration.getHeaderFilterStrategy();
         this.headersMaps = context.headersMaps();
-        this.member = context.member();
     }
 
     /**
@@ -65,6 +63,7 @@ public abstract class Delivery {
      * its member still holds the partition, has not given it up in a rebalance, and heartbeats.
      */
     protected boolean mayDeliver(PartitionCursor cursor) {
+        GroupMember member = context.member();
         return context.deliveryAllowed() && (member == null || member.mayDeliver(cursor.partition()));
     }
 
@@ -131,6 +130,13 @@ public abstract class Delivery {
         }
         Exception cause = exchange.getException() != null ? exchange.getException()
                 : new RollbackExchangeException("The route marked the exchange rollback-only", exchange);
+        LeaseLostException refused = ObjectHelper.getException(LeaseLostException.class, cause);
+        if (refused != null && context.member() != null) {
+            // the route's manual commit was refused: the partition has another owner now, which delivers it again; no
+            // attempt is counted against the message
+            context.member().lost(cursor.partition(), refused);
+            return Outcome.FAILED;
+        }
         boolean permanent = policy.deadLetters() && policy.isPermanent(cause);
         if (permanent || policy.exhausted(attempt)) {
             return deadLetter(exchange, cursor, messages, attempt, cause, permanent);
@@ -157,13 +163,14 @@ public abstract class Delivery {
         try {
             DeadLetter letter = new DeadLetter(group, topic, cursor.partition(), messages, policy.deadLetterTopic(),
                     attempts, cause.getClass().getName(), cause.getMessage(), Instant.now());
+            GroupMember member = context.member();
             if (member == null) {
                 log.deadLetter(letter);
             } else {
                 log.deadLetter(letter, member.memberId());
             }
         } catch (LeaseLostException e) {
-            member.lost(cursor.partition(), e);
+            context.member().lost(cursor.partition(), e);
             return Outcome.FAILED;
         } catch (RuntimeException e) {
             cursor.deadLetterFailed(new PartitionCursor.PendingDeadLetter(first, attempts, cause, permanent));
@@ -299,7 +306,7 @@ public abstract class Delivery {
         in.setHeader(KliteConstants.OFFSET, offset);
         if (manualCommit) {
             in.setHeader(KliteConstants.MANUAL_COMMIT, new LogManualCommit(log, group, topic, partition, offset,
-                    member));
+                    context.member()));
         }
     }
 
@@ -345,6 +352,7 @@ public abstract class Delivery {
         if (manualCommit) {
             return;
         }
+        GroupMember member = context.member();
         try {
             if (member == null) {
                 log.commit(group, topic, cursor.partition(), offset);

@@ -1,19 +1,22 @@
 package io.klite.camel.consumer;
 
 import io.klite.log.KliteLog;
-import io.klite.log.Member;
 import io.klite.log.PartitionLease;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,10 @@ public final class GroupMember implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupMember.class);
     /** The longest wait between two looks at the group: how soon a partition given up by another member is taken. */
     private static final long MAX_LOOK_MILLIS = 250;
+    /** How often the topic's partition count is read again, to share partitions added while the group runs. */
+    private static final long COUNT_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Numbers every take of a partition by any member in this JVM. */
+    private static final AtomicLong TAKES = new AtomicLong();
 
     private final KliteLog log;
     private final String group;
@@ -49,26 +56,31 @@ public final class GroupMember implements AutoCloseable {
     private final Duration sessionTimeout;
     private final long selfCheckNanos;
     private final Runnable onChange;
+    /** Held by the poll thread during a round; the member's thread releases partitions only where it can take it. */
+    private final ReentrantLock round = new ReentrantLock();
 
-    /** The partitions whose leases this member holds, as last seen. Guarded by this. */
-    private final Set<Integer> held = new TreeSet<>();
-    /** Held partitions that are no longer this member's share, for the poll thread to release. Guarded by this. */
+    /** The partitions whose leases this member holds, as last seen, with the number of their take. Guarded by this. */
+    private final Map<Integer, Long> held = new TreeMap<>();
+    /** Held partitions that are no longer this member's share, to release. Guarded by this. */
     private final Set<Integer> releasing = new TreeSet<>();
     /** When the last heartbeat was tried (nanoTime). Guarded by this. */
     private long lastBeatTriedNanos;
-    /** Whether heartbeats fail (reported once per run of failures). Guarded by this. */
+    /** Whether heartbeats, or looks at the group, fail (each reported once per run of failures). Guarded by this. */
     private boolean beatsFail;
+    private boolean looksFail;
+    /** The topic's partition count and when it was read (nanoTime). Guarded by this. */
+    private int partitionCount;
+    private long countReadNanos;
     /** Set when the member leaves: a look at the group that was running has ended, and none runs after. Guarded by this. */
     private boolean closed;
 
-    /** What the poll thread may deliver: held minus releasing. */
-    private volatile Set<Integer> deliverable = Set.of();
+    /** What the poll thread may deliver: held minus releasing, with the number of each take. */
+    private volatile Map<Integer, Long> deliverable = Map.of();
     /** When the last successful heartbeat started (nanoTime). */
     private volatile long lastBeatNanos;
+    private volatile boolean releasePending;
     /** Whether the poll thread has been told to stop by the self-check (poll thread only). */
     private boolean selfStopped;
-    private volatile boolean releasePending;
-
     private volatile ScheduledFuture<?> ticks;
 
     /**
@@ -85,7 +97,7 @@ public final class GroupMember implements AutoCloseable {
         this.sessionTimeout = sessionTimeout;
         this.selfCheckNanos = sessionTimeout.minus(heartbeatInterval).toNanos();
         this.onChange = onChange;
-        this.description = hostAndPid();
+        this.description = HostAndPid.VALUE;
         // no heartbeat has worked yet: nothing may be delivered
         this.lastBeatNanos = System.nanoTime() - selfCheckNanos - 1;
     }
@@ -95,24 +107,30 @@ public final class GroupMember implements AutoCloseable {
     }
 
     /**
-     * Joins: the first heartbeat and look at the group run on the caller's thread (a file that cannot be written
-     * fails the start), then on {@code executor} every heartbeat interval, with looks at the group in between.
+     * Joins: the first heartbeat and look at the group run on the caller's thread, then on {@code executor} every
+     * heartbeat interval, with looks at the group in between.
+     *
+     * @throws io.klite.log.KliteException where the first heartbeat cannot be written
      */
     public void start(ScheduledExecutorService executor) {
         synchronized (this) {
             lastBeatTriedNanos = System.nanoTime();
-            heartbeat(lastBeatTriedNanos);
-            if (!beatsFail) {
-                rebalance();
-            }
+            List<Integer> stillHeld = log.heartbeat(group, topic, memberId, description, listed, sessionTimeout);
+            beaten(lastBeatTriedNanos, stillHeld);
+            rebalance();
         }
         long look = Math.min(MAX_LOOK_MILLIS, heartbeatInterval.toMillis());
         ticks = executor.scheduleWithFixedDelay(this::tick, look, look, TimeUnit.MILLISECONDS);
         LOG.info("Consumer of topic '{}' joined group '{}' as member {} ({}){}; it holds partitions {}", topic, group,
-                memberId, description, listed.isEmpty() ? "" : " for partitions " + listed, deliverable);
+                memberId, description, listed.isEmpty() ? "" : " for partitions " + listed, deliverable.keySet());
+        if (sessionTimeout.compareTo(heartbeatInterval.multipliedBy(3)) < 0) {
+            LOG.warn("Member {} of group '{}' on topic '{}': sessionTimeout {} ms is less than 3 heartbeatIntervals ({} ms"
+                    + " each): one slow heartbeat stops its delivery and may move its partitions", memberId, group,
+                    topic, sessionTimeout.toMillis(), heartbeatInterval.toMillis());
+        }
     }
 
-    /** A heartbeat where one is due, else a look at the group; never throws (a failure is reported, and tried again). */
+    /** A heartbeat where one is due, then a look at the group; never throws (a failure is reported, and tried again). */
     private synchronized void tick() {
         if (closed) {
             return;
@@ -125,15 +143,25 @@ public final class GroupMember implements AutoCloseable {
             }
             if (!beatsFail) {
                 rebalance();
+                releaseWhileNoRound();
             }
-        } catch (RuntimeException e) {
-            LOG.warn("Member {} of group '{}' on topic '{}' could not look at its group; trying again; reason: {}",
-                    memberId, group, topic, DeliveryFailure.reason(e));
-            LOG.debug("Failure in detail", e);
+            if (looksFail) {
+                looksFail = false;
+                LOG.info("Member {} of group '{}' on topic '{}' can look at its group again", memberId, group, topic);
+            }
+        } catch (Throwable e) {
+            // an exception out of a scheduled task would end it silently, and the member with it
+            if (!looksFail) {
+                looksFail = true;
+                LOG.warn("Member {} of group '{}' on topic '{}' could not look at its group; trying again every {} ms;"
+                        + " reason: {}", memberId, group, topic, Math.min(MAX_LOOK_MILLIS, heartbeatInterval.toMillis()),
+                        DeliveryFailure.reason(e));
+                LOG.debug("Failure in detail", e);
+            }
         }
     }
 
-    /** Records the heartbeat, extending the leases held; a lease that expired meanwhile is gone. Guarded by this. */
+    /** Records the heartbeat; where it fails, says so once. Guarded by this. */
     private void heartbeat(long startedNanos) {
         List<Integer> stillHeld;
         try {
@@ -148,20 +176,35 @@ public final class GroupMember implements AutoCloseable {
             }
             return;
         }
-        lastBeatNanos = startedNanos;
         if (beatsFail) {
             beatsFail = false;
             LOG.info("Member {} of group '{}' on topic '{}' heartbeats again", memberId, group, topic);
         }
-        Set<Integer> expired = new TreeSet<>(held);
-        expired.removeAll(stillHeld);
+        beaten(startedNanos, stillHeld);
+    }
+
+    /**
+     * Takes in what a heartbeat said: leases that expired before it are gone; leases it renewed that this member does
+     * not count as held (a commit refused while the heartbeat waited for the file) are held again, to be released
+     * unless they are its share. Guarded by this.
+     */
+    private void beaten(long startedNanos, List<Integer> stillHeld) {
+        lastBeatNanos = startedNanos;
+        Set<Integer> expired = new TreeSet<>(held.keySet());
+        stillHeld.forEach(expired::remove);
         if (!expired.isEmpty()) {
             LOG.warn("Member {} of group '{}' lost its lease of topic '{}' partition(s) {}: it expired before this"
                     + " heartbeat (the process paused, or heartbeats failed, for longer than the session timeout of"
                     + " {} ms); another member delivers them from the last commit", memberId, group, topic, expired,
                     sessionTimeout.toMillis());
-            held.removeAll(expired);
+            expired.forEach(held::remove);
             releasing.removeAll(expired);
+        }
+        for (int partition : stillHeld) {
+            if (!held.containsKey(partition)) {
+                held.put(partition, TAKES.incrementAndGet());
+                releasing.add(partition);
+            }
         }
         publish();
     }
@@ -171,9 +214,14 @@ public final class GroupMember implements AutoCloseable {
      * beyond that and takes what is in it and free. Guarded by this.
      */
     private void rebalance() {
-        Set<Integer> share = share(log.liveMembers(group, topic), log.partitionCount(topic));
+        long now = System.nanoTime();
+        if (countReadNanos == 0 || now - countReadNanos >= COUNT_REFRESH_NANOS) {
+            partitionCount = log.partitionCount(topic);
+            countReadNanos = now;
+        }
+        Set<Integer> share = RangeAssignor.share(memberId, listed, log.liveMembers(group, topic), partitionCount);
         List<Integer> givenUp = new ArrayList<>();
-        for (int partition : held) {
+        for (int partition : held.keySet()) {
             if (!share.contains(partition) && releasing.add(partition)) {
                 givenUp.add(partition);
             }
@@ -184,18 +232,18 @@ public final class GroupMember implements AutoCloseable {
                     + " of them is committed", memberId, group, topic, givenUp);
         }
         Set<Integer> wanted = new TreeSet<>(share);
-        wanted.removeAll(held);
+        wanted.removeAll(held.keySet());
         if (!wanted.isEmpty()) {
-            long now = System.currentTimeMillis();
+            long nowMillis = System.currentTimeMillis();
             for (PartitionLease lease : log.leases(group, topic)) {
-                if (lease.expiresAt().toEpochMilli() > now && !lease.memberId().equals(memberId)) {
+                if (lease.expiresAt().toEpochMilli() > nowMillis && !lease.memberId().equals(memberId)) {
                     wanted.remove(lease.partition());
                 }
             }
             List<Integer> taken = new ArrayList<>();
             for (int partition : wanted) {
                 if (log.acquireLease(group, topic, partition, memberId, sessionTimeout)) {
-                    held.add(partition);
+                    held.put(partition, TAKES.incrementAndGet());
                     taken.add(partition);
                 }
             }
@@ -206,54 +254,29 @@ public final class GroupMember implements AutoCloseable {
         publish();
     }
 
-    /**
-     * The partitions that are this member's: those listed for it, or its range of the topic's partitions among the
-     * live members without listed partitions, sorted by id (Kafka's range assignor: the first
-     * {@code count % members} members get one more).
-     */
-    Set<Integer> share(List<Member> live, int partitionCount) {
-        Set<Integer> share = new TreeSet<>();
-        if (!listed.isEmpty()) {
-            listed.stream().filter(p -> p < partitionCount).forEach(share::add);
-            return share;
-        }
-        List<String> sharing = new ArrayList<>();
-        for (Member member : live) {
-            if (member.assigned().isEmpty()) {
-                sharing.add(member.memberId());
-            }
-        }
-        if (!sharing.contains(memberId)) {
-            sharing.add(memberId);
-        }
-        Collections.sort(sharing);
-        int index = sharing.indexOf(memberId);
-        int each = partitionCount / sharing.size();
-        int extra = partitionCount % sharing.size();
-        int first = index * each + Math.min(index, extra);
-        int size = each + (index < extra ? 1 : 0);
-        for (int partition = first; partition < first + size; partition++) {
-            share.add(partition);
-        }
-        return share;
-    }
-
     /** Publishes what the poll thread may deliver; tells it where that changed. Guarded by this. */
     private void publish() {
-        Set<Integer> now = new TreeSet<>(held);
-        now.removeAll(releasing);
+        Map<Integer, Long> now = new TreeMap<>();
+        if (!closed) {
+            held.forEach((partition, take) -> {
+                if (!releasing.contains(partition)) {
+                    now.put(partition, take);
+                }
+            });
+        }
         releasePending = !releasing.isEmpty();
         if (!now.equals(deliverable)) {
-            deliverable = Collections.unmodifiableSet(now);
+            deliverable = Collections.unmodifiableMap(now);
             onChange.run();
         }
     }
 
     /**
-     * The partitions the poll thread may deliver now: none once the last successful heartbeat is older than
-     * {@code sessionTimeout - heartbeatInterval} (said once, at WARN). Poll thread only.
+     * The partitions the poll thread may deliver now, each with the number of its take (a partition taken again has a
+     * new one): none once the last successful heartbeat is older than {@code sessionTimeout - heartbeatInterval}
+     * (said once, at WARN), or once the member left. Poll thread only.
      */
-    public Set<Integer> deliverable(long nowNanos) {
+    public Map<Integer, Long> deliverable(long nowNanos) {
         if (nowNanos - lastBeatNanos > selfCheckNanos) {
             if (!selfStopped) {
                 selfStopped = true;
@@ -261,7 +284,7 @@ public final class GroupMember implements AutoCloseable {
                         + " ago, and its leases expire {} ms after it; it goes on once a heartbeat works again",
                         memberId, group, topic, (nowNanos - lastBeatNanos) / 1_000_000, sessionTimeout.toMillis());
             }
-            return Set.of();
+            return Map.of();
         }
         if (selfStopped) {
             selfStopped = false;
@@ -272,76 +295,111 @@ public final class GroupMember implements AutoCloseable {
 
     /** Whether the poll thread may go on delivering the partition, message by message. */
     public boolean mayDeliver(int partition) {
-        return deliverable.contains(partition) && System.nanoTime() - lastBeatNanos <= selfCheckNanos;
+        return deliverable.containsKey(partition) && System.nanoTime() - lastBeatNanos <= selfCheckNanos;
     }
 
     /**
-     * Releases the partitions given up by a rebalance; called by the poll thread between rounds, after the commits of
-     * what it delivered. A release that fails is tried again at the next call (until it works the member keeps
-     * renewing the lease, so the partition would never move).
+     * Starts a round of the poll thread: first releases the partitions given up by a rebalance (what was delivered of
+     * them is committed by now). Every call is followed by one {@link #endRound()}.
      */
-    public void releaseGivenUp() {
-        if (!releasePending) {
-            return;
-        }
-        synchronized (this) {
-            for (int partition : List.copyOf(releasing)) {
-                try {
-                    log.releaseLease(group, topic, partition, memberId);
-                    releasing.remove(partition);
-                    held.remove(partition);
-                } catch (RuntimeException e) {
-                    LOG.warn("Member {} of group '{}' could not release topic '{}' partition {}; trying again; reason:"
-                            + " {}", memberId, group, topic, partition, DeliveryFailure.reason(e));
-                }
+    public void beginRound() {
+        round.lock();
+        if (releasePending) {
+            synchronized (this) {
+                releaseGivenUp();
             }
-            publish();
         }
+    }
+
+    public void endRound() {
+        round.unlock();
+    }
+
+    /** Releases what was given up where no round runs: nothing of it is being delivered. Guarded by this. */
+    private void releaseWhileNoRound() {
+        if (releasePending && round.tryLock()) {
+            try {
+                releaseGivenUp();
+            } finally {
+                round.unlock();
+            }
+        }
+    }
+
+    /**
+     * Releases the partitions given up. One whose release fails is tried again at the next chance (until it works,
+     * the member's heartbeats renew its lease, so the partition would never move). Guarded by this.
+     */
+    private void releaseGivenUp() {
+        for (int partition : List.copyOf(releasing)) {
+            try {
+                log.releaseLease(group, topic, partition, memberId);
+                releasing.remove(partition);
+                held.remove(partition);
+            } catch (RuntimeException e) {
+                LOG.warn("Member {} of group '{}' could not release topic '{}' partition {}; trying again; reason: {}",
+                        memberId, group, topic, partition, DeliveryFailure.reason(e));
+            }
+        }
+        publish();
     }
 
     /**
      * A commit on the partition was refused because this member no longer holds its lease: it stops delivering the
-     * partition, until it takes it again. Said once, at WARN, with the refusal.
+     * partition until it takes it again. Said once per loss, at WARN, with the refusal.
      */
     public void lost(int partition, RuntimeException refusal) {
+        boolean wasHeld;
         synchronized (this) {
-            held.remove(partition);
+            wasHeld = held.remove(partition) != null;
             releasing.remove(partition);
             publish();
         }
-        LOG.warn("Member {} of group '{}' stops consuming topic '{}' partition {}: {}", memberId, group, topic,
-                partition, refusal.getMessage());
+        if (wasHeld) {
+            LOG.warn("Member {} of group '{}' stops consuming topic '{}' partition {}: {}", memberId, group, topic,
+                    partition, refusal.getMessage());
+        }
     }
 
     /**
-     * Leaves the group: stops heartbeating and gives up every lease at once. Never throws. The executor given to
+     * Leaves the group once the poll thread's round in flight has ended (at most {@code sessionTimeout} later): stops
+     * heartbeating, delivers nothing more, and gives up every lease at once. Never throws. The executor given to
      * {@link #start} is its owner's to shut down.
      */
     @Override
     public void close() {
-        synchronized (this) {
-            // waits for a look at the group that is running: a lease it takes after the leave would be held, unused,
-            // until it expired
-            closed = true;
-        }
-        if (ticks != null) {
-            ticks.cancel(false);
+        // the round in flight commits what it delivered first (a stop lets the exchange in flight finish), while
+        // heartbeats keep the leases; a round that takes longer than the session timeout is left behind
+        boolean roundEnded = false;
+        try {
+            roundEnded = round.tryLock(sessionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
+            synchronized (this) {
+                // waits for a look at the group that is running: a lease it took after the leave would be held,
+                // unused, until it expired
+                closed = true;
+                publish();
+            }
+            if (ticks != null) {
+                ticks.cancel(false);
+            }
             log.leaveGroup(group, topic, memberId);
             LOG.info("Member {} left group '{}' on topic '{}'", memberId, group, topic);
         } catch (RuntimeException e) {
             LOG.warn("Member {} of group '{}' could not leave topic '{}' cleanly: its partitions move to the others"
                     + " when its leases expire, within {} ms; reason: {}", memberId, group, topic,
                     sessionTimeout.toMillis(), DeliveryFailure.reason(e));
+        } finally {
+            if (roundEnded) {
+                round.unlock();
+            }
         }
     }
 
     /** For people: the host's name and the process id, looked up once per JVM. */
-    private static String hostAndPid() {
-        return HostAndPid.VALUE;
-    }
-
     private static final class HostAndPid {
         static final String VALUE = host() + " pid " + ProcessHandle.current().pid();
 
