@@ -189,7 +189,6 @@ public final class GroupMember implements AutoCloseable {
      * unless they are its share. Guarded by this.
      */
     private void beaten(long startedNanos, List<Integer> stillHeld) {
-        lastBeatNanos = startedNanos;
         Set<Integer> expired = new TreeSet<>(held.keySet());
         stillHeld.forEach(expired::remove);
         if (!expired.isEmpty()) {
@@ -207,6 +206,8 @@ public final class GroupMember implements AutoCloseable {
             }
         }
         publish();
+        // only now: the poll thread must never see this heartbeat's time with partitions that expired before it
+        lastBeatNanos = startedNanos;
     }
 
     /**
@@ -277,12 +278,14 @@ public final class GroupMember implements AutoCloseable {
      * (said once, at WARN), or once the member left. Poll thread only.
      */
     public Map<Integer, Long> deliverable(long nowNanos) {
-        if (nowNanos - lastBeatNanos > selfCheckNanos) {
+        long lastBeat = lastBeatNanos; // read first: a heartbeat publishes what expired before it, then its time
+        Map<Integer, Long> deliverable = this.deliverable;
+        if (nowNanos - lastBeat > selfCheckNanos) {
             if (!selfStopped) {
                 selfStopped = true;
                 LOG.warn("Member {} of group '{}' stops consuming topic '{}': its last heartbeat that worked was {} ms"
                         + " ago, and its leases expire {} ms after it; it goes on once a heartbeat works again",
-                        memberId, group, topic, (nowNanos - lastBeatNanos) / 1_000_000, sessionTimeout.toMillis());
+                        memberId, group, topic, (nowNanos - lastBeat) / 1_000_000, sessionTimeout.toMillis());
             }
             return Map.of();
         }
@@ -295,7 +298,8 @@ public final class GroupMember implements AutoCloseable {
 
     /** Whether the poll thread may go on delivering the partition, message by message. */
     public boolean mayDeliver(int partition) {
-        return deliverable.containsKey(partition) && System.nanoTime() - lastBeatNanos <= selfCheckNanos;
+        // the heartbeat's time first: a heartbeat publishes what expired before it, then its time
+        return System.nanoTime() - lastBeatNanos <= selfCheckNanos && deliverable.containsKey(partition);
     }
 
     /**
