@@ -68,7 +68,7 @@ public final class GroupMember implements AutoCloseable {
     /** Whether heartbeats, or looks at the group, fail (each reported once per run of failures). Guarded by this. */
     private boolean beatsFail;
     private boolean looksFail;
-    /** The topic's partition count and when it was read (nanoTime). Guarded by this. */
+    /** The most partitions the topic has had while the member looked, and when it last looked (nanoTime). Guarded by this. */
     private int partitionCount;
     private long countReadNanos;
     /** Set when the member leaves: a look at the group that was running has ended, and none runs after. Guarded by this. */
@@ -217,7 +217,9 @@ public final class GroupMember implements AutoCloseable {
     private void rebalance() {
         long now = System.nanoTime();
         if (countReadNanos == 0 || now - countReadNanos >= COUNT_REFRESH_NANOS) {
-            partitionCount = log.partitionCount(topic);
+            // the most partitions the topic has had: a partition whose table another program dropped stays in the
+            // share (its polls fail and say so) instead of being given up in silence
+            partitionCount = Math.max(partitionCount, log.partitionCount(topic));
             countReadNanos = now;
         }
         Set<Integer> share = RangeAssignor.share(memberId, listed, log.liveMembers(group, topic), partitionCount);
