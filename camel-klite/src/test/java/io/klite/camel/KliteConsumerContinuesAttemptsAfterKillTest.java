@@ -46,10 +46,10 @@ class KliteConsumerContinuesAttemptsAfterKillTest {
             assertThat(file.send("orders", 0, "poison")).isEqualTo(1);
 
             try (ConsumerProcess first = ConsumerProcess.start(db, attempts, childLog, "attempts", ROUTE)) {
-                awaitCounted(file, 1);
+                awaitCounted(file, attempts, 1);
             }
             try (ConsumerProcess second = ConsumerProcess.start(db, attempts, childLog, "attempts", ROUTE)) {
-                awaitCounted(file, 2);
+                awaitCounted(file, attempts, 2);
             }
             try (ConsumerProcess third = ConsumerProcess.start(db, attempts, childLog, "attempts", ROUTE)) {
                 await().atMost(Duration.ofSeconds(60))
@@ -79,10 +79,17 @@ class KliteConsumerContinuesAttemptsAfterKillTest {
         }
     }
 
-    /** Waits until the file counts {@code attempts} failed attempts of offset 1. */
-    private static void awaitCounted(KliteLog file, int attempts) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(file.deliveryAttempts())
-                .extracting(DeliveryAttempts::group, DeliveryAttempts::firstOffset, DeliveryAttempts::attempts)
-                .containsExactly(Tuple.tuple("billing", 1L, attempts)));
+    /**
+     * Waits until the route has run attempt {@code attempts} of offset 1 and the file counts it. The count comes
+     * first: a process counts its first fetch before it delivers it, so a kill as soon as the count shows could come
+     * before the route ran.
+     */
+    private static void awaitCounted(KliteLog file, Path attemptsRun, int attempts) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(Files.exists(attemptsRun) ? Files.readAllLines(attemptsRun) : List.of()).hasSize(attempts);
+            assertThat(file.deliveryAttempts())
+                    .extracting(DeliveryAttempts::group, DeliveryAttempts::firstOffset, DeliveryAttempts::attempts)
+                    .containsExactly(Tuple.tuple("billing", 1L, attempts));
+        });
     }
 }
