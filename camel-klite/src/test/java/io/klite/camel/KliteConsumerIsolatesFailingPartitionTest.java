@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.camel.BindToRegistry;
@@ -37,7 +38,8 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
                         .process(exchange -> record(exchange.getIn().getHeader(KliteConstants.PARTITION),
                                 exchange.getIn().getBody(String.class)));
 
-                from("klite:parcels?group=billing&partition=1&partitionCount=2&initialDelay=0&delay=50")
+                from("klite:parcels?group=billing&partition=1&partitionCount=2&initialDelay=0&delay=50"
+                        + "&heartbeatInterval=100&sessionTimeout=1000")
                         .routeId("parcels")
                         .process(exchange -> received.add("parcels:" + exchange.getIn().getBody(String.class)));
 
@@ -91,10 +93,19 @@ class KliteConsumerIsolatesFailingPartitionTest extends KliteCamelTestSupport {
         assertThat(consumer.getErrorCounter()).isZero();
 
         dropTable("parcels_1");
+        Instant dropped = Instant.now();
 
         // Camel's poll strategy counts the failed polls: backoffErrorThreshold and the health check see them
         await().until(() -> consumer.getErrorCounter() >= 2);
         assertThat(consumer.isStarted()).isTrue();
+        // the partition is the topic's last: without its table the topic counts one partition, yet the consumer keeps
+        // it, looking at its group with each heartbeat, and its polls go on failing where they would otherwise stop
+        await().until(() -> file().liveMembers("billing", "parcels").get(0).heartbeatAt()
+                .isAfter(dropped.plusMillis(500)));
+        assertThat(file().liveMembers("billing", "parcels")).singleElement()
+                .satisfies(member -> assertThat(member.partitions()).containsExactly(1));
+        long errors = consumer.getErrorCounter();
+        await().until(() -> consumer.getErrorCounter() > errors);
     }
 
     private void dropTable(String table) throws Exception {

@@ -58,6 +58,13 @@ public final class GroupMember implements AutoCloseable {
     private long lastBeatTriedNanos;
     /** Whether heartbeats fail (reported once per run of failures). Guarded by this. */
     private boolean beatsFail;
+    /**
+     * The most partitions the topic has had while this member looked: the count its share is worked out from, which
+     * never shrinks. A topic's last partition whose table another program dropped stays this member's, so that its
+     * polls fail and say so, as for any partition that cannot be read, instead of the member giving it up in silence.
+     * Guarded by this.
+     */
+    private int partitionCount;
 
     /** What the poll thread may deliver: held minus releasing. */
     private volatile Set<Integer> deliverable = Set.of();
@@ -166,7 +173,8 @@ public final class GroupMember implements AutoCloseable {
      * beyond that and takes what is in it and free. Guarded by this.
      */
     private void rebalance() {
-        Set<Integer> share = share(log.liveMembers(group, topic), log.partitionCount(topic));
+        partitionCount = Math.max(partitionCount, log.partitionCount(topic));
+        Set<Integer> share = share(log.liveMembers(group, topic), partitionCount);
         List<Integer> givenUp = new ArrayList<>();
         for (int partition : held) {
             if (!share.contains(partition) && releasing.add(partition)) {
