@@ -16,7 +16,8 @@ import org.apache.camel.builder.RouteBuilder;
  *       {@code null} where not set);</li>
  *   <li>{@code PUT /topics/{topic}/config}, body {@code {"retention":{"age","messages","keepUnconsumed"}}}: replaces
  *       the topic's retention (a field left out is none, or false); 200 with what GET answers;</li>
- *   <li>{@code GET /groups}: committed offsets and lag per group and partition.</li>
+ *   <li>{@code GET /groups}: committed offsets and lag per group and partition, the live member holding each
+ *       partition and the group's live members on the topic ({@link GroupsJson}).</li>
  * </ul>
  *
  * Bad requests get 400 and unknown topics 404, each with {@code {"error": "..."}} naming the problem; so do the

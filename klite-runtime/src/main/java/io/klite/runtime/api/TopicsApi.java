@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.camel.KliteComponent;
 import io.klite.camel.KliteConstants;
-import io.klite.log.GroupOffset;
 import io.klite.log.InvalidOffsetException;
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.InvalidTopicException;
@@ -14,7 +13,6 @@ import io.klite.log.KliteStorageException;
 import io.klite.log.TopicConfig;
 import io.klite.log.TopicPartition;
 import io.klite.log.UnknownTopicException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -105,21 +103,9 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         });
     }
 
+    /** Committed offsets and lag per group and partition, with the group's live members and who holds what. */
     void listGroups(Exchange exchange) {
-        answer(exchange, () -> {
-            List<Map<String, Object>> groups = new ArrayList<>();
-            for (GroupOffset offset : log.groups()) {
-                Map<String, Object> json = new LinkedHashMap<>();
-                json.put("group", offset.group());
-                json.put("topic", offset.topic());
-                json.put("partition", offset.partition());
-                json.put("committedOffset", offset.committedOffset());
-                json.put("endOffset", offset.endOffset());
-                json.put("lag", offset.lag());
-                groups.add(json);
-            }
-            return new Answer(200, groups);
-        });
+        answer(exchange, () -> new Answer(200, GroupsJson.answer(log.groups(), log.liveMembers(), log.topics())));
     }
 
     void produce(Exchange exchange) {

@@ -101,13 +101,15 @@ public final class HttpWorkerRoutes extends RouteBuilder {
                 .templateParameter("partitionCount", "1",
                         "Partitions the topic gets where the route creates it (more than partition)")
                 .configure(this::prepareRoute)
-                // what makes it a worker is pinned, whatever camel.component.klite.* says for other endpoints
+                // what makes it a worker is pinned, whatever camel.component.klite.* says for other endpoints; the
+                // group's heartbeatInterval and sessionTimeout are the component's (camel.component.klite.*)
                 .from("klite:{{topic}}?group={{group}}&partition={{partition}}&partitionCount={{partitionCount}}"
                       + "&batching=true&batchSize={{batchSize}}&initialDelay=0&delay={{interval}}"
                       + "&retryMaxDelay={{maxInterval}}&maxAttempts={{maxAttempts}}"
                       + "&deadLetterTopic={{deadLetterTopic}}&maxBatchBytes={{maxBatchBytes}}"
                       + "&nonRetryableExceptions={{" + NON_RETRYABLE + "}}"
-                      + "&autoOffsetReset=earliest&allowManualCommit=false&bridgeErrorHandler=false"
+                      + "&autoOffsetReset=earliest&allowManualCommit=false&groupCoordination=true"
+                      + "&bridgeErrorHandler=false"
                       + "&exceptionHandler=#" + WorkerFailureHandler.BEAN)
                 .errorHandler(noErrorHandler())
                 .process(this::toPost)

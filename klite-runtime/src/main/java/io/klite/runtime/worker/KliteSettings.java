@@ -1,5 +1,7 @@
 package io.klite.runtime.worker;
 
+import io.klite.camel.KliteComponent;
+import io.klite.camel.KliteConfiguration;
 import io.klite.log.InvalidTopicException;
 import io.klite.log.Limits;
 import io.klite.log.TopicConfig;
@@ -13,13 +15,15 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.StringHelper;
 
 /**
  * Klite's own settings, the {@code klite.*} keys, from every place settings come from ({@code --key=value}
  * arguments, environment variables, {@code application.properties}). Invariant: once {@link #check} has passed, every
  * {@code klite.*} key is one of {@link #KNOWN} or a topic's retention setting,
  * {@code klite.topics.<topic>.retention.<one of RETENTION_KEYS>} with a valid topic name (a typo would otherwise pass
- * as the default), the worker timeout is a duration and every retention setting has a value its key allows.
+ * as the default), the worker timeout is a duration, every retention setting has a value its key allows, and the
+ * component's {@code heartbeatInterval} is above 0 and below its {@code sessionTimeout}.
  */
 public final class KliteSettings {
 
@@ -31,6 +35,12 @@ public final class KliteSettings {
 
     /** The start of the environment variables that give a topic's settings. */
     public static final String TOPICS_VARIABLE = "KLITE_TOPICS_";
+
+    /** The component's heartbeat interval, which the service's consumers and workers take. */
+    static final String HEARTBEAT_INTERVAL = "camel.component.klite.heartbeatInterval";
+
+    /** The component's session timeout, which the service's consumers and workers take. */
+    static final String SESSION_TIMEOUT = "camel.component.klite.sessionTimeout";
 
     static final List<String> KNOWN = List.of(WorkerFileLocation.PROPERTY, WORKER_TIMEOUT);
 
@@ -58,6 +68,7 @@ public final class KliteSettings {
             }
         });
         topics(context, settings);
+        checkGroupTimes(context);
         String timeout = context.resolvePropertyPlaceholders("{{" + WORKER_TIMEOUT + "}}");
         try {
             Limits.duration("", timeout);
@@ -65,6 +76,39 @@ public final class KliteSettings {
             throw new WorkerConfigException(WORKER_TIMEOUT + ": " + e.getMessage(), e);
         }
         return timeout;
+    }
+
+    /**
+     * Checks the component's {@code heartbeatInterval} and {@code sessionTimeout}, which every {@code klite:} consumer
+     * and worker of the service takes, once at start: a consumer would refuse them only when it starts, and a service
+     * without consumers not at all.
+     *
+     * @throws WorkerConfigException naming the setting, its value and the rule
+     */
+    static void checkGroupTimes(CamelContext context) {
+        KliteConfiguration klite = context.getComponent("klite", KliteComponent.class).getConfiguration();
+        long heartbeat = klite.getHeartbeatInterval();
+        long session = klite.getSessionTimeout();
+        if (heartbeat < 1) {
+            throw new WorkerConfigException(HEARTBEAT_INTERVAL + ": " + written(context, HEARTBEAT_INTERVAL, heartbeat)
+                    + " is not a heartbeat interval; use a duration above 0 and below " + SESSION_TIMEOUT + ", such"
+                    + " as 250ms, 1s or " + Limits.DEFAULT_HEARTBEAT_INTERVAL.toSeconds() + "s (the default)");
+        }
+        if (session <= heartbeat) {
+            throw new WorkerConfigException(SESSION_TIMEOUT + ": " + written(context, SESSION_TIMEOUT, session)
+                    + " is not above " + HEARTBEAT_INTERVAL + " (" + heartbeat + " ms); a member would count as dead"
+                    + " between two heartbeats: use a session timeout above the heartbeat interval, such as "
+                    + Limits.DEFAULT_SESSION_TIMEOUT.toSeconds() + "s with " + Limits.DEFAULT_HEARTBEAT_INTERVAL.toSeconds()
+                    + "s (the defaults)");
+        }
+    }
+
+    /** A component setting's value as written, such as {@code '0s' (read as 0 ms)}; where not set, the default's. */
+    private static String written(CamelContext context, String key, long millis) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        String kebab = StringHelper.camelCaseToDash(key);
+        return properties.resolveProperty(key).or(() -> properties.resolveProperty(kebab))
+                .map(text -> "'" + text.strip() + "' (read as " + millis + " ms)").orElse(millis + " ms (not set: the default)");
     }
 
     /**

@@ -121,6 +121,11 @@ final class KliteProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** The process id, as a member's description in {@code GET /groups} gives it ("host pid N"). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

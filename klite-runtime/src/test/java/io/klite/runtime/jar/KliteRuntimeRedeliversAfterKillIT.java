@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged jar, killed with SIGKILL in the middle of delivering 10,000 messages posted to its API, and started
- * again: the sink has every offset at least once, per partition in order, and the group's lag ends at 0.
+ * again: the sink has every offset at least once, per partition in order, and the group's lag ends at 0. The new
+ * process takes the partitions once the killed one's leases have expired: a 2 s session keeps that short.
  */
 class KliteRuntimeRedeliversAfterKillIT {
 
@@ -34,6 +35,9 @@ class KliteRuntimeRedeliversAfterKillIT {
     private static final int MESSAGES = 10_000;
     private static final int PER_POST = 500;
     private static final int ACCEPTED_BEFORE_KILL = 6;
+    /** The killed process's workers hold their partitions' leases until their session timeout has passed. */
+    private static final String[] SHORT_SESSION = {"--camel.component.klite.heartbeatInterval=250ms",
+        "--camel.component.klite.sessionTimeout=2s"};
 
     @TempDir
     Path dir;
@@ -61,7 +65,7 @@ class KliteRuntimeRedeliversAfterKillIT {
                     """.formatted(sink.url("/events")));
 
             Map<Integer, Map<Long, String>> posted = new HashMap<>(Map.of(0, new HashMap<>(), 1, new HashMap<>()));
-            try (KliteProcess first = KliteProcess.start(dir)) {
+            try (KliteProcess first = KliteProcess.start(dir, SHORT_SESSION)) {
                 String api = first.awaitRunning();
                 System.out.printf("klite-runtime.jar: launch to 'Klite is running' in %d ms%n", first.uptime().toMillis());
                 for (int post = 0; post < MESSAGES / PER_POST; post++) {
@@ -73,7 +77,7 @@ class KliteRuntimeRedeliversAfterKillIT {
             int beforeKill = sink.received().size();
             reopen.countDown();
 
-            try (KliteProcess second = KliteProcess.start(dir)) {
+            try (KliteProcess second = KliteProcess.start(dir, SHORT_SESSION)) {
                 String api = second.awaitRunning();
                 await().atMost(60, SECONDS).until(() -> totalLag(api) == 0 && committed(api) == MESSAGES);
                 List<HttpSink.Request> afterRestart = sink.received().subList(beforeKill, sink.received().size());

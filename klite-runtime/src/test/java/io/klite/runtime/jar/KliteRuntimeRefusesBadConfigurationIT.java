@@ -89,6 +89,44 @@ class KliteRuntimeRefusesBadConfigurationIT {
     }
 
     @Test
+    void aSessionTimeoutNotAboveTheHeartbeatIntervalInArguments() throws Exception {
+        try (KliteProcess klite = KliteProcess.start(dir, "--camel.component.klite.heartbeatInterval=2s",
+                "--camel.component.klite.sessionTimeout=1s")) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).as(klite.output()).isEqualTo(1);
+            assertThat(klite.output().lines().filter(line -> line.contains("Klite cannot start"))).singleElement()
+                    .asString().endsWith("Klite cannot start: camel.component.klite.sessionTimeout: '1s' (read as 1000"
+                                         + " ms) is not above camel.component.klite.heartbeatInterval (2000 ms); a member"
+                                         + " would count as dead between two heartbeats: use a session timeout above"
+                                         + " the heartbeat interval, such as 15s with 3s (the defaults)");
+        }
+    }
+
+    @Test
+    void aHeartbeatIntervalOfZeroInTheWorkingDirectorysProperties() throws Exception {
+        Files.writeString(dir.resolve("application.properties"), "camel.component.klite.heartbeatInterval = 0s\n");
+
+        try (KliteProcess klite = KliteProcess.start(dir)) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).as(klite.output()).isEqualTo(1);
+            assertThat(klite.output().lines().filter(line -> line.contains("Klite cannot start"))).singleElement()
+                    .asString().endsWith("Klite cannot start: camel.component.klite.heartbeatInterval: '0s' (read as 0"
+                                         + " ms) is not a heartbeat interval; use a duration above 0 and below"
+                                         + " camel.component.klite.sessionTimeout, such as 250ms, 1s or 3s (the"
+                                         + " default)");
+        }
+    }
+
+    @Test
+    void aNegativeSessionTimeoutInAnEnvironmentVariable() throws Exception {
+        try (KliteProcess klite = KliteProcess.startExactly(dir, List.of("--camel.server.port=0"),
+                Map.of("CAMEL_COMPONENT_KLITE_SESSION_TIMEOUT", "-1"))) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).as(klite.output()).isEqualTo(1);
+            assertThat(klite.output().lines().filter(line -> line.contains("Klite cannot start"))).singleElement()
+                    .asString().contains("Klite cannot start: camel.component.klite.sessionTimeout: '-1' (read as -1"
+                                         + " ms) is not above camel.component.klite.heartbeatInterval (3000 ms)");
+        }
+    }
+
+    @Test
     void aBrokenYamlRoute() throws Exception {
         Files.createDirectories(dir.resolve("routes"));
         Files.writeString(dir.resolve("routes/orders.yaml"), """
