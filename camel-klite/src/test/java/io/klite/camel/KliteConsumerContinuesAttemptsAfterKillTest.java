@@ -46,10 +46,10 @@ class KliteConsumerContinuesAttemptsAfterKillTest {
             assertThat(file.send("orders", 0, "poison")).isEqualTo(1);
 
             try (ConsumerProcess first = ConsumerProcess.start(db, attempts, childLog, "attempts", ROUTE)) {
-                awaitCounted(file, 1);
+                awaitCounted(file, attempts, 1);
             }
             try (ConsumerProcess second = ConsumerProcess.start(db, attempts, childLog, "attempts", ROUTE)) {
-                awaitCounted(file, 2);
+                awaitCounted(file, attempts, 2);
             }
             try (ConsumerProcess third = ConsumerProcess.start(db, attempts, childLog, "attempts", ROUTE)) {
                 await().atMost(Duration.ofSeconds(60))
@@ -79,10 +79,18 @@ class KliteConsumerContinuesAttemptsAfterKillTest {
         }
     }
 
-    /** Waits until the file counts {@code attempts} failed attempts of offset 1. */
-    private static void awaitCounted(KliteLog file, int attempts) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(file.deliveryAttempts())
-                .extracting(DeliveryAttempts::group, DeliveryAttempts::firstOffset, DeliveryAttempts::attempts)
-                .containsExactly(Tuple.tuple("billing", 1L, attempts)));
+    /**
+     * Waits until the route made attempt {@code attempts} of offset 1 and the file counts it. The count comes first
+     * where the consumer counts a delivery before it runs (the first fetch of a process), so a kill at that count
+     * alone could come before the route ran.
+     */
+    private static void awaitCounted(KliteLog file, Path made, int attempts) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(Files.readAllLines(made)).as("offset and CamelKliteAttempt of each attempt made")
+                    .contains("1 " + attempts);
+            assertThat(file.deliveryAttempts())
+                    .extracting(DeliveryAttempts::group, DeliveryAttempts::firstOffset, DeliveryAttempts::attempts)
+                    .containsExactly(Tuple.tuple("billing", 1L, attempts));
+        });
     }
 }
