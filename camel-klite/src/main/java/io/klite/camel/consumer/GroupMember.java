@@ -28,10 +28,15 @@ import org.slf4j.LoggerFactory;
  * only where its lease is free or expired, decided in the file; a partition that is no longer its share is released
  * by the poll thread between two rounds, so after the commits of what it delivered; a clean stop leaves the group,
  * so others take its partitions at once. A commit refused by the lease ({@link #lost}) drops the partition until
- * the member takes it again. Times by the machine's clock, shared by the processes on the file.
+ * the member takes it again. A partition that the poll thread may no longer deliver (its lease expired, a commit was
+ * refused, it was given up) is not taken again before the poll thread has asked what it may deliver since, and so
+ * dropped the partition's cursor: a cursor never outlives the lease it was placed under (a delivery that lasted
+ * past the lease, say a pause of the process in it, never goes on from where it stood once the partition is taken
+ * back; it starts again from the group's commit). Times by the machine's clock, shared by the processes on the file.
  *
  * <p>Threads: the member's own scheduled thread heartbeats and rebalances; the poll thread asks what it may deliver
- * and releases what was given up. Shared state is guarded by this; the poll thread reads a volatile snapshot.
+ * and releases what was given up. Shared state is guarded by this; the poll thread reads a volatile snapshot, and
+ * takes it together with the partitions dropped since under {@link #view}, which no database work runs inside.
  */
 public final class GroupMember implements AutoCloseable {
 
@@ -59,8 +64,12 @@ public final class GroupMember implements AutoCloseable {
     /** Whether heartbeats fail (reported once per run of failures). Guarded by this. */
     private boolean beatsFail;
 
-    /** What the poll thread may deliver: held minus releasing. */
+    /** Guards what the poll thread may deliver and what was dropped from it since it last asked. */
+    private final Object view = new Object();
+    /** What the poll thread may deliver: held minus releasing. Written under {@link #view}. */
     private volatile Set<Integer> deliverable = Set.of();
+    /** Partitions dropped from {@link #deliverable} since the poll thread last asked: not taken meanwhile. */
+    private final Set<Integer> droppedUnseen = new TreeSet<>();
     /** When the last successful heartbeat started (nanoTime). */
     private volatile long lastBeatNanos;
     /** Whether the poll thread has been told to stop by the self-check (poll thread only). */
@@ -143,7 +152,6 @@ public final class GroupMember implements AutoCloseable {
             }
             return;
         }
-        lastBeatNanos = startedNanos;
         if (beatsFail) {
             beatsFail = false;
             LOG.info("Member {} of group '{}' on topic '{}' heartbeats again", memberId, group, topic);
@@ -159,6 +167,8 @@ public final class GroupMember implements AutoCloseable {
             releasing.removeAll(expired);
         }
         publish();
+        // only now: the poll thread must not see this heartbeat's time with partitions that expired before it
+        lastBeatNanos = startedNanos;
     }
 
     /**
@@ -180,6 +190,9 @@ public final class GroupMember implements AutoCloseable {
         }
         Set<Integer> wanted = new TreeSet<>(share);
         wanted.removeAll(held);
+        synchronized (view) {
+            wanted.removeAll(droppedUnseen); // taken once the poll thread dropped their cursors
+        }
         if (!wanted.isEmpty()) {
             long now = System.currentTimeMillis();
             for (PartitionLease lease : log.leases(group, topic)) {
@@ -233,28 +246,42 @@ public final class GroupMember implements AutoCloseable {
         return share;
     }
 
-    /** Publishes what the poll thread may deliver; tells it where that changed. Guarded by this. */
+    /**
+     * Publishes what the poll thread may deliver, noting what left it; tells the poll thread where that changed.
+     * Guarded by this.
+     */
     private void publish() {
         Set<Integer> now = new TreeSet<>(held);
         now.removeAll(releasing);
         releasePending = !releasing.isEmpty();
-        if (!now.equals(deliverable)) {
+        synchronized (view) {
+            if (now.equals(deliverable)) {
+                return;
+            }
+            deliverable.stream().filter(partition -> !now.contains(partition)).forEach(droppedUnseen::add);
             deliverable = Collections.unmodifiableSet(now);
-            onChange.run();
         }
+        onChange.run();
     }
 
     /**
      * The partitions the poll thread may deliver now: none once the last successful heartbeat is older than
-     * {@code sessionTimeout - heartbeatInterval} (said once, at WARN). Poll thread only.
+     * {@code sessionTimeout - heartbeatInterval} (said once, at WARN). Poll thread only, which drops the cursors of
+     * every other partition before it asks again: partitions dropped before this call may be taken again after it.
      */
     public Set<Integer> deliverable(long nowNanos) {
-        if (nowNanos - lastBeatNanos > selfCheckNanos) {
+        long lastBeat = lastBeatNanos; // first: a heartbeat publishes what expired before it, then its time
+        Set<Integer> deliverable;
+        synchronized (view) {
+            deliverable = this.deliverable;
+            droppedUnseen.clear();
+        }
+        if (nowNanos - lastBeat > selfCheckNanos) {
             if (!selfStopped) {
                 selfStopped = true;
                 LOG.warn("Member {} of group '{}' stops consuming topic '{}': its last heartbeat that worked was {} ms"
                         + " ago, and its leases expire {} ms after it; it goes on once a heartbeat works again",
-                        memberId, group, topic, (nowNanos - lastBeatNanos) / 1_000_000, sessionTimeout.toMillis());
+                        memberId, group, topic, (nowNanos - lastBeat) / 1_000_000, sessionTimeout.toMillis());
             }
             return Set.of();
         }
@@ -267,7 +294,8 @@ public final class GroupMember implements AutoCloseable {
 
     /** Whether the poll thread may go on delivering the partition, message by message. */
     public boolean mayDeliver(int partition) {
-        return deliverable.contains(partition) && System.nanoTime() - lastBeatNanos <= selfCheckNanos;
+        // the heartbeat's time first: a heartbeat publishes what expired before it, then its time
+        return System.nanoTime() - lastBeatNanos <= selfCheckNanos && deliverable.contains(partition);
     }
 
     /**
