@@ -31,10 +31,17 @@ import org.slf4j.LoggerFactory;
  * only where its lease is free or expired, decided in the file; a partition that is no longer its share is released
  * by the poll thread between two rounds, so after the commits of what it delivered; a clean stop leaves the group,
  * so others take its partitions at once. A commit refused by the lease ({@link #lost}) drops the partition until
- * the member takes it again. Times by the machine's clock, shared by the processes on the file.
+ * the member takes it again. A partition that leaves what the poll thread may deliver (its lease expired, a commit
+ * was refused, it was given up) is not taken again before the poll thread has asked what it may deliver since, and so
+ * dropped its cursor: a cursor never outlives the lease it was placed under (a delivery that outlasted its lease, say
+ * in a process paused past its session, has its commit refused and never goes on from where it stood); each take has
+ * its own number, and a partition taken again is placed afresh, at the committed offset. Lease times are the
+ * machine's clock, shared by the processes on the file (a jump of the wall clock can end a lease early).
  *
  * <p>Threads: the member's own scheduled thread heartbeats and rebalances; the poll thread asks what it may deliver
- * and releases what was given up. Shared state is guarded by this; the poll thread reads a volatile snapshot.
+ * and, between rounds, releases what was given up; where no round runs (a suspended route, a scheduler that polls
+ * rarely), the member's thread releases it. Shared state is guarded by this; the poll thread reads a volatile
+ * snapshot, taken with the partitions dropped since under a small lock of its own that no database work runs in.
  */
 public final class GroupMember implements AutoCloseable {
 
@@ -74,8 +81,12 @@ public final class GroupMember implements AutoCloseable {
     /** Set when the member leaves: a look at the group that was running has ended, and none runs after. Guarded by this. */
     private boolean closed;
 
-    /** What the poll thread may deliver: held minus releasing, with the number of each take. */
+    /** Guards what the poll thread may deliver with what was dropped from it since the poll thread last asked. */
+    private final Object view = new Object();
+    /** What the poll thread may deliver: held minus releasing, with the number of each take. Written under view. */
     private volatile Map<Integer, Long> deliverable = Map.of();
+    /** Partitions dropped from {@link #deliverable} since the poll thread last asked: not taken meanwhile. */
+    private final Set<Integer> droppedUnseen = new TreeSet<>();
     /** When the last successful heartbeat started (nanoTime). */
     private volatile long lastBeatNanos;
     private volatile boolean releasePending;
@@ -236,6 +247,9 @@ public final class GroupMember implements AutoCloseable {
         }
         Set<Integer> wanted = new TreeSet<>(share);
         wanted.removeAll(held.keySet());
+        synchronized (view) {
+            wanted.removeAll(droppedUnseen); // taken once the poll thread has dropped their cursors
+        }
         if (!wanted.isEmpty()) {
             long nowMillis = System.currentTimeMillis();
             for (PartitionLease lease : log.leases(group, topic)) {
@@ -268,20 +282,30 @@ public final class GroupMember implements AutoCloseable {
             });
         }
         releasePending = !releasing.isEmpty();
-        if (!now.equals(deliverable)) {
+        synchronized (view) {
+            if (now.equals(deliverable)) {
+                return;
+            }
+            deliverable.keySet().stream().filter(partition -> !now.containsKey(partition))
+                    .forEach(droppedUnseen::add);
             deliverable = Collections.unmodifiableMap(now);
-            onChange.run();
         }
+        onChange.run();
     }
 
     /**
      * The partitions the poll thread may deliver now, each with the number of its take (a partition taken again has a
      * new one): none once the last successful heartbeat is older than {@code sessionTimeout - heartbeatInterval}
-     * (said once, at WARN), or once the member left. Poll thread only.
+     * (said once, at WARN), or once the member left. Poll thread only, which drops the cursors of every other
+     * partition before it asks again: partitions dropped before this call may be taken again after it.
      */
     public Map<Integer, Long> deliverable(long nowNanos) {
         long lastBeat = lastBeatNanos; // read first: a heartbeat publishes what expired before it, then its time
-        Map<Integer, Long> deliverable = this.deliverable;
+        Map<Integer, Long> deliverable;
+        synchronized (view) {
+            deliverable = this.deliverable;
+            droppedUnseen.clear(); // the caller drops the cursors of every other partition
+        }
         if (nowNanos - lastBeat > selfCheckNanos) {
             if (!selfStopped) {
                 selfStopped = true;
