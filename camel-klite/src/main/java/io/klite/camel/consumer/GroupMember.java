@@ -68,6 +68,8 @@ public final class GroupMember implements AutoCloseable {
 
     /** The partitions whose leases this member holds, as last seen, with the number of their take. Guarded by this. */
     private final Map<Integer, Long> held = new TreeMap<>();
+    /** Partitions whose refused commit was said since they were last taken (said once). Guarded by this. */
+    private final Set<Integer> refusalsSaid = new TreeSet<>();
     /** Held partitions that are no longer this member's share, to release. Guarded by this. */
     private final Set<Integer> releasing = new TreeSet<>();
     /** When the last heartbeat was tried (nanoTime). Guarded by this. */
@@ -213,6 +215,7 @@ public final class GroupMember implements AutoCloseable {
         for (int partition : stillHeld) {
             if (!held.containsKey(partition)) {
                 held.put(partition, TAKES.incrementAndGet());
+                refusalsSaid.remove(partition);
                 releasing.add(partition);
             }
         }
@@ -261,6 +264,7 @@ public final class GroupMember implements AutoCloseable {
             for (int partition : wanted) {
                 if (log.acquireLease(group, topic, partition, memberId, sessionTimeout)) {
                     held.put(partition, TAKES.incrementAndGet());
+                    refusalsSaid.remove(partition);
                     taken.add(partition);
                 }
             }
@@ -376,16 +380,17 @@ public final class GroupMember implements AutoCloseable {
 
     /**
      * A commit on the partition was refused because this member no longer holds its lease: it stops delivering the
-     * partition until it takes it again. Said once per loss, at WARN, with the refusal.
+     * partition until it takes it again. The first refusal since the partition was last taken is said, at WARN.
      */
     public void lost(int partition, RuntimeException refusal) {
-        boolean wasHeld;
+        boolean news;
         synchronized (this) {
-            wasHeld = held.remove(partition) != null;
+            held.remove(partition);
             releasing.remove(partition);
+            news = refusalsSaid.add(partition);
             publish();
         }
-        if (wasHeld) {
+        if (news) {
             LOG.warn("Member {} of group '{}' stops consuming topic '{}' partition {}: {}", memberId, group, topic,
                     partition, refusal.getMessage());
         }
