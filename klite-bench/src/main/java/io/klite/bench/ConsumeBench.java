@@ -13,9 +13,13 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -36,7 +40,13 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * against a {@code klite:} consumer (one exchange per message, and {@code batching=true}, {@code batchSize=1000}, each
  * round committed) and against what a Camel user would otherwise write: camel-sql's polling consumer over a SQLite
  * table with an {@code onConsume} update. Scores are messages per second. Every Klite invocation is a new consumer
- * group reading the whole prefilled partition; the camel-sql table is reset before each invocation.
+ * group reading the whole prefilled partition, its start (and with it joining the group) timed; the camel-sql table
+ * is reset before each invocation.
+ *
+ * <p>The {@code klite:} consumers run as users get them: members of their group, with partition leases and every
+ * commit fenced by the lease. What that costs is measured by {@code leaseCost*}: each invocation consumes the partition
+ * with leases and with {@code groupCoordination=false} (no membership, leases or fencing), one after the other, taking
+ * turns at going first, so that the machine's swings fall on both alike; their times are {@link CoordinationTimes}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -57,6 +67,8 @@ public class ConsumeBench {
     private PreparedStatement selectMessages;
     private CamelContext camel;
     private int runs;
+    /** Invocations of a {@code leaseCost*} benchmark: which consumer goes first. */
+    private int alternations;
 
     @Setup(Level.Trial)
     public void prefill() throws Exception {
@@ -121,23 +133,27 @@ public class ConsumeBench {
     @Benchmark
     @OperationsPerInvocation(MESSAGES)
     public void kliteConsumerPerMessage(StartedRoute started) throws Exception {
-        AtomicInteger seen = new AtomicInteger();
-        consume(started, "batching=false", done -> exchange -> {
-            if (seen.incrementAndGet() == MESSAGES) {
-                done.countDown();
-            }
-        });
+        consume(started, "batching=false", perMessage());
     }
 
     @Benchmark
     @OperationsPerInvocation(MESSAGES)
     public void kliteConsumerBatching(StartedRoute started) throws Exception {
-        AtomicInteger seen = new AtomicInteger();
-        consume(started, "batching=true", done -> exchange -> {
-            if (seen.addAndGet(exchange.getIn().getBody(KliteBatch.class).size()) == MESSAGES) {
-                done.countDown();
-            }
-        });
+        consume(started, "batching=true", perBatch());
+    }
+
+    /** Exchange per message with leases and without, in turns; the score counts both, the figures are the times. */
+    @Benchmark
+    @OperationsPerInvocation(2 * MESSAGES)
+    public void leaseCostPerMessage(CoordinationTimes times) throws Exception {
+        alternate(times, "batching=false", ConsumeBench::perMessage);
+    }
+
+    /** {@code batching=true} with leases and without, in turns; the score counts both, the figures are the times. */
+    @Benchmark
+    @OperationsPerInvocation(2 * MESSAGES)
+    public void leaseCostBatching(CoordinationTimes times) throws Exception {
+        alternate(times, "batching=true", ConsumeBench::perBatch);
     }
 
     @Benchmark
@@ -150,12 +166,57 @@ public class ConsumeBench {
         }
     }
 
+    /** A route's processor that counts down when it has seen every message, one exchange each. */
+    private static Function<CountDownLatch, Processor> perMessage() {
+        AtomicInteger seen = new AtomicInteger();
+        return done -> exchange -> {
+            if (seen.incrementAndGet() == MESSAGES) {
+                done.countDown();
+            }
+        };
+    }
+
+    /** A route's processor that counts down when it has seen every message, in batches. */
+    private static Function<CountDownLatch, Processor> perBatch() {
+        AtomicInteger seen = new AtomicInteger();
+        return done -> exchange -> {
+            if (seen.addAndGet(exchange.getIn().getBody(KliteBatch.class).size()) == MESSAGES) {
+                done.countDown();
+            }
+        };
+    }
+
+    /**
+     * Consumes the partition with a consumer with leases and one with {@code groupCoordination=false}, each timed as
+     * {@link #consume} times it (from its start to its last message) and stopped before the other starts, untimed;
+     * the one with leases goes first every other invocation.
+     */
+    private void alternate(CoordinationTimes times, String options,
+                           Supplier<Function<CountDownLatch, Processor>> route) throws Exception {
+        boolean leasesFirst = alternations++ % 2 == 0;
+        for (boolean leases : new boolean[] {leasesFirst, !leasesFirst}) {
+            StartedRoute started = new StartedRoute();
+            try {
+                long start = System.nanoTime();
+                consume(started, leases ? options : options + "&groupCoordination=false", route.get());
+                long nanos = System.nanoTime() - start;
+                if (leases) {
+                    times.withLeasesNanos += nanos;
+                } else {
+                    times.withoutLeasesNanos += nanos;
+                }
+            } finally {
+                started.remove();
+            }
+        }
+        times.pairs++;
+    }
+
     /**
      * Starts a consumer of a new group and waits until it has handed every message of the partition to its route;
      * the route is stopped after the invocation, untimed.
      */
-    private void consume(StartedRoute started, String options,
-                         java.util.function.Function<CountDownLatch, org.apache.camel.Processor> route)
+    private void consume(StartedRoute started, String options, Function<CountDownLatch, Processor> route)
             throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         String id = "group-" + (++runs);
@@ -171,6 +232,19 @@ public class ConsumeBench {
         if (!done.await(5, TimeUnit.MINUTES)) {
             throw new IllegalStateException("The consumer of group " + id + " did not get every message");
         }
+    }
+
+    /**
+     * The times of a {@code leaseCost*} benchmark, each summed over the measured iterations: nanoseconds the consumers
+     * with leases took, those with {@code groupCoordination=false}, and how many of each ran (each read
+     * {@value ConsumeBench#MESSAGES} messages).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CoordinationTimes {
+        public long withLeasesNanos;
+        public long withoutLeasesNanos;
+        public long pairs;
     }
 
     /**

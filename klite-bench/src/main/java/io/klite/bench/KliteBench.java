@@ -30,6 +30,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class KliteBench {
 
     static final List<String> FIXED_HEAP = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
+    private static final String LEASE_COST = "^" + ConsumeBench.class.getName() + "\\.leaseCost";
 
     private final boolean quick;
     /** JMH scores by {@code Class.method[param=value,...]}. */
@@ -56,18 +57,22 @@ public final class KliteBench {
         jmh(BatchWriteBench.class, 1);
         jmh(SingleSendBench.class, 1);
         jmh(ConsumeBench.class, 2);
+        leaseCost();
         jmh(DeadLetterBench.class, 2);
         String[] latency = child(LatencyBench.class, quick ? List.of("2", "5") : List.of("5", "30")).get("latency");
         String[] retention = child(RetentionLatencyBench.class,
                 quick ? List.of("2", "5", "1000000") : List.of("5", "10", "1000000")).get("retention");
         String[] runtime = child(RuntimeDeliveryBench.class, List.of(quick ? "1000000" : "10000000", "2"))
                 .get("runtime");
+        String[] failover = child(FailoverBench.class, List.of(quick ? "3" : "10")).get("failover");
         tableOfWrites();
         tableOfReads();
+        leaseRows();
         deadLetterRows();
         latencyRows(latency);
         retentionRows(retention);
         runtimeRows(runtime);
+        failoverRows(failover);
         System.out.println();
         System.out.printf(Locale.ROOT, "Klite benchmark, %s, %d cores, Java %s, %s, files on %s%s; took %d s%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
@@ -131,6 +136,22 @@ public final class KliteBench {
         }
     }
 
+    /**
+     * What group membership, leases and fenced commits cost a consumer: the same consumer with
+     * {@code groupCoordination=false}, the two taking turns in one JVM (see ConsumeBench).
+     */
+    private void leaseRows() {
+        for (String mode : new String[] {"PerMessage", "Batching"}) {
+            String benchmark = "ConsumeBench.leaseCost" + mode;
+            String params = "payloadBytes=100";
+            double messages = ConsumeBench.MESSAGES * score(benchmark, params, "pairs");
+            rows.add(new Row("`klite:` consumer with leases, " + (mode.equals("Batching") ? "`batching=true`"
+                    : "exchange per message") + ", 100 B, vs `groupCoordination=false`, taking turns",
+                    messages / (score(benchmark, params, "withLeasesNanos") / 1e9),
+                    messages / (score(benchmark, params, "withoutLeasesNanos") / 1e9), ">= 0.95x"));
+        }
+    }
+
     private void deadLetterRows() {
         double deadLetters = score("DeadLetterBench.deadLetterMaxAttempts1", "");
         // for scale: the happy path moves hundreds of thousands of messages a second in fetches of 1000 with one
@@ -190,6 +211,22 @@ public final class KliteBench {
                 runtime[6] + " GCs", Double.NaN, "works, heap flat", Row.verdict(Boolean.parseBoolean(runtime[9]))));
     }
 
+    private void failoverRows(String[] failover) {
+        // fields: name p50 max min kills heartbeatInterval sessionTimeout, in seconds; see FailoverBench
+        double p50 = Double.parseDouble(failover[1]);
+        double max = Double.parseDouble(failover[2]);
+        double heartbeat = Double.parseDouble(failover[5]);
+        double session = Double.parseDouble(failover[6]);
+        double bound = session + heartbeat;
+        rows.add(new Row(String.format(Locale.ROOT, "failover: a member of a group in another JVM killed (`kill -9`)"
+                + " while messages flow, to the survivor's first delivery of its partition, defaults"
+                + " `heartbeatInterval` %.0f s and `sessionTimeout` %.0f s: p50 and max of %s kills, vs"
+                + " `sessionTimeout + heartbeatInterval`", heartbeat, session, failover[4]),
+                String.format(Locale.ROOT, "p50 %.1f s, max %.1f s", p50, max),
+                String.format(Locale.ROOT, "%.1f s", bound), max / bound,
+                String.format(Locale.ROOT, "max <= %.0f s", bound), Row.verdict(max <= bound)));
+    }
+
     /** Where the benchmarks' files go, and its type: on tmpfs an fsync costs nothing, and FULL means little. */
     private static String fileSystem() throws IOException {
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
@@ -203,14 +240,30 @@ public final class KliteBench {
     // ---------------------------------------------------------------- running
 
     private void jmh(Class<?> benchmark, int secondsPerIteration) throws RunnerException {
-        ChainedOptionsBuilder options = new OptionsBuilder()
+        run(options(secondsPerIteration, secondsPerIteration, quick ? 2 : 3)
                 .include("^" + benchmark.getName() + "\\.")
+                .exclude(LEASE_COST));
+    }
+
+    /**
+     * ConsumeBench's {@code leaseCost*}, at 100 B only, with more and longer iterations than the rest: each
+     * invocation is a pair of consumers, and the figure is a difference of a few percent.
+     */
+    private void leaseCost() throws RunnerException {
+        run(options(2, 4, quick ? 2 : 5).include(LEASE_COST).param("payloadBytes", "100"));
+    }
+
+    private ChainedOptionsBuilder options(int warmupSeconds, int secondsPerIteration, int measurementIterations) {
+        return new OptionsBuilder()
                 .forks(1)
                 .jvmArgs(FIXED_HEAP.toArray(String[]::new))
                 .warmupIterations(quick ? 1 : 2)
-                .warmupTime(TimeValue.seconds(secondsPerIteration))
-                .measurementIterations(quick ? 2 : 3)
+                .warmupTime(TimeValue.seconds(warmupSeconds))
+                .measurementIterations(measurementIterations)
                 .measurementTime(TimeValue.seconds(secondsPerIteration));
+    }
+
+    private void run(ChainedOptionsBuilder options) throws RunnerException {
         Collection<RunResult> results = new Runner(options.build()).run();
         for (RunResult result : results) {
             String name = result.getParams().getBenchmark();
@@ -220,14 +273,23 @@ public final class KliteBench {
                 params.add(key + "=" + result.getParams().getParam(key));
             }
             params.sort(null);
-            scores.put(shortName + "[" + String.join(",", params) + "]", result.getPrimaryResult().getScore());
+            String key = shortName + "[" + String.join(",", params) + "]";
+            scores.put(key, result.getPrimaryResult().getScore());
+            // AuxCounters: summed over the measured iterations
+            result.getSecondaryResults().forEach((label, secondary) -> scores.put(key + label, secondary.getScore()));
         }
     }
 
     private double score(String benchmark, String params) {
-        Double score = scores.get(benchmark + "[" + params + "]");
+        return score(benchmark, params, "");
+    }
+
+    /** A secondary result of a JMH benchmark (an AuxCounters field), or with an empty label its score. */
+    private double score(String benchmark, String params, String label) {
+        Double score = scores.get(benchmark + "[" + params + "]" + label);
         if (score == null) {
-            throw new IllegalStateException("No JMH score for " + benchmark + " [" + params + "]; have " + scores.keySet());
+            throw new IllegalStateException("No JMH score for " + benchmark + " [" + params + "]" + label + "; have "
+                    + scores.keySet());
         }
         return score;
     }
