@@ -30,6 +30,20 @@ public final class HttpSink implements AutoCloseable {
     /** Picks the answer to a request; may block. */
     public interface Responder {
         int answer(Request request) throws Exception;
+
+        /**
+         * Answers 200 to the first {@code accepted} requests, then holds each next one until {@code release} opens (at
+         * most 60 s) and answers 200: a receiver that has a batch in flight when the test acts.
+         */
+        static Responder acceptingThenHolding(int accepted, java.util.concurrent.CountDownLatch release) {
+            java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+            return request -> {
+                if (requests.incrementAndGet() > accepted) {
+                    release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                return 200;
+            };
+        }
     }
 
     /** A request as the sink received it, and the status it answered (0 while unanswered). */

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,13 +45,7 @@ class KliteRuntimeRedeliversAfterKillIT {
     void everyOffsetArrivesInOrderAcrossAKill() throws Exception {
         // the sink accepts a few batches, then holds the next one: the kill comes while a batch is in flight
         CountDownLatch reopen = new CountDownLatch(1);
-        AtomicInteger requests = new AtomicInteger();
-        try (HttpSink sink = HttpSink.start(request -> {
-            if (requests.incrementAndGet() > ACCEPTED_BEFORE_KILL) {
-                reopen.await(60, SECONDS);
-            }
-            return 200;
-        })) {
+        try (HttpSink sink = HttpSink.start(HttpSink.Responder.acceptingThenHolding(ACCEPTED_BEFORE_KILL, reopen))) {
             Files.writeString(dir.resolve("workers.yaml"), """
                     topics:
                       events:

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,15 +52,9 @@ class KliteRuntimeTwoProcessesShareTheWorkersIT {
     @ValueSource(strings = {"first", "second"})
     void eachOffsetComesFromOneProcessAndAllOfThemAfterAKill(String killed) throws Exception {
         CountDownLatch kill = new CountDownLatch(1);
-        AtomicInteger requests = new AtomicInteger();
         // the sink accepts a few batches, then holds the next ones until the kill: each process that delivers has a
         // batch in flight when it comes
-        try (HttpSink sink = HttpSink.start(request -> {
-            if (requests.incrementAndGet() > ACCEPTED_BEFORE_KILL) {
-                kill.await(60, SECONDS);
-            }
-            return 200;
-        })) {
+        try (HttpSink sink = HttpSink.start(HttpSink.Responder.acceptingThenHolding(ACCEPTED_BEFORE_KILL, kill))) {
             Path workers = Files.writeString(dir.resolve("workers.yaml"), """
                     topics:
                       events:
