@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,10 @@ public final class KliteLog implements AutoCloseable {
     private final TopicConfigTable topicConfigs;
     private final Retention retention;
     private final GroupLeases leases;
+
+    /** A time as SQLite's date functions read it, in UTC to the millisecond. */
+    private static final DateTimeFormatter SQLITE_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     /** The consumer group whose committed offset on a dead-letter partition marks how far it was redriven. */
     public static final String REDRIVE_GROUP = "klite.redrive";
@@ -320,6 +326,33 @@ public final class KliteLog implements AutoCloseable {
     public long endOffset(String topic, int partition) {
         PartitionTable table = catalog.forRead(new TopicPartition(topic, partition));
         return table == null ? 0 : table.endOffset();
+    }
+
+    /**
+     * The partition's start offset: the lowest offset still stored (retention deletes the oldest messages), or
+     * {@link #endOffset} + 1 where it holds none; 1 for a partition that does not exist yet. A reader from the start
+     * gets this offset first.
+     *
+     * @throws InvalidPartitionException where the topic exists and the partition is beyond its count
+     */
+    public long startOffset(String topic, int partition) {
+        PartitionTable table = forRead(topic, partition, 1, 1);
+        return table == null ? 1 : table.startOffset();
+    }
+
+    /**
+     * The offset of the partition's first message written at or after {@code time}, or {@link #endOffset} + 1 where
+     * none is: Kafka's {@code offsetsForTimes}, for a reset or a read from a time. Times are the rows'
+     * {@code created} (SQLite's UTC time, to the second, for rows Klite writes: a message written at 10:00:00.400
+     * counts as 10:00:00). O(log n) lookups; exact where the times do not go backwards along the offsets, as they do
+     * not for rows written on one machine unless its clock is set back.
+     *
+     * @throws InvalidPartitionException where the topic exists and the partition is beyond its count
+     */
+    public long offsetForTime(String topic, int partition, Instant time) {
+        Objects.requireNonNull(time, "time");
+        PartitionTable table = forRead(topic, partition, 1, 1);
+        return table == null ? 1 : table.offsetAtOrAfter(SQLITE_TIME.format(time));
     }
 
     /** Every topic in the file with its partitions and their end offsets, sorted by topic name. */

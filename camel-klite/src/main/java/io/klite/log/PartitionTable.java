@@ -70,6 +70,13 @@ final class PartitionTable {
     private static final String SEQUENCE_ROW = "SELECT 1 FROM sqlite_sequence WHERE name = ?";
     /** No parameters: the end offset of a table whose rows were never deleted from the end. */
     private final String maxId;
+    /** No parameters: the lowest offset still stored, null where the table is empty. */
+    private final String minId;
+    /**
+     * Parameters: a UTC time as SQLite reads dates, an offset. The first row at or after the offset: its id, and 1
+     * where its {@code created} is at or after the time, else 0 (also for no time, or one that is not a date).
+     */
+    private final String firstAtOrAfter;
     /**
      * Parameter: the cutoff time. The oldest {@link Retention#CHUNK} rows' ids, each with 1 where its {@code created}
      * is a time before the cutoff, else 0 (no time, or one SQLite cannot read as a date).
@@ -104,6 +111,9 @@ final class PartitionTable {
         fetch = select + " WHERE id > coalesce((" + COMMITTED + "), 0) ORDER BY id LIMIT ?";
         read = select + " WHERE id > ? ORDER BY id LIMIT ?";
         maxId = "SELECT coalesce(max(id), 0) FROM " + table;
+        minId = "SELECT min(id) FROM " + table;
+        firstAtOrAfter = "SELECT id, coalesce(julianday(created) >= julianday(?), 0) FROM " + table
+                + " WHERE id >= ? ORDER BY id LIMIT 1";
         oldest = "SELECT id, coalesce(julianday(created) < julianday(?), 0) FROM " + table + " ORDER BY id LIMIT "
                  + Retention.CHUNK;
         deleteOldest = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE id <= ?"
@@ -190,6 +200,52 @@ final class PartitionTable {
         try (ResultSet rs = statement.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
+    }
+
+    /**
+     * The lowest offset still stored (retention deletes the oldest), or {@link #endOffset} + 1 where the table holds
+     * no row: the offset a reader from the start gets first.
+     */
+    long startOffset() {
+        return forgetOnFailure(() -> db.read(conn -> {
+            try (ResultSet rs = conn.prepare(minId).executeQuery()) {
+                long min = rs.next() ? rs.getLong(1) : 0;
+                return min > 0 ? min : endOffset(conn) + 1;
+            }
+        }));
+    }
+
+    /**
+     * The offset of the first message whose {@code created} is at or after {@code time} (a UTC time as SQLite reads
+     * dates), or {@link #endOffset} + 1 where none is. A binary search over the offsets, O(log n) lookups by row id:
+     * exact where the times do not go backwards along the offsets, which holds for rows written with SQLite's
+     * {@code CURRENT_TIMESTAMP} on one machine unless its clock is set back. A row without a time, or with one that is
+     * not a date, counts as before any time.
+     */
+    long offsetAtOrAfter(String time) {
+        return forgetOnFailure(() -> db.read(conn -> {
+            long end = endOffset(conn);
+            PreparedStatement statement = conn.prepare(firstAtOrAfter);
+            statement.setString(1, time);
+            // the smallest x in [low, end + 1] whose first row at or after x is at or after the time (or absent)
+            long low = 0;
+            long high = end + 1;
+            while (low < high) {
+                long middle = low + (high - low) / 2;
+                statement.setLong(2, middle);
+                try (ResultSet rs = statement.executeQuery()) {
+                    if (!rs.next() || rs.getInt(2) == 1) {
+                        high = middle;
+                    } else {
+                        low = rs.getLong(1) + 1;
+                    }
+                }
+            }
+            statement.setLong(2, low);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : end + 1;
+            }
+        }));
     }
 
     /**
