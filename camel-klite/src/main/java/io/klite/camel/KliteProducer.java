@@ -71,31 +71,32 @@ public class KliteProducer extends DefaultProducer {
         Object payload = payload(exchange, message.getBody());
         Map<String, String> headers = MessageHeaders.toStore(exchange, configuration.getHeaderFilterStrategy());
         String idempotencyKey = message.getHeader(KliteConstants.IDEMPOTENCY_KEY, String.class);
-        if (idempotencyKey != null) {
-            IdempotencyKey.validateKey(idempotencyKey); // before the chooser may create the topic
-        }
-        Object askedPartition = message.getHeader(KliteConstants.OVERRIDE_PARTITION);
-        PartitionChooser.Destination to = chooser.choose(message);
+        PartitionChooser.Request asked = chooser.request(message);
+        PartitionChooser.Destination to;
         long lastOffset;
         if (idempotencyKey != null) {
             IdempotencyKey once = new IdempotencyKey(idempotencyKey,
-                    SendFingerprint.of(to, askedPartition, headers, payload),
-                    Duration.ofMillis(configuration.getIdempotencyWindow()));
-            IdempotentSend sent = payload instanceof List<?> payloads
-                    ? log.sendBatch(once, to.topic(), to.partition(), to.key(), headers, payloads)
-                    : log.send(once, to.topic(), to.partition(), to.key(), headers, payload);
+                    SendFingerprint.of(asked, headers, payload), Duration.ofMillis(configuration.getIdempotencyWindow()));
+            // a retry is answered before anything is chosen or created: it goes where the first write went
+            IdempotentSend sent = log.sentWith(once).orElseGet(() -> {
+                PartitionChooser.Destination placed = chooser.place(asked);
+                return payload instanceof List<?> payloads
+                        ? log.sendBatch(once, placed.topic(), placed.partition(), placed.key(), headers, payloads)
+                        : log.send(once, placed.topic(), placed.partition(), placed.key(), headers, payload);
+            });
             if (payload instanceof List<?>) {
                 message.setHeader(KliteConstants.FIRST_OFFSET, sent.batch().firstOffset());
             }
             message.setHeader(KliteConstants.IDEMPOTENT_REPLAYED, sent.replayed());
-            // a replay answers where the first write went (round-robin may have chosen another partition now)
-            to = new PartitionChooser.Destination(sent.topic(), sent.partition(), to.key());
+            to = new PartitionChooser.Destination(sent.topic(), sent.partition(), asked.key());
             lastOffset = sent.batch().lastOffset();
         } else if (payload instanceof List<?> payloads) {
+            to = chooser.place(asked);
             BatchResult result = log.sendBatch(to.topic(), to.partition(), to.key(), headers, payloads);
             message.setHeader(KliteConstants.FIRST_OFFSET, result.firstOffset());
             lastOffset = result.lastOffset();
         } else {
+            to = chooser.place(asked);
             lastOffset = log.send(to.topic(), to.partition(), to.key(), headers, payload);
         }
         message.removeHeader(KliteConstants.OVERRIDE_TOPIC);

@@ -20,21 +20,20 @@ final class SendFingerprint {
     }
 
     /**
-     * @param askedPartition the {@code CamelKliteOverridePartition} header as the message had it, or null
-     * @param headers        the headers stored with the message, or null for none
-     * @param payload        a payload ({@code byte[]} or {@code String}) or a List of them (a batch)
+     * @param asked   what the message asks for (its topic, override partition and key)
+     * @param headers the headers stored with the message, or null for none
+     * @param payload a payload ({@code byte[]} or {@code String}) or a List of them (a batch)
      */
-    static String of(PartitionChooser.Destination to, Object askedPartition, Map<String, String> headers,
-            Object payload) {
+    static String of(PartitionChooser.Request asked, Map<String, String> headers, Object payload) {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every Java platform has SHA-256", e);
         }
-        field(digest, to.topic());
-        field(digest, askedPartition == null ? null : askedPartition.toString());
-        field(digest, to.key());
+        field(digest, asked.topic());
+        field(digest, asked.partition());
+        field(digest, asked.key());
         for (Map.Entry<String, String> header : new TreeMap<>(headers == null ? Map.of() : headers).entrySet()) {
             field(digest, header.getKey());
             field(digest, header.getValue());

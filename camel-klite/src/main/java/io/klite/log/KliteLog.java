@@ -210,13 +210,25 @@ public final class KliteLog implements AutoCloseable {
         return appendOnce(once, tp, key, Headers.toColumn(headers), Payloads.toBytes(payloads));
     }
 
+    /**
+     * The send the file remembers for {@code once}'s key, within its window: where a retry can be answered without
+     * choosing a partition or creating a topic. A read; the send itself checks again in its write transaction.
+     *
+     * @return the first send, {@link IdempotentSend#replayed()}; empty where the key is unknown or its window passed
+     * @throws IdempotencyKeyReusedException where the key was used for another send (another fingerprint)
+     */
+    public Optional<IdempotentSend> sentWith(IdempotencyKey once) {
+        Objects.requireNonNull(once, "once");
+        IdempotencyKeys.Found found = db.read(conn -> idempotencyKeys.findIn(conn, once, System.currentTimeMillis()));
+        refuseOther(once, found);
+        return found instanceof IdempotencyKeys.Sent sent ? Optional.of(sent.send()) : Optional.empty();
+    }
+
     /** The write of the idempotent sends: the key looked up, the messages and the key written, in one transaction. */
     private IdempotentSend appendOnce(IdempotencyKey once, TopicPartition tp, String key, String headers,
             List<byte[]> data) {
-        Objects.requireNonNull(once, "once");
         if (catalog.partitionCount(tp.topic()) == 0) {
-            // a reused key refused before its topic is created, so that the refusal leaves no trace
-            refuseOther(once, db.read(conn -> idempotencyKeys.findIn(conn, once, System.currentTimeMillis())));
+            sentWith(once); // a reused key refused before its topic is created, so that the refusal leaves no trace
         }
         long deadline = db.deadline();
         PartitionTable table = catalog.forWrite(tp, options.defaultPartitionCount(), deadline);

@@ -28,7 +28,7 @@ class KliteProducerWritesOncePerIdempotencyKeyTest extends KliteCamelTestSupport
     }
 
     @Test
-    void aRetryIsNotWrittenAgainAndAnswersTheFirstOffsetEvenWhereRoundRobinMovedOn() {
+    void aRetryIsNotWrittenAgainAndIsAnsweredBeforeRoundRobinChooses() {
         String uri = "klite:orders?partitionCount=3";
         Exchange first = send(uri, "{\"id\":42}", "order-42");
         Exchange retry = send(uri, "{\"id\":42}", "order-42");
@@ -39,9 +39,9 @@ class KliteProducerWritesOncePerIdempotencyKeyTest extends KliteCamelTestSupport
                 .doesNotContainKey(KliteConstants.IDEMPOTENCY_KEY);
         assertThat(retry.getMessage().getHeaders()).containsEntry(KliteConstants.PARTITION, 0)
                 .containsEntry(KliteConstants.OFFSET, 1L).containsEntry(KliteConstants.IDEMPOTENT_REPLAYED, true);
-        assertThat(other.getMessage().getHeader(KliteConstants.PARTITION)).isNotEqualTo(0);
+        assertThat(other.getMessage().getHeader(KliteConstants.PARTITION)).isEqualTo(1);
         assertThat(List.of(file().endOffset("orders", 0), file().endOffset("orders", 1),
-                file().endOffset("orders", 2))).containsExactly(1L, 0L, 1L);
+                file().endOffset("orders", 2))).containsExactly(1L, 1L, 0L);
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.camel.KliteComponent;
 import io.klite.camel.KliteConstants;
+import io.klite.log.IdempotencyKeyReusedException;
 import io.klite.log.InvalidOffsetException;
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.InvalidTopicException;
@@ -13,6 +14,7 @@ import io.klite.log.KliteStorageException;
 import io.klite.log.TopicConfig;
 import io.klite.log.TopicPartition;
 import io.klite.log.UnknownTopicException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,10 +39,17 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(TopicsApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How long an {@code Idempotency-Key} is remembered, in milliseconds. */
+    private final long idempotencyWindowMillis;
     private CamelContext camelContext;
     private KliteLog log;
     private KliteComponent component;
     private ProducerTemplate producer;
+
+    /** @param idempotencyWindow how long an {@code Idempotency-Key} is remembered */
+    TopicsApi(Duration idempotencyWindow) {
+        this.idempotencyWindowMillis = idempotencyWindow.toMillis();
+    }
 
     @Override
     public CamelContext getCamelContext() {
@@ -116,7 +125,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             json.put("topic", request.topic());
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
             json.put("offset", sent.getMessage().getHeader(KliteConstants.OFFSET));
-            return new Answer(201, json);
+            return created(sent, json);
         });
     }
 
@@ -130,19 +139,35 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
             json.put("firstOffset", sent.getMessage().getHeader(KliteConstants.FIRST_OFFSET));
             json.put("count", messages.size());
-            return new Answer(201, json);
+            return created(sent, json);
         });
     }
 
     // ---------------------------------------------------------------- requests
 
     /**
+     * The answer to a produce: 201, with {@code Idempotent-Replayed: true} where an {@code Idempotency-Key}'s first
+     * request wrote the messages and this one wrote nothing.
+     */
+    private static Answer created(Exchange sent, Map<String, Object> json) {
+        if (Boolean.TRUE.equals(sent.getMessage().getHeader(KliteConstants.IDEMPOTENT_REPLAYED))) {
+            return new Answer(201, json, Map.of(IDEMPOTENT_REPLAYED, "true"));
+        }
+        return new Answer(201, json);
+    }
+
+    /**
      * Sends through the {@code klite:} producer, which checks the partition before it creates a topic: a refused
-     * request writes nothing.
+     * request writes nothing. With an {@code Idempotency-Key}, the producer writes the messages and the key in one
+     * transaction, or answers where the key's first request wrote them.
      */
     private Exchange send(ProduceRequest request, Object body) {
-        Exchange sent = producer.send("klite:" + request.topic(), exchange -> {
+        String uri = "klite:" + request.topic() + "?idempotencyWindow=" + idempotencyWindowMillis;
+        Exchange sent = producer.send(uri, exchange -> {
             exchange.getIn().setBody(body);
+            if (request.idempotencyKey() != null) {
+                exchange.getIn().setHeader(KliteConstants.IDEMPOTENCY_KEY, request.idempotencyKey());
+            }
             if (request.partition() != null) {
                 exchange.getIn().setHeader(KliteConstants.OVERRIDE_PARTITION, request.partition());
             }
@@ -188,7 +213,14 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
     // ---------------------------------------------------------------- answers
 
-    private record Answer(int status, Object json) {
+    /** The response header of a produce that a first request with its {@code Idempotency-Key} answered. */
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+
+    private record Answer(int status, Object json, Map<String, String> headers) {
+
+        Answer(int status, Object json) {
+            this(status, json, Map.of());
+        }
     }
 
     /** Answers the request with what {@code handler} returns, or with the error it throws. */
@@ -204,6 +236,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        answer.headers().forEach(message::setHeader);
         try {
             message.setBody(JSON.writeValueAsBytes(answer.json()));
         } catch (JsonProcessingException e) {
@@ -218,6 +251,9 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         }
         if (cause instanceof ApiException api) {
             return api;
+        }
+        if (cause instanceof IdempotencyKeyReusedException) {
+            return new ApiException(422, cause.getMessage().replace("Idempotency key", ProduceRequest.IDEMPOTENCY_KEY));
         }
         if (cause instanceof UnknownTopicException) {
             return new ApiException(404, cause.getMessage());
