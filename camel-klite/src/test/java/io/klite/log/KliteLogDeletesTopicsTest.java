@@ -182,11 +182,15 @@ class KliteLogDeletesTopicsTest extends LogTestSupport {
         try (Jdbc file = new Jdbc(log.path())) {
             Map<String, List<String>> tables = new TreeMap<>();
             for (String table : file.strings("SELECT name FROM sqlite_master WHERE type = 'table'")) {
-                tables.put(table, file.rows("SELECT * FROM \"" + table + "\"").stream().map(row -> row.values()
-                        .stream().map(v -> v instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : String.valueOf(v))
-                        .toList().toString()).sorted().toList());
+                tables.put(table, file.rows("SELECT * FROM \"" + table + "\"").stream()
+                        .map(row -> row.values().stream().map(KliteLogDeletesTopicsTest::text).toList().toString())
+                        .sorted().toList());
             }
             return tables;
         }
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : String.valueOf(value);
     }
 }
