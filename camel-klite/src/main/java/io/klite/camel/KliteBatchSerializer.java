@@ -16,9 +16,10 @@ import java.util.Base64;
 
 /**
  * Writes a {@link KliteBatch} in the seed klite's delivery format, each payload as the most faithful JSON it has: a
- * JSON value as itself, text as a string, other bytes as base64.
+ * JSON value as itself, text as a string, other bytes as base64. {@link #writeData} is the one writer of a payload as
+ * JSON, also for the messages the runtime's HTTP API answers with.
  */
-final class KliteBatchSerializer extends StdSerializer<KliteBatch> {
+public final class KliteBatchSerializer extends StdSerializer<KliteBatch> {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -43,7 +44,11 @@ final class KliteBatchSerializer extends StdSerializer<KliteBatch> {
         gen.writeEndObject();
     }
 
-    private static void writeData(JsonGenerator gen, byte[] payload) throws IOException {
+    /**
+     * Writes the field {@code "data"} of a message in the delivery format: the payload as a JSON value where it
+     * parses as one, else a JSON string of its UTF-8 text, else its base64, followed by {@code "encoding":"base64"}.
+     */
+    public static void writeData(JsonGenerator gen, byte[] payload) throws IOException {
         String text = utf8(payload);
         if (text == null) {
             gen.writeStringField("data", Base64.getEncoder().encodeToString(payload));

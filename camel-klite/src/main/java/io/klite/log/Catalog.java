@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * What topics and partitions the file holds, read from the tables themselves (see {@link TableScan}), so that a file
- * written by another program needs no metadata; the only code that creates or alters partition tables; and where
+ * written by another program needs no metadata; the only code that creates, alters or drops partition tables; and where
  * the log gets a {@link PartitionTable} ready for reading or writing.
  *
  * <p>Invariants: partition counts only grow; tables other than partition tables are other applications' and are
@@ -33,6 +34,16 @@ final class Catalog {
     private static final String COLUMNS = "SELECT name FROM pragma_table_info(?)";
     private static final String SEQUENCE_EXISTS =
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'";
+
+    /** Every row keyed by a topic, in Klite's tables and the seed's: what goes with the topic. Parameter: the topic. */
+    private static final List<String> TOPIC_ROWS = List.of(
+            "DELETE FROM consumer_offsets WHERE topic = ?",
+            "DELETE FROM klite_topic_config WHERE topic = ?",
+            "DELETE FROM klite_delivery_attempts WHERE topic = ?",
+            "DELETE FROM klite_partition_leases WHERE topic = ?",
+            "DELETE FROM klite_members WHERE topic = ?",
+            // a retry of a send to the deleted topic writes again, to the topic created afresh
+            "DELETE FROM klite_idempotency_keys WHERE topic = ?");
 
     private final Database db;
     private final GroupCommit writes;
@@ -159,6 +170,45 @@ final class Catalog {
             return existing == null ? ensureTables(conn, scan, topic, partitions) : List.of();
         });
         return after[0];
+    }
+
+    /**
+     * Deletes the topic in one write transaction: drops every partition table it has (seed-made ones too) and deletes
+     * its rows from every Klite table keyed by topic; then forgets its tables here. Another log of the file still
+     * holding them ready forgets them at the first statement that fails on them.
+     *
+     * @return the partition count the topic had
+     * @throws UnknownTopicException where the file has no such topic; nothing is written then
+     * @throws IllegalStateException where live members of a group consume the topic, naming them; nothing is
+     *                               written then
+     */
+    int deleteTopic(String topic) {
+        int count = db.write(conn -> {
+            TopicTables existing = TableScan.ofTopic(conn, topic).find(topic);
+            if (existing == null) {
+                throw new UnknownTopicException("Cannot delete topic '" + topic + "': it does not exist");
+            }
+            GroupLeases.refuseWhileTopicConsumedIn(conn, topic);
+            for (int partition : existing.partitions()) {
+                conn.exec("DROP TABLE " + new TopicPartition(topic, partition).table());
+            }
+            for (String sql : TOPIC_ROWS) {
+                PreparedStatement statement = conn.prepare(sql);
+                statement.setString(1, topic);
+                statement.executeUpdate();
+            }
+            return existing.partitionCount();
+        });
+        forgetTopic(topic);
+        return count;
+    }
+
+    /** Forgets every table of the topic this catalog holds ready or cached. */
+    private void forgetTopic(String topic) {
+        Predicate<String> ofTopic = name -> TopicPartition.parseTable(name)
+                .map(tp -> tp.topic().equals(topic)).orElse(false);
+        ready.removeIf(ofTopic);
+        tables.keySet().removeIf(ofTopic);
     }
 
     /** The partition count of a topic, 0 where the file has no such topic. */

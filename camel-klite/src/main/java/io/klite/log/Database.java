@@ -243,6 +243,16 @@ final class Database implements AutoCloseable {
         return false;
     }
 
+    /** Whether a failure is SQLite's answer to a statement on a table that does not exist (any more). */
+    static boolean isMissingTable(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            if (e instanceof SQLException sql && String.valueOf(sql.getMessage()).contains("no such table")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether a failure may come from the table itself (dropped, altered, recreated by another program), so that
      * a table known to be ready must be looked at again: a SQLite error other than busy. A lock held by another

@@ -279,6 +279,31 @@ final class GroupLeases {
         }
     }
 
+    /**
+     * Refuses, inside the transaction of {@link Catalog#deleteTopic}, to delete a topic that live members of a group
+     * consume: their next fetch would find it gone, and their next send or commit start it again. The time is read
+     * inside the transaction, so no heartbeat slips in between the check and the delete.
+     *
+     * @throws IllegalStateException naming the live members and their groups
+     */
+    static void refuseWhileTopicConsumedIn(Conn conn, String topic) throws SQLException {
+        PreparedStatement statement = conn.prepare("SELECT consumer_group, member_id, description FROM klite_members"
+                + " WHERE topic = ? AND heartbeat_at + session_timeout_ms > ? ORDER BY consumer_group, member_id");
+        statement.setString(1, topic);
+        statement.setLong(2, System.currentTimeMillis());
+        List<String> live = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                live.add(rs.getString(2) + " (" + rs.getString(3) + ") of group '" + rs.getString(1) + "'");
+            }
+        }
+        if (!live.isEmpty()) {
+            throw new IllegalStateException("Cannot delete topic '" + topic + "': " + live.size() + " live member(s)"
+                    + " consume it: " + String.join(", ", live) + "; stop them first (a stopped member leaves at once;"
+                    + " a killed one counts as live until its session timeout has passed); nothing was deleted");
+        }
+    }
+
     /** Deletes the group's members and leases on every topic, inside the transaction of {@link ConsumerOffsets#delete}. */
     static void deleteGroupIn(Conn conn, String group) throws SQLException {
         for (String sql : List.of("DELETE FROM klite_partition_leases WHERE consumer_group = ?",

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -59,6 +60,12 @@ public final class KliteLog implements AutoCloseable {
     /** A time as SQLite's date functions read it, in UTC to the millisecond. */
     private static final DateTimeFormatter SQLITE_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+
+    /** The first time SQLite's date functions read (year 0000). */
+    private static final Instant FIRST_SQLITE_TIME = LocalDate.of(0, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    /** The first time after the last one they read (year 9999): they read it as no date, which no row is after. */
+    private static final Instant AFTER_SQLITE_TIMES =
+            LocalDate.of(10_000, 1, 1).atStartOfDay().toInstant(ZoneOffset.UTC);
 
     /** The consumer group whose committed offset on a dead-letter partition marks how far it was redriven. */
     public static final String REDRIVE_GROUP = "klite.redrive";
@@ -262,10 +269,23 @@ public final class KliteLog implements AutoCloseable {
     private BatchResult append(TopicPartition tp, String key, String headers, List<byte[]> data) {
         // one wait for another connection's lock in all, whether or not the table must be created first
         long deadline = db.deadline();
-        BatchResult result = catalog.forWrite(tp, options.defaultPartitionCount(), deadline)
-                .append(key, headers, data, deadline);
+        BatchResult result;
+        try {
+            result = appendOnce(tp, key, headers, data, deadline);
+        } catch (KliteStorageException e) {
+            if (!Database.isMissingTable(e)) {
+                throw e;
+            }
+            // its table was dropped since this log last wrote to it (the topic deleted, maybe by another process), and
+            // the catalog has forgotten it: nothing was written, and a send to a topic that does not exist creates it
+            result = appendOnce(tp, key, headers, data, deadline);
+        }
         appends.appended(tp.topic(), tp.partition());
         return result;
+    }
+
+    private BatchResult appendOnce(TopicPartition tp, String key, String headers, List<byte[]> data, long deadline) {
+        return catalog.forWrite(tp, options.defaultPartitionCount(), deadline).append(key, headers, data, deadline);
     }
 
     /**
@@ -315,6 +335,24 @@ public final class KliteLog implements AutoCloseable {
         TopicPartition.validateTopic(topic);
         Limits.partitionCount("Invalid partition count for topic '" + topic + "': ", partitions);
         return catalog.createTopicIfAbsent(topic, partitions);
+    }
+
+    /**
+     * Deletes the topic, in one transaction: its partition tables (with their messages and SQLite's memory of their
+     * highest offsets, so that a send afterwards creates the topic afresh from offset 1), every group's committed
+     * offsets and counts of failed deliveries on it, its settings, its partition leases and its dead members. Refused
+     * while live members of a group consume it (stop its consumers first; a killed one counts until its session
+     * timeout has passed). Its dead-letter topic, if any, is a topic of its own and stays. Another {@code KliteLog}
+     * of the file (another process) that had used a partition of the topic fails one call on it (a read or a commit;
+     * a send creates the topic again instead), and then sees the topic gone.
+     *
+     * @return the partition count the topic had
+     * @throws UnknownTopicException where the topic does not exist
+     * @throws IllegalStateException where live members consume the topic, naming them and their groups; nothing is
+     *                               deleted then
+     */
+    public int deleteTopic(String topic) {
+        return catalog.deleteTopic(TopicPartition.validateTopic(topic));
     }
 
     /**
@@ -439,7 +477,10 @@ public final class KliteLog implements AutoCloseable {
     public long offsetForTime(String topic, int partition, Instant time) {
         Objects.requireNonNull(time, "time");
         PartitionTable table = forRead(topic, partition, 1, 1);
-        return table == null ? 1 : table.offsetAtOrAfter(SQLITE_TIME.format(time));
+        // SQLite reads years 0000 to 9999: a time before is before every message; one after, after every message
+        Instant readable = time.isBefore(FIRST_SQLITE_TIME) ? FIRST_SQLITE_TIME
+                : time.isAfter(AFTER_SQLITE_TIMES) ? AFTER_SQLITE_TIMES : time;
+        return table == null ? 1 : table.offsetAtOrAfter(SQLITE_TIME.format(readable));
     }
 
     /** Every topic in the file with its partitions and their end offsets, sorted by topic name. */

@@ -82,6 +82,16 @@ class KliteLogFindsOffsetsByTimeTest extends LogTestSupport {
     }
 
     @Test
+    void aTimeBeyondTheYearsSqliteReadsIsBeforeOrAfterEveryMessage() {
+        log.sendBatch("orders", 0, List.of("{}", "{}"));
+
+        assertThat(log.offsetForTime("orders", 0, Instant.MIN)).isEqualTo(1);
+        assertThat(log.offsetForTime("orders", 0, Instant.parse("-5000-01-01T00:00:00Z"))).isEqualTo(1);
+        assertThat(log.offsetForTime("orders", 0, Instant.parse("+10000-01-01T00:00:00Z"))).isEqualTo(3);
+        assertThat(log.offsetForTime("orders", 0, Instant.MAX)).isEqualTo(3);
+    }
+
+    @Test
     void aPartitionBeyondTheTopicsCountIsRefused() {
         log.createTopic("orders", 2);
         assertThatThrownBy(() -> log.startOffset("orders", 2)).isInstanceOf(InvalidPartitionException.class)

@@ -13,7 +13,13 @@ import org.apache.camel.builder.RouteBuilder;
  *       key with another request is refused with 422;</li>
  *   <li>{@code POST /topics/{topic}/batch[?partition=|?key=]}: a JSON array, one message per element, in one
  *       transaction; 201 {@code {"topic","partition","firstOffset","count"}};</li>
- *   <li>{@code GET /topics}, {@code GET /topics/{topic}}: partitions and end offsets;</li>
+ *   <li>{@code GET /topics}: topics, partitions and end offsets;</li>
+ *   <li>{@code GET /topics/{topic}}: the topic's partitions with start and end offsets; {@code PUT /topics/{topic}},
+ *       body {@code {"partitions": n}}: creates it (201), or checks it has n partitions (200, else 409); and
+ *       {@code DELETE /topics/{topic}?confirm={topic}}: deletes it with every group's offsets on it (409 while live
+ *       members consume it);</li>
+ *   <li>{@code GET /topics/{topic}/partitions/{partition}/messages?from=|fromTime=&limit=}: the partition's messages
+ *       from an offset or a time, without a group ({@link RecordsApi});</li>
  *   <li>{@code GET /topics/{topic}/config}: the topic's retention, 200
  *       {@code {"topic","retention":{"age","messages","keepUnconsumed"}}} (age such as {@code "7d"}, age and messages
  *       {@code null} where not set);</li>
@@ -23,8 +29,8 @@ import org.apache.camel.builder.RouteBuilder;
  *       partition and the group's live members on the topic ({@link GroupsJson}).</li>
  * </ul>
  *
- * Bad requests get 400 and unknown topics 404, each with {@code {"error": "..."}} naming the problem; so do the
- * server's own answers ({@link ServerErrorAnswers}).
+ * Bad requests get 400, unknown topics (and on a read, partitions) 404, each with {@code {"error": "..."}} naming the
+ * problem; so do the server's own answers ({@link ServerErrorAnswers}).
  */
 public final class ApiRoutes extends RouteBuilder {
 
@@ -40,8 +46,13 @@ public final class ApiRoutes extends RouteBuilder {
 
         from("platform-http:/topics?httpMethodRestrict=GET").routeId("api-topics")
                 .process(api::listTopics);
+        // one path, one route per method
         from("platform-http:/topics/{topic}?httpMethodRestrict=GET").routeId("api-topic")
                 .process(api::describeTopic);
+        from("platform-http:/topics/{topic}?httpMethodRestrict=PUT").routeId("api-create-topic")
+                .process(api::createTopic);
+        from("platform-http:/topics/{topic}?httpMethodRestrict=DELETE").routeId("api-delete-topic")
+                .process(api::deleteTopic);
         from("platform-http:/topics/{topic}/messages?httpMethodRestrict=POST").routeId("api-produce")
                 .process(api::produce);
         from("platform-http:/topics/{topic}/batch?httpMethodRestrict=POST").routeId("api-produce-batch")
@@ -51,6 +62,9 @@ public final class ApiRoutes extends RouteBuilder {
                 .process(api::topicConfig);
         from("platform-http:/topics/{topic}/config?httpMethodRestrict=PUT").routeId("api-configure-topic")
                 .process(api::configureTopic);
+        RecordsApi records = new RecordsApi(api::log);
+        from("platform-http:/topics/{topic}/partitions/{partition}/messages?httpMethodRestrict=GET")
+                .routeId("api-read-partition").process(records::read);
         from("platform-http:/groups?httpMethodRestrict=GET").routeId("api-groups")
                 .process(api::listGroups);
     }

@@ -5,15 +5,14 @@ import io.klite.log.InvalidTopicException;
 import io.klite.log.TopicPartition;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 
 /**
  * Where a POST asks its messages to go: the topic from the request's path, and {@code partition} or {@code key} from
- * its query string. Read from the request line only, never from request headers (which Camel puts beside query
- * parameters), and each at most once; any other query parameter is refused, so a typo never passes unnoticed. The
- * {@code Idempotency-Key} request header, where sent once, makes the POST safe to retry.
+ * its query string ({@link QueryParameters}: each at most once, and no other). The {@code Idempotency-Key} request
+ * header, where sent, makes the POST safe to retry.
  */
 record ProduceRequest(String topic, Integer partition, String key, String idempotencyKey) {
 
@@ -22,7 +21,8 @@ record ProduceRequest(String topic, Integer partition, String key, String idempo
 
     static ProduceRequest of(Exchange exchange) {
         String topic = topic(exchange);
-        Map<String, String> query = query(exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class));
+        Map<String, String> query = QueryParameters.of(exchange, List.of("partition", "key"),
+                "a POST takes partition or key");
         String partitionText = query.get("partition");
         String key = query.get("key");
         if (partitionText != null && key != null) {
@@ -71,24 +71,5 @@ record ProduceRequest(String topic, Integer partition, String key, String idempo
         } catch (InvalidTopicException e) {
             throw new ApiException(400, e.getMessage());
         }
-    }
-
-    private static Map<String, String> query(String query) {
-        Map<String, String> parameters = new HashMap<>();
-        if (query == null || query.isEmpty()) {
-            return parameters;
-        }
-        for (String pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-            if (!name.equals("partition") && !name.equals("key")) {
-                throw new ApiException(400, "Unknown query parameter '" + name + "'; a POST takes partition or key");
-            }
-            if (parameters.put(name, value) != null) {
-                throw new ApiException(400, "The query parameter " + name + " is given twice; give it once");
-            }
-        }
-        return parameters;
     }
 }

@@ -33,7 +33,9 @@ final class ServerErrorAnswers implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(ServerErrorAnswers.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PATHS = "the API has POST /topics/{topic}/messages, POST /topics/{topic}/batch,"
-                                        + " GET /topics, GET /topics/{topic}, GET and PUT /topics/{topic}/config,"
+                                        + " GET /topics, GET, PUT and DELETE /topics/{topic},"
+                                        + " GET and PUT /topics/{topic}/config,"
+                                        + " GET /topics/{topic}/partitions/{partition}/messages,"
                                         + " GET /groups and GET /observe/health";
 
     @Override

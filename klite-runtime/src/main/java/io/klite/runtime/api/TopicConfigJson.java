@@ -117,7 +117,7 @@ final class TopicConfigJson {
         });
     }
 
-    private static String describe(JsonNode node) {
+    static String describe(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return "nothing";
         }

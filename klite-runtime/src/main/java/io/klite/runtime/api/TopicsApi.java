@@ -85,12 +85,65 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         });
     }
 
+    /** The topic's partitions with their start and end offsets. */
     void describeTopic(Exchange exchange) {
         answer(exchange, () -> {
             String topic = ProduceRequest.topic(exchange);
-            return log.topics().stream().filter(t -> t.topic().equals(topic)).findFirst()
-                    .map(t -> new Answer(200, t))
-                    .orElseThrow(() -> new ApiException(404, "Topic '" + topic + "' does not exist"));
+            return new Answer(200, TopicJson.answer(log, topic, partitionCount(topic)));
+        });
+    }
+
+    /**
+     * Creates the topic with the body's partition count: 201 where created, 200 where it exists with that count
+     * (a PUT is safe to repeat), 409 with the count it has where that is another.
+     */
+    void createTopic(Exchange exchange) {
+        answer(exchange, () -> {
+            String topic = ProduceRequest.topic(exchange);
+            int partitions = TopicJson.partitions(topic, body(exchange, "send the topic's partition count, such as "
+                    + TopicJson.EXAMPLE));
+            int existing = log.partitionCount(topic);
+            int status = 200;
+            if (existing == 0) {
+                // another request, or process, may create it first, and with another count
+                existing = log.createTopicIfAbsent(topic, partitions);
+                status = 201;
+            }
+            if (existing != partitions) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("error", "Topic '" + topic + "' exists with " + existing + " partition(s), not " + partitions
+                        + "; a PUT does not change a topic's partition count");
+                json.put("partitions", existing);
+                return new Answer(409, json);
+            }
+            return new Answer(status, TopicJson.answer(log, topic, existing));
+        });
+    }
+
+    /**
+     * Deletes the topic, its messages and every group's offsets on it, where {@code ?confirm=} names it and no live
+     * member consumes it.
+     */
+    void deleteTopic(Exchange exchange) {
+        answer(exchange, () -> {
+            String topic = ProduceRequest.topic(exchange);
+            String confirm = QueryParameters.of(exchange, List.of("confirm"), "a DELETE takes confirm").get("confirm");
+            if (!topic.equals(confirm)) {
+                throw new ApiException(400, (confirm == null ? "Deleting topic '" + topic + "' needs a confirmation"
+                        : "The confirmation '" + confirm + "' is not the topic '" + topic + "'")
+                        + ": it deletes the topic's messages and every group's offsets on it; add ?confirm=" + topic);
+            }
+            int partitions;
+            try {
+                partitions = log.deleteTopic(topic);
+            } catch (IllegalStateException liveMembers) {
+                // deleteTopic's refusal while live members consume the topic, naming them
+                throw new ApiException(409, liveMembers.getMessage());
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("topic", topic);
+            json.put("partitions", partitions);
+            return new Answer(200, json);
         });
     }
 
@@ -184,10 +237,22 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     /** The topic of a {@code /topics/{topic}/...} request, which must exist. */
     private String existingTopic(Exchange exchange) {
         String topic = ProduceRequest.topic(exchange);
-        if (log.partitionCount(topic) == 0) {
+        partitionCount(topic);
+        return topic;
+    }
+
+    /** The partition count of a topic that must exist. */
+    private int partitionCount(String topic) {
+        int count = log.partitionCount(topic);
+        if (count == 0) {
             throw new ApiException(404, "Topic '" + topic + "' does not exist");
         }
-        return topic;
+        return count;
+    }
+
+    /** The log the API reads and administers: the component's shared log of the database file. */
+    KliteLog log() {
+        return log;
     }
 
     /**
@@ -216,7 +281,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     /** The response header of a produce that a first request with its {@code Idempotency-Key} answered. */
     static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
-    private record Answer(int status, Object json, Map<String, String> headers) {
+    record Answer(int status, Object json, Map<String, String> headers) {
 
         Answer(int status, Object json) {
             this(status, json, Map.of());
@@ -224,7 +289,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     }
 
     /** Answers the request with what {@code handler} returns, or with the error it throws. */
-    private static void answer(Exchange exchange, Supplier<Answer> handler) {
+    static void answer(Exchange exchange, Supplier<Answer> handler) {
         Answer answer;
         try {
             answer = handler.get();

@@ -40,7 +40,8 @@ class KliteApiListsTopicsAndGroupsTest {
                     + "{\"topic\":\"audit\",\"partitions\":[{\"partition\":0,\"endOffset\":1}]},"
                     + "{\"topic\":\"orders\",\"partitions\":[{\"partition\":0,\"endOffset\":0},{\"partition\":1,\"endOffset\":3}]}]");
             assertThat(api.get("/topics/orders").json().toString()).isEqualTo(
-                    "{\"topic\":\"orders\",\"partitions\":[{\"partition\":0,\"endOffset\":0},{\"partition\":1,\"endOffset\":3}]}");
+                    "{\"topic\":\"orders\",\"partitions\":[{\"partition\":0,\"startOffset\":1,\"endOffset\":0},"
+                    + "{\"partition\":1,\"startOffset\":1,\"endOffset\":3}]}");
             assertThat(api.get("/groups").json().toString()).isEqualTo(
                     "[{\"group\":\"billing\",\"topic\":\"orders\",\"partition\":1,\"committedOffset\":1,\"endOffset\":3,\"lag\":2,"
                     + "\"memberId\":null,\"members\":[]}]");

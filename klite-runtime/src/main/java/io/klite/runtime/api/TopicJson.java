@@ -1,0 +1,98 @@
+package io.klite.runtime.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klite.log.InvalidPartitionException;
+import io.klite.log.KliteLog;
+import io.klite.log.Limits;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A topic as {@code PUT /topics/{topic}} reads it, {@code {"partitions": 3}}, and as {@code GET} and {@code PUT}
+ * answer it, {@code {"topic":"orders","partitions":[{"partition":0,"startOffset":1,"endOffset":0}]}}. Invariant: a
+ * body reads into a partition count the log accepts, or is refused naming the field, the value and what is allowed.
+ */
+final class TopicJson {
+
+    static final String EXAMPLE = "{\"partitions\": 3}";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final List<String> FIELDS = List.of("partitions", "topic");
+
+    private TopicJson() {
+    }
+
+    /**
+     * The partition count a {@code PUT /topics/{topic}} body asks for.
+     *
+     * @throws ApiException 400, naming the field, the value and what is allowed
+     */
+    static int partitions(String topic, byte[] body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "The body is not valid JSON: " + e.getOriginalMessage() + " (at byte "
+                    + e.getLocation().getByteOffset() + "); send the topic's partition count, such as " + EXAMPLE);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read a request body held in memory", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ApiException(400, "The body must be a JSON object such as " + EXAMPLE + ", not "
+                    + TopicConfigJson.describe(root));
+        }
+        root.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                throw new ApiException(400, "Unknown field " + name + " (value " + TopicConfigJson.describe(
+                        root.get(name)) + "); allowed: partitions, and topic (the path's), such as " + EXAMPLE);
+            }
+        });
+        JsonNode named = root.get("topic");
+        if (named != null && !(named.isTextual() && named.asText().equals(topic))) {
+            throw new ApiException(400, "The body's topic " + TopicConfigJson.describe(named) + " is not the topic of"
+                    + " the path, '" + topic + "'; leave it out or give the same");
+        }
+        JsonNode partitions = root.get("partitions");
+        String where = "Invalid partitions for topic '" + topic + "': ";
+        if (partitions == null || partitions.isNull()) {
+            throw new ApiException(400, where + "the body has none; send the partition count, 1 to "
+                    + Limits.MAX_PARTITIONS + ", such as " + EXAMPLE);
+        }
+        if (!partitions.isIntegralNumber() || !partitions.canConvertToInt()) {
+            throw new ApiException(400, where + TopicConfigJson.describe(partitions) + " is not a partition count;"
+                    + " allowed: a whole number from 1 to " + Limits.MAX_PARTITIONS + ", such as " + EXAMPLE);
+        }
+        try {
+            return Limits.partitionCount(where, partitions.intValue());
+        } catch (InvalidPartitionException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+    }
+
+    /**
+     * The answer for a topic of {@code count} partitions: each with its start offset (the oldest still stored, or
+     * the end + 1 where none is), read before its end offset, so that the two never cross.
+     */
+    static Map<String, Object> answer(KliteLog log, String topic, int count) {
+        List<Map<String, Object>> partitions = new ArrayList<>(count);
+        for (int partition = 0; partition < count; partition++) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("partition", partition);
+            json.put("startOffset", log.startOffset(topic, partition));
+            json.put("endOffset", log.endOffset(topic, partition));
+            partitions.add(json);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("topic", topic);
+        json.put("partitions", partitions);
+        return json;
+    }
+}
