@@ -6,6 +6,7 @@ import io.klite.log.InvalidTopicException;
 import io.klite.log.Limits;
 import io.klite.log.TopicConfig;
 import io.klite.log.TopicPartition;
+import io.klite.runtime.api.MaxBodySize;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class KliteSettings {
     /** The component's session timeout, which the service's consumers and workers take. */
     static final String SESSION_TIMEOUT = "camel.component.klite.sessionTimeout";
 
-    static final List<String> KNOWN = List.of(WorkerFileLocation.PROPERTY, WORKER_TIMEOUT);
+    static final List<String> KNOWN = List.of(WorkerFileLocation.PROPERTY, WORKER_TIMEOUT, MaxBodySize.SETTING);
 
     /** What follows {@code klite.topics.<topic>.retention.}: the fields of {@link TopicConfig}. */
     static final List<String> RETENTION_KEYS = List.of("age", "messages", "keepUnconsumed");
