@@ -1,6 +1,7 @@
 package io.klite.runtime;
 
 import io.klite.runtime.api.ApiRoutes;
+import io.klite.runtime.api.MaxBodySize;
 import io.klite.runtime.worker.HttpWorkerRoutes;
 import io.klite.runtime.worker.KliteSettings;
 import java.nio.file.Files;
@@ -46,6 +47,7 @@ public class KliteMain extends Main {
         }
         configure().addRoutesBuilder(new HttpWorkerRoutes());
         configure().addRoutesBuilder(new ApiRoutes());
+        addMainListener(MaxBodySize.registration());
         addMainListener(new StartupCheck());
         addMainListener(TopicSettings.registration());
     }
@@ -112,10 +114,11 @@ public class KliteMain extends Main {
      * {@code ./application.properties}: {@code CAMEL_COMPONENT_KLITE_*} (it maps component variables by its catalog of
      * Camel's own components), {@code CAMEL_SERVER_*} and {@code CAMEL_MANAGEMENT_*} (it resolves them as
      * placeholders but does not configure the servers with them), and Klite's own {@code KLITE_WORKERS},
-     * {@code KLITE_WORKER_TIMEOUT}, {@code KLITE_API_IDEMPOTENCY_WINDOW} and {@code KLITE_TOPICS_*} ({@link KliteSettings#topicSettingOfVariable}).
+     * {@code KLITE_WORKER_TIMEOUT}, {@code KLITE_API_IDEMPOTENCY_WINDOW}, {@code KLITE_API_MAX_BODY_SIZE} (or
+     * {@code KLITE_API_MAXBODYSIZE}) and {@code KLITE_TOPICS_*} ({@link KliteSettings#topicSettingOfVariable}).
      * {@code CAMEL_SERVER_PORT=9090} becomes {@code camel.server.port=9090}, {@code KLITE_WORKER_TIMEOUT=5s}
-     * {@code klite.worker.timeout=5s}, {@code KLITE_TOPICS_ORDERS_RETENTION_AGE=7d}
-     * {@code klite.topics.orders.retention.age=7d}, {@code CAMEL_COMPONENT_KLITE_BATCH_SIZE=500}
+     * {@code klite.worker.timeout=5s}, {@code KLITE_API_MAX_BODY_SIZE=1MiB} {@code klite.api.maxBodySize=1MiB},
+     * {@code KLITE_TOPICS_ORDERS_RETENTION_AGE=7d} {@code klite.topics.orders.retention.age=7d}, {@code CAMEL_COMPONENT_KLITE_BATCH_SIZE=500}
      * {@code camel.component.klite.batch-size=500}.
      */
     static Map<String, String> environmentSettings(Map<String, String> environment) {
@@ -126,6 +129,9 @@ public class KliteMain extends Main {
             }
             if (API_VARIABLES.containsKey(name)) {
                 settings.put(API_VARIABLES.get(name), value);
+            }
+            if (name.equals(MaxBodySize.VARIABLE) || name.equals("KLITE_API_MAXBODYSIZE")) {
+                settings.put(MaxBodySize.SETTING, value);
             }
             if (name.startsWith(KliteSettings.TOPICS_VARIABLE)) {
                 settings.put(KliteSettings.topicSettingOfVariable(name), value);

@@ -102,7 +102,7 @@ class KliteRuntimeReadmeExamplesTest {
         }
         String readme = Files.readString(README);
         for (String key : List.of("camel.component.klite.database", "camel.server.host", "camel.server.port",
-                "klite.worker.timeout", "camel.main.shutdownTimeout")) {
+                "klite.worker.timeout", "klite.api.maxBodySize", "camel.main.shutdownTimeout")) {
             assertThat(readme).contains("| `" + key + "` | `" + bundled.getProperty(key) + "` |");
         }
     }

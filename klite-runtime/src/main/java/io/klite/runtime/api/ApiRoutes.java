@@ -1,6 +1,10 @@
 package io.klite.runtime.api;
 
 import io.klite.runtime.worker.KliteSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -26,13 +30,21 @@ import org.apache.camel.builder.RouteBuilder;
  *   <li>{@code PUT /topics/{topic}/config}, body {@code {"retention":{"age","messages","keepUnconsumed"}}}: replaces
  *       the topic's retention (a field left out is none, or false); 200 with what GET answers;</li>
  *   <li>{@code GET /groups}: committed offsets and lag per group and partition, the live member holding each
- *       partition and the group's live members on the topic ({@link GroupsJson}).</li>
+ *       partition and the group's live members on the topic ({@link GroupsJson});</li>
+ *   <li>{@code GET /openapi.json}: the OpenAPI 3.0 document of the whole API, {@value #OPENAPI} beside this class,
+ *       as written.</li>
  * </ul>
  *
- * Bad requests get 400, unknown topics (and on a read, partitions) 404, each with {@code {"error": "..."}} naming the
- * problem; so do the server's own answers ({@link ServerErrorAnswers}).
+ * Bad requests get 400, unknown topics (and on a read, partitions) 404, a reused Idempotency-Key 422 and a body that is not JSON where only JSON is taken 415
+ * ({@link JsonBody}), each with {@code {"error": "..."}} naming the problem; so do the server's own answers
+ * ({@link ServerErrorAnswers}), such as 413 for a body over {@code klite.api.maxBodySize} ({@link MaxBodySize}).
+ * Invariant: every route here is in the OpenAPI document, and every path and method there is a route here (or
+ * Camel's {@code /observe/health}).
  */
 public final class ApiRoutes extends RouteBuilder {
+
+    /** The OpenAPI document, a resource beside this class. */
+    static final String OPENAPI = "openapi.json";
 
     @Override
     public void configure() throws Exception {
@@ -67,5 +79,26 @@ public final class ApiRoutes extends RouteBuilder {
                 .routeId("api-read-partition").process(records::read);
         from("platform-http:/groups?httpMethodRestrict=GET").routeId("api-groups")
                 .process(api::listGroups);
+        byte[] openApi = openApiDocument();
+        from("platform-http:/openapi.json?httpMethodRestrict=GET").routeId("api-openapi")
+                .process(exchange -> answerDocument(exchange, openApi));
+    }
+
+    private static byte[] openApiDocument() throws IOException {
+        try (InputStream document = ApiRoutes.class.getResourceAsStream(OPENAPI)) {
+            if (document == null) {
+                throw new IllegalStateException("The jar has no " + OPENAPI + " beside " + ApiRoutes.class.getName());
+            }
+            return document.readAllBytes();
+        }
+    }
+
+    /** Answers with the document as it is: 200, JSON, and none of the request's headers. */
+    private static void answerDocument(Exchange exchange, byte[] document) {
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(document);
     }
 }

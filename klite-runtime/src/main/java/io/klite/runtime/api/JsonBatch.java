@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,8 +24,19 @@ import java.util.List;
  */
 final class JsonBatch {
 
+    /** What a batch's body is, for an error. */
+    static final String WHAT_TO_SEND = "send a JSON array, one element per message, such as [{\"orderId\": 1},"
+                                       + " {\"orderId\": 2}]";
+
+    /**
+     * Numbers and strings of any length: an element is stored as sent, never read as a value, and the body is
+     * bounded by {@code klite.api.maxBodySize} (Jackson's defaults would refuse a number over 1,000 digits).
+     */
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(Integer.MAX_VALUE)
+                    .maxStringLength(Integer.MAX_VALUE).build())
+            .build();
 
     private JsonBatch() {
     }
@@ -68,7 +80,7 @@ final class JsonBatch {
             return messages;
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "The batch body is not valid JSON: " + e.getOriginalMessage()
-                    + " (at byte " + e.getLocation().getByteOffset() + "); send a JSON array, one element per message");
+                    + TopicConfigJson.where(e) + "; send a JSON array, one element per message");
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read a request body held in memory", e);
         }

@@ -36,7 +36,7 @@ final class ServerErrorAnswers implements StartupListener {
                                         + " GET /topics, GET, PUT and DELETE /topics/{topic},"
                                         + " GET and PUT /topics/{topic}/config,"
                                         + " GET /topics/{topic}/partitions/{partition}/messages,"
-                                        + " GET /groups and GET /observe/health";
+                                        + " GET /groups and GET /observe/health, all described by GET /openapi.json";
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
@@ -56,9 +56,9 @@ final class ServerErrorAnswers implements StartupListener {
         router.errorHandler(404, answer(404, request -> "No such path: " + request.request().path() + "; " + PATHS));
         router.errorHandler(405, answer(405, request -> "Method " + request.request().method() + " is not allowed on "
                 + request.request().path() + "; " + PATHS));
-        router.errorHandler(413, answer(413, request -> "The request body is over the server's limit"
-                + (maxBodySize == null ? "" : " of " + maxBodySize + " bytes")
-                + " (camel.server.maxBodySize); send smaller messages or batches"));
+        router.errorHandler(413, answer(413, request -> "The request body is over the API's limit, "
+                + MaxBodySize.SETTING + (maxBodySize == null ? "" : " = " + MaxBodySize.text(maxBodySize) + " ("
+                + maxBodySize + " bytes)") + "; send fewer or smaller messages, or raise the limit"));
         Handler<RoutingContext> badRequest = answer(400, ServerErrorAnswers::badRequest);
         router.errorHandler(400, badRequest);
         // Vert.x decodes the query while it matches the routes, and fails with a plain 500 where it cannot: that

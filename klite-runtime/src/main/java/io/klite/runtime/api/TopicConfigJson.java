@@ -55,8 +55,8 @@ final class TopicConfigJson {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "The body is not valid JSON: " + e.getOriginalMessage() + " (at byte "
-                    + e.getLocation().getByteOffset() + "); send the topic's settings, such as " + EXAMPLE);
+            throw new ApiException(400, "The body is not valid JSON: " + e.getOriginalMessage() + where(e)
+                    + "; send the topic's settings, such as " + EXAMPLE);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read a request body held in memory", e);
         }
@@ -96,6 +96,15 @@ final class TopicConfigJson {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, e.getMessage());
         }
+    }
+
+    /**
+     * Where in the body reading failed, {@code " (at byte 12)"}; nothing where Jackson does not say (a limit such as
+     * the nesting depth).
+     */
+    static String where(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getByteOffset() < 0 ? ""
+                : " (at byte " + e.getLocation().getByteOffset() + ")";
     }
 
     private static String where(String topic, String field) {

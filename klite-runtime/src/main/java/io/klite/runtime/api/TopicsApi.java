@@ -100,8 +100,8 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     void createTopic(Exchange exchange) {
         answer(exchange, () -> {
             String topic = ProduceRequest.topic(exchange);
-            int partitions = TopicJson.partitions(topic, body(exchange, "send the topic's partition count, such as "
-                    + TopicJson.EXAMPLE));
+            int partitions = TopicJson.partitions(topic, JsonBody.read(exchange,
+                    "send the topic's partition count, such as " + TopicJson.EXAMPLE));
             int existing = log.partitionCount(topic);
             int status = 200;
             if (existing == 0) {
@@ -158,8 +158,8 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     void configureTopic(Exchange exchange) {
         answer(exchange, () -> {
             String topic = existingTopic(exchange);
-            TopicConfig config = TopicConfigJson.read(topic, body(exchange, "send the topic's settings, such as "
-                    + TopicConfigJson.EXAMPLE));
+            TopicConfig config = TopicConfigJson.read(topic, JsonBody.read(exchange, "send the topic's settings,"
+                    + " such as " + TopicConfigJson.EXAMPLE));
             log.configureTopic(topic, config);
             return new Answer(200, TopicConfigJson.answer(topic, config));
         });
@@ -185,7 +185,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     void produceBatch(Exchange exchange) {
         answer(exchange, () -> {
             ProduceRequest request = ProduceRequest.of(exchange);
-            List<byte[]> messages = JsonBatch.messages(body(exchange, "the body is the message"));
+            List<byte[]> messages = JsonBatch.messages(JsonBody.read(exchange, JsonBatch.WHAT_TO_SEND));
             Exchange sent = send(request, messages);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("topic", request.topic());
@@ -256,7 +256,8 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
     }
 
     /**
-     * The request's body.
+     * The body of a request that takes any type, a message: the bytes as sent, but not a form, which the HTTP server
+     * has read into fields.
      *
      * @param whatToSend the end of the error for an empty body, such as "the body is the message"
      */
@@ -270,10 +271,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
                     + "; application/x-www-form-urlencoded is curl -d's default); send the body with its own type,"
                     + " such as -H 'Content-Type: application/json'");
         }
-        if (body == null || body.length == 0) {
-            throw new ApiException(400, "The request body is empty; " + whatToSend);
-        }
-        return body;
+        return JsonBody.nonEmpty(body, whatToSend);
     }
 
     // ---------------------------------------------------------------- answers

@@ -7,6 +7,7 @@ import io.klite.log.InvalidTopicException;
 import io.klite.log.Limits;
 import io.klite.log.TopicConfig;
 import io.klite.log.TopicPartition;
+import io.klite.runtime.api.MaxBodySize;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -46,7 +47,8 @@ public final class KliteSettings {
     /** {@code klite.api.idempotencyWindow}: how long the API remembers an {@code Idempotency-Key} (default 24h). */
     public static final String IDEMPOTENCY_WINDOW = "klite.api.idempotencyWindow";
 
-    static final List<String> KNOWN = List.of(WorkerFileLocation.PROPERTY, WORKER_TIMEOUT, IDEMPOTENCY_WINDOW);
+    static final List<String> KNOWN = List.of(WorkerFileLocation.PROPERTY, WORKER_TIMEOUT, IDEMPOTENCY_WINDOW,
+            MaxBodySize.SETTING);
 
     /** What follows {@code klite.topics.<topic>.retention.}: the fields of {@link TopicConfig}. */
     static final List<String> RETENTION_KEYS = List.of("age", "messages", "keepUnconsumed");

@@ -44,6 +44,17 @@ public final class ApiClient {
         return put(path, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A request of any method with a body, and a {@code Content-Type} where {@code contentType} is not null. */
+    public Answer send(String method, String path, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request.build());
+    }
+
     /** A request of any method, without a body. */
     public Answer send(String method, String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody())

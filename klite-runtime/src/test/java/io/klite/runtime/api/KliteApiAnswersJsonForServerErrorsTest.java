@@ -23,7 +23,7 @@ class KliteApiAnswersJsonForServerErrorsTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        klite = RunningKlite.start(dir, Map.of("camel.server.maxBodySize", "1024"));
+        klite = RunningKlite.start(dir, Map.of("klite.api.maxBodySize", "1KiB"));
         api = new ApiClient(klite.api());
         klite.file().createTopic("orders", 1);
     }
@@ -58,8 +58,8 @@ class KliteApiAnswersJsonForServerErrorsTest {
 
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.contentType()).isEqualTo("application/json");
-        assertThat(answer.json().get("error").asText()).startsWith("The request body is over the server's limit of 1024"
-                                                                   + " bytes");
+        assertThat(answer.json().get("error").asText()).startsWith("The request body is over the API's limit,"
+                                                                   + " klite.api.maxBodySize = 1KiB (1024 bytes)");
         assertThat(klite.file().endOffset("orders", 0)).isZero();
     }
 

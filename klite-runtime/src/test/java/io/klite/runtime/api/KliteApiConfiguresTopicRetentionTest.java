@@ -162,7 +162,7 @@ class KliteApiConfiguresTopicRetentionTest {
     }
 
     @Test
-    void anEmptyOrFormBodyIs400AndWritesNothing() throws Exception {
+    void anEmptyBodyIs400AndAFormIs415AndWritesNothing() throws Exception {
         ApiClient.Answer empty = api.put("/topics/guarded/config", "application/json", new byte[0]);
         ApiClient.Answer form = api.put("/topics/guarded/config", "application/x-www-form-urlencoded",
                 "{\"retention\":{}}".getBytes(StandardCharsets.UTF_8));
@@ -170,7 +170,7 @@ class KliteApiConfiguresTopicRetentionTest {
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.json().get("error").asText()).isEqualTo("The request body is empty; send the topic's settings,"
                 + " such as {\"retention\": {\"age\": \"7d\", \"messages\": 1000000, \"keepUnconsumed\": true}}");
-        assertThat(form.status()).isEqualTo(400);
+        assertThat(form.status()).isEqualTo(415);
         assertThat(form.json().get("error").asText()).contains("application/x-www-form-urlencoded");
         assertThat(TopicConfigRows.of(klite.database())).contains(GUARDED);
     }

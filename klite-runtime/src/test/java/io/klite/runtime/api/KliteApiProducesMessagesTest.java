@@ -66,6 +66,17 @@ class KliteApiProducesMessagesTest {
     }
 
     @Test
+    void aBatchKeepsEveryDigitOfALongNumber() throws Exception {
+        String number = "1" + "0".repeat(1500);
+
+        ApiClient.Answer answer = api.post("/topics/numbers/batch", "[" + number + ", \"" + "x".repeat(2000) + "\"]");
+
+        assertThat(answer.status()).as(answer.json().toString()).isEqualTo(201);
+        assertThat(klite.file().read("numbers", 0, 0, 10)).extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
+                .containsExactly(number, "x".repeat(2000));
+    }
+
+    @Test
     void partitionAndKeyChooseThePartitionAsTheKliteProducerDoes() throws Exception {
         klite.file().createTopic("orders", 4);
 

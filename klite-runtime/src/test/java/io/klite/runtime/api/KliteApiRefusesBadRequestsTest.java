@@ -128,6 +128,16 @@ class KliteApiRefusesBadRequestsTest {
     }
 
     @Test
+    void aBatchNestedDeeperThanJacksonReadsIs400() throws Exception {
+        ApiClient.Answer answer = api.post("/topics/orders/batch", "[".repeat(1001) + "]".repeat(1001));
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().get("error").asText()).startsWith("The batch body is not valid JSON: Document nesting"
+                                                                  + " depth (1001) exceeds the maximum allowed (1000");
+        assertThat(klite.file().endOffset("orders", 0) + klite.file().endOffset("orders", 1)).isZero();
+    }
+
+    @Test
     void anUnknownTopicIs404() throws Exception {
         ApiClient.Answer answer = api.get("/topics/nope");
 

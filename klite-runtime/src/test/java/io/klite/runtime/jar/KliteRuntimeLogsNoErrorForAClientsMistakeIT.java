@@ -21,7 +21,7 @@ class KliteRuntimeLogsNoErrorForAClientsMistakeIT {
 
     @Test
     void unknownPathWrongMethodBodyOverTheLimitAndBadQueryLogNoError() throws Exception {
-        Files.writeString(dir.resolve("application.properties"), "camel.server.maxBodySize = 1024\n");
+        Files.writeString(dir.resolve("application.properties"), "klite.api.maxBodySize = 1KiB\n");
         try (KliteProcess klite = KliteProcess.start(dir)) {
             ApiClient api = new ApiClient(klite.awaitRunning());
 

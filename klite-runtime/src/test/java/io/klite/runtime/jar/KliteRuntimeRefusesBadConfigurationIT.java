@@ -127,6 +127,18 @@ class KliteRuntimeRefusesBadConfigurationIT {
     }
 
     @Test
+    void aMaxBodySizeThatIsNotASizeInAnEnvironmentVariable() throws Exception {
+        try (KliteProcess klite = KliteProcess.startExactly(dir, List.of("--camel.server.port=0"),
+                Map.of("KLITE_API_MAX_BODY_SIZE", "10MB"))) {
+            assertThat(klite.awaitExit(Duration.ofSeconds(30))).as(klite.output()).isEqualTo(1);
+            assertThat(klite.output().lines().filter(line -> line.contains("Klite cannot start"))).singleElement()
+                    .asString().endsWith("Klite cannot start: klite.api.maxBodySize: '10MB' is not a body size; use a"
+                                         + " whole number of bytes, or with B, KiB, MiB or GiB, from 1 byte to 1GiB,"
+                                         + " such as 65536, 512KiB or 10MiB (the default)");
+        }
+    }
+
+    @Test
     void aBrokenYamlRoute() throws Exception {
         Files.createDirectories(dir.resolve("routes"));
         Files.writeString(dir.resolve("routes/orders.yaml"), """
