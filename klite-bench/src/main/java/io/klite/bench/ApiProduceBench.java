@@ -1,14 +1,17 @@
 package io.klite.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -30,16 +33,16 @@ import org.HdrHistogram.Histogram;
  * request, and to the baseline: a {@code platform-http} route of the same service, from a route file in its
  * {@code routes/} folder, answering 201 with a constant JSON and writing nothing. Same server, clients and bodies.
  *
- * <p>Every case is warmed up in turn, then measured in rounds, each case a turn of a few seconds per round, the order
- * rotating from round to round, so that the machine's noise falls on all of them alike. Checked, failing loudly
+ * <p>Every case is warmed up in turn, then measured in rounds, each case a turn of a few seconds per round, in a new
+ * order each round (shuffled, the same in every run), so that the machine's noise falls on all of them alike. Checked, failing loudly
  * otherwise: every answer is 201; after every turn the server holds exactly the clients' {@value #CLIENTS}
  * connections (where Linux lists them); at the end, the offset ranges the service answered are disjoint and cover
  * each partition of the topic from offset 1 to its end offset in {@code GET /topics}: every message answered 201 is
  * stored, once.
  *
  * <p>Prints one line per case, then {@code RESULT api.<shape>.<endpoint> <msg/s> <requests/s> <p50 ms> <p99 ms>
- * <requests> <seconds>} and the README's rows. Arguments: warm-up seconds per case (3), rounds (4), seconds per case
- * per round (3); about 100 s with these. Run it alone from the repository root, after
+ * <requests> <seconds>} and the README's rows. Arguments: warm-up seconds per case (3), rounds (6), seconds per case
+ * per round (2); about 100 s with these. Run it alone from the repository root, after
  * {@code mvn -B -q package -DskipTests}: {@code java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp
  * klite-bench/target/klite-bench.jar io.klite.bench.ApiProduceBench}. The runtime jar as {@link RuntimeJar} says.
  */
@@ -68,8 +71,8 @@ public final class ApiProduceBench {
 
     public static void main(String[] args) throws Exception {
         int warmupSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        int turnSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+        int turnSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         if (warmupSeconds < 0 || rounds < 1 || turnSeconds < 1) {
             throw new IllegalArgumentException("Usage: " + ApiProduceBench.class.getName() + " [warm-up seconds per"
                     + " case >= 0] [rounds >= 1] [seconds per case per round >= 1]");
@@ -122,8 +125,12 @@ public final class ApiProduceBench {
                 turn(threads, clients, produceCase, warmupSeconds, false, port, child, log);
             }
             for (int round = 0; round < rounds; round++) {
-                for (int i = 0; i < cases.length; i++) {
-                    turn(threads, clients, cases[(i + round) % cases.length], turnSeconds, true, port, child, log);
+                // a new order each round: a case does not always follow the same one (after the batches the disk
+                // still writes back what they wrote)
+                List<ProduceCase> order = new ArrayList<>(List.of(cases));
+                Collections.shuffle(order, new Random(round));
+                for (ProduceCase produceCase : order) {
+                    turn(threads, clients, produceCase, turnSeconds, true, port, child, log);
                 }
             }
             if (ServerConnections.available()) {
@@ -132,6 +139,11 @@ public final class ApiProduceBench {
                         CLIENTS);
             }
             verifyStored(clients);
+            // the clients and the server share the machine's cores: how much each took
+            System.out.printf(Locale.ROOT, "CPU time: the runtime %.1f s, this JVM (the clients) %.1f s, over %d"
+                    + " cores%n", child.info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN),
+                    ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                            .getProcessCpuTime() / 1e9, Runtime.getRuntime().availableProcessors());
             Map<ProduceCase, Measured> results = new EnumMap<>(ProduceCase.class);
             for (ProduceCase produceCase : cases) {
                 results.put(produceCase, measured(clients, produceCase, (double) rounds * turnSeconds));
