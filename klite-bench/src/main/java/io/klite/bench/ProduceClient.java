@@ -135,7 +135,8 @@ final class ProduceClient {
     private static List<byte[]> batches(int count) {
         List<byte[]> batches = new ArrayList<>(count);
         for (int b = 0; b < count; b++) {
-            ByteArrayOutputStream body = new ByteArrayOutputStream(ApiProduceBench.BATCH_SIZE * (OrderPayloads.SIZE + 1));
+            ByteArrayOutputStream body =
+                    new ByteArrayOutputStream(ApiProduceBench.BATCH_SIZE * (OrderPayloads.SIZE + 1));
             body.write('[');
             for (int i = 0; i < ApiProduceBench.BATCH_SIZE; i++) {
                 if (i > 0) {
