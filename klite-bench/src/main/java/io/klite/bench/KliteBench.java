@@ -64,6 +64,8 @@ public final class KliteBench {
                 quick ? List.of("2", "5", "1000000") : List.of("5", "10", "1000000")).get("retention");
         String[] runtime = child(RuntimeDeliveryBench.class, List.of(quick ? "1000000" : "10000000", "2"))
                 .get("runtime");
+        String[] api = child(ApiProduceBench.class, quick ? List.of("1", "3", "1") : List.of("3", "6", "2"))
+                .get("api");
         String[] failover = child(FailoverBench.class, List.of(quick ? "3" : "10")).get("failover");
         tableOfWrites();
         tableOfReads();
@@ -72,6 +74,7 @@ public final class KliteBench {
         latencyRows(latency);
         retentionRows(retention);
         runtimeRows(runtime);
+        rows.addAll(ApiProduceBench.rows(ApiProduceBench.parse(api)));
         failoverRows(failover);
         System.out.println();
         System.out.printf(Locale.ROOT, "Klite benchmark, %s, %d cores, Java %s, %s, files on %s%s; took %d s%n",

@@ -3,15 +3,12 @@ package io.klite.bench;
 import io.klite.log.BatchResult;
 import io.klite.log.KliteLog;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -22,15 +19,11 @@ import java.util.stream.Stream;
  *
  * <p>Run it alone from the repository root, after {@code mvn -B -q package -DskipTests}:
  * {@code java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp klite-bench/target/klite-bench.jar
- * io.klite.bench.RuntimeDeliveryBench [messages] [partitions]}. System properties: {@value #JAR_PROPERTY} (the
- * runtime jar, by default {@value #DEFAULT_JAR}), {@value #CHILD_OPTIONS_PROPERTY} (more options for the child JVM,
- * such as {@code -XX:StartFlightRecording=duration=60s,filename=/tmp/runtime.jfr}).
+ * io.klite.bench.RuntimeDeliveryBench [messages] [partitions]}. The runtime jar and more options for the child JVM
+ * as {@link RuntimeJar} says.
  */
 public final class RuntimeDeliveryBench {
 
-    static final String JAR_PROPERTY = "klite.runtime.jar";
-    static final String DEFAULT_JAR = "klite-runtime/target/klite-runtime.jar";
-    static final String CHILD_OPTIONS_PROPERTY = "klite.bench.childJvmOptions";
     static final long DEFAULT_MESSAGES = 10_000_000;
     /** Two partitions, two worker routes: one per core of the 2-core machine the figures are taken on. */
     static final int DEFAULT_PARTITIONS = 2;
@@ -41,7 +34,6 @@ public final class RuntimeDeliveryBench {
     private static final String DATABASE = "bench.db";
     private static final int PREFILL_BATCH = 1000;
     private static final Duration STALL = Duration.ofSeconds(30);
-    private static final int LOG_TAIL_LINES = 40;
 
     /**
      * One run's figures.
@@ -81,7 +73,7 @@ public final class RuntimeDeliveryBench {
     public static void main(String[] args) throws Exception {
         long messages = args.length > 0 ? number(args[0], "messages") : DEFAULT_MESSAGES;
         int partitions = args.length > 1 ? Math.toIntExact(number(args[1], "partitions")) : DEFAULT_PARTITIONS;
-        Path jar = Path.of(System.getProperty(JAR_PROPERTY, DEFAULT_JAR));
+        Path jar = RuntimeJar.find();
         Path workDir = Files.createTempDirectory("klite-runtime-bench");
         Result result = run(jar, messages, partitions, workDir);
         System.out.println("RuntimeDeliveryBench, " + partitions + " partition(s), batch " + BATCH_SIZE + ": " + result);
@@ -103,10 +95,6 @@ public final class RuntimeDeliveryBench {
      * file, the child's log ({@code runtime.log}) and its GC log ({@code gc.log}) in {@code workDir}.
      */
     public static Result run(Path runtimeJar, long messages, int partitions, Path workDir) throws Exception {
-        if (!Files.isRegularFile(runtimeJar)) {
-            throw new IllegalArgumentException("No runtime jar at " + runtimeJar.toAbsolutePath() + "; build it with"
-                    + " mvn -B -q package -DskipTests, or name it with -D" + JAR_PROPERTY + "=<jar>");
-        }
         if (messages < 1 || partitions < 1) {
             throw new IllegalArgumentException("messages " + messages + " and partitions " + partitions
                     + ": both must be at least 1");
@@ -129,7 +117,7 @@ public final class RuntimeDeliveryBench {
             try {
                 awaitDelivery(sink, child, messages, childLog);
             } finally {
-                stop(child);
+                RuntimeJar.stop(child);
             }
             for (int partition = 0; partition < partitions; partition++) {
                 if (sink.lastOffset(partition) != endOffsets[partition]) {
@@ -182,25 +170,14 @@ public final class RuntimeDeliveryBench {
      */
     private static Process startRuntime(Path jar, Path workDir, Path database, Path workers, Path gcLog,
                                         Path childLog) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch",
-                "-Xlog:gc:file=" + gcLog + ":" + GcLog.DECORATORS));
-        String childOptions = System.getProperty(CHILD_OPTIONS_PROPERTY, "").strip();
-        if (!childOptions.isEmpty()) {
-            command.addAll(Arrays.asList(childOptions.split("\\s+")));
-        }
-        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
-                "--camel.component.klite.database=" + database.toAbsolutePath(),
-                "--klite.workers=" + workers.toAbsolutePath(),
-                "--camel.server.enabled=false",
-                "--camel.management.enabled=false"));
-        System.out.println("Starting the runtime: " + String.join(" ", command));
-        return new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(childLog.toFile())
-                .start();
+        List<String> command = RuntimeJar.command(jar,
+                List.of("-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch",
+                        "-Xlog:gc:file=" + gcLog + ":" + GcLog.DECORATORS),
+                List.of("--camel.component.klite.database=" + database.toAbsolutePath(),
+                        "--klite.workers=" + workers.toAbsolutePath(),
+                        "--camel.server.enabled=false",
+                        "--camel.management.enabled=false"));
+        return RuntimeJar.start(command, workDir, childLog);
     }
 
     /** Waits for every message; fails where the child dies, the sink refuses a batch or nothing arrives for 30 s. */
@@ -213,28 +190,19 @@ public final class RuntimeDeliveryBench {
             long received = sink.received();
             if (failure != null) {
                 throw new IllegalStateException("The sink refused a batch after " + received + " of " + messages
-                        + " messages: " + failure + tail(childLog));
+                        + " messages: " + failure + RuntimeJar.tail(childLog));
             }
             if (!child.isAlive()) {
                 throw new IllegalStateException("The runtime exited with code " + child.exitValue() + " after "
-                        + received + " of " + messages + " messages" + tail(childLog));
+                        + received + " of " + messages + " messages" + RuntimeJar.tail(childLog));
             }
             if (received != lastCount) {
                 lastCount = received;
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
                 throw new IllegalStateException("No message arrived for " + STALL.toSeconds() + " s, at " + received
-                        + " of " + messages + " messages" + tail(childLog));
+                        + " of " + messages + " messages" + RuntimeJar.tail(childLog));
             }
-        }
-    }
-
-    /** SIGTERM, then SIGKILL where the runtime has not stopped within 30 s. */
-    private static void stop(Process child) throws InterruptedException {
-        child.destroy();
-        if (!child.waitFor(30, TimeUnit.SECONDS)) {
-            child.destroyForcibly().waitFor();
-            System.out.println("The runtime did not stop within 30 s of SIGTERM and was killed");
         }
     }
 
@@ -246,11 +214,4 @@ public final class RuntimeDeliveryBench {
                     + RuntimeDeliveryBench.class.getName() + " [messages] [partitions]", e);
         }
     }
-
-    private static String tail(Path childLog) throws IOException {
-        List<String> lines = Files.readAllLines(childLog, StandardCharsets.UTF_8);
-        return "; the last lines of " + childLog + ":\n"
-               + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-    }
-
 }
