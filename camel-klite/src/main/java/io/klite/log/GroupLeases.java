@@ -251,7 +251,8 @@ final class GroupLeases {
         if (!memberId.equals(holder)) {
             throw new LeaseLostException("Cannot commit offset " + offset + " for group '" + group + "' on topic '"
                     + tp.topic() + "' partition " + tp.partition() + ": member " + memberId + " does not hold the partition's lease any more ("
-                    + (holder == null ? "it expired" : "member " + holder + " holds it") + "); nothing was written;"
+                    + (holder == null ? "it expired, or a forced reset of the group's offsets revoked it"
+                    : "member " + holder + " holds it") + "); nothing was written;"
                     + " the lease's holder delivers from the last commit");
         }
     }
