@@ -17,10 +17,17 @@ import org.apache.camel.builder.RouteBuilder;
  *   <li>{@code PUT /topics/{topic}/config}, body {@code {"retention":{"age","messages","keepUnconsumed"}}}: replaces
  *       the topic's retention (a field left out is none, or false); 200 with what GET answers;</li>
  *   <li>{@code GET /groups}: committed offsets and lag per group and partition, the live member holding each
- *       partition and the group's live members on the topic ({@link GroupsJson}).</li>
+ *       partition and the group's live members on the topic ({@link GroupsJson});</li>
+ *   <li>{@code GET /groups/{group}}: the same for one group, by topic; 404 where it has no commit and no live
+ *       member;</li>
+ *   <li>{@code POST /groups/{group}/reset}, body {@code {"topic","partition","to","execute","force"}}: where
+ *       {@code to} puts the group on each partition, a dry run unless {@code "execute": true}; 409 while live members
+ *       of the group consume the topic, unless {@code "force": true} ({@link GroupsApi}, {@link ResetRequest});</li>
+ *   <li>{@code DELETE /groups/{group}}: removes the group's committed offsets, 200 {@code {"group","partitions"}};
+ *       404 unknown, 409 while it has live members.</li>
  * </ul>
  *
- * Bad requests get 400 and unknown topics 404, each with {@code {"error": "..."}} naming the problem; so do the
+ * Bad requests get 400, unknown topics and groups 404, conflicts with live group members 409, each with {@code {"error": "..."}} naming the problem; so do the
  * server's own answers ({@link ServerErrorAnswers}).
  */
 public final class ApiRoutes extends RouteBuilder {
@@ -48,7 +55,16 @@ public final class ApiRoutes extends RouteBuilder {
                 .process(api::topicConfig);
         from("platform-http:/topics/{topic}/config?httpMethodRestrict=PUT").routeId("api-configure-topic")
                 .process(api::configureTopic);
+        GroupsApi groups = new GroupsApi();
+        getContext().addService(groups);
         from("platform-http:/groups?httpMethodRestrict=GET").routeId("api-groups")
-                .process(api::listGroups);
+                .process(groups::listGroups);
+        // /groups/{group} takes one segment only: /groups/{group}/reset is never its
+        from("platform-http:/groups/{group}?httpMethodRestrict=GET").routeId("api-group")
+                .process(groups::describeGroup);
+        from("platform-http:/groups/{group}?httpMethodRestrict=DELETE").routeId("api-delete-group")
+                .process(groups::deleteGroup);
+        from("platform-http:/groups/{group}/reset?httpMethodRestrict=POST").routeId("api-reset-group")
+                .process(groups::resetGroup);
     }
 }

@@ -34,7 +34,8 @@ final class ServerErrorAnswers implements StartupListener {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PATHS = "the API has POST /topics/{topic}/messages, POST /topics/{topic}/batch,"
                                         + " GET /topics, GET /topics/{topic}, GET and PUT /topics/{topic}/config,"
-                                        + " GET /groups and GET /observe/health";
+                                        + " GET /groups, GET and DELETE /groups/{group}, POST /groups/{group}/reset"
+                                        + " and GET /observe/health";
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
