@@ -131,7 +131,9 @@ record ResetRequest(String topic, Integer partition, To to, boolean execute, boo
                 // said below
             }
         }
-        throw new ApiException(400, "Invalid to " + describe(to) + ": allowed are " + TO_FORMS);
+        boolean quotedNumber = to.isTextual() && to.asText().matches("-?[0-9]+");
+        throw new ApiException(400, "Invalid to " + describe(to) + ": allowed are " + TO_FORMS
+                + (quotedNumber ? "; an offset goes without quotes" : ""));
     }
 
     private static boolean flag(JsonNode root, String field) {

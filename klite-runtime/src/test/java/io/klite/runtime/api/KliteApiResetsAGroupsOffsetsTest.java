@@ -169,7 +169,8 @@ class KliteApiResetsAGroupsOffsetsTest {
             refused(api, "{\"topic\": \"orders\", \"to\": \"2026-12-01T10:00:00\", \"execute\": true}", 400,
                     "Invalid to \"2026-12-01T10:00:00\": " + forms);
             refused(api, "{\"topic\": \"orders\", \"to\": 1.5, \"execute\": true}", 400, "Invalid to 1.5: " + forms);
-            refused(api, "{\"topic\": \"orders\", \"to\": \"7\", \"execute\": true}", 400, "Invalid to \"7\": " + forms);
+            refused(api, "{\"topic\": \"orders\", \"to\": \"7\", \"execute\": true}", 400, "Invalid to \"7\": " + forms
+                    + "; an offset goes without quotes");
             refused(api, "{\"topic\": \"orders\", \"partition\": 0, \"to\": 8, \"execute\": true}", 400,
                     "Cannot reset group 'billing' on topic 'orders' partition 0 to offset 8: the next offset to deliver"
                     + " must be within 1..7 (startOffset 1 to endOffset 6 + 1)");
