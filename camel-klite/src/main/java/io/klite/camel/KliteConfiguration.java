@@ -1,8 +1,10 @@
 package io.klite.camel;
 
+import io.klite.log.IdempotencyKey;
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
+import io.klite.log.TopicConfig;
 import io.klite.log.TopicPartition;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,6 +146,13 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
                             + " CamelKliteKey header wins over it).")
     private String key;
 
+    @UriParam(label = "producer", defaultValue = "86400000", javaType = "java.time.Duration",
+              description = "How long the file remembers the CamelKliteIdempotencyKey header of a message written:"
+                            + " a message written again with the same key within it (a retry) is not written again,"
+                            + " and its first offsets are answered. In milliseconds or a duration such as 24h; 1 ms"
+                            + " to 100 years.")
+    private long idempotencyWindow = IdempotencyKey.DEFAULT_WINDOW.toMillis();
+
     @UriParam(label = "common,filter",
               description = "Which headers travel with a message: a producer stores the exchange's headers that pass it"
                             + " (String, number, boolean or byte[] values, as text), a consumer sets the stored ones"
@@ -268,6 +277,11 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
     /** Checks the options a producer needs: a producer writes to one partition at most. */
     public void validateForProducer() {
         validate();
+        if (idempotencyWindow < 1 || idempotencyWindow > TopicConfig.MAX_RETENTION_AGE.toMillis()) {
+            throw new IllegalArgumentException("Invalid idempotencyWindow " + idempotencyWindow + " ms for producer of"
+                    + " topic '" + topic + "': use 1 ms to " + TopicConfig.MAX_RETENTION_AGE.toDays() + " days (default"
+                    + " 24h)");
+        }
         if (partitions().size() > 1) {
             throw new InvalidPartitionException("Invalid partition '" + partition + "' for producer of topic '"
                     + topic + "': a producer writes to one partition; a comma list is for consumers");
@@ -473,6 +487,14 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
 
     public String getKey() {
         return key;
+    }
+
+    public long getIdempotencyWindow() {
+        return idempotencyWindow;
+    }
+
+    public void setIdempotencyWindow(long idempotencyWindow) {
+        this.idempotencyWindow = idempotencyWindow;
     }
 
     public void setKey(String key) {

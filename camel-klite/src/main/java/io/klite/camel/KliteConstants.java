@@ -63,6 +63,20 @@ public final class KliteConstants {
                             + " message is written.")
     public static final String OVERRIDE_PARTITION = "CamelKliteOverridePartition";
 
+    @Metadata(label = "producer", javaType = "String",
+              description = "Makes the write safe to retry: a message (a List body: a batch) written again with the"
+                            + " same key within idempotencyWindow, and the same topic, partition header, key, headers"
+                            + " and payload, is not written again; the producer sets the first write's offsets and"
+                            + " CamelKliteIdempotentReplayed=true. The same key with another message is refused"
+                            + " (IdempotencyKeyReusedException). 1 to 255 printable ASCII characters, one per message,"
+                            + " such as a UUID or a business id. Stored with the message in one transaction.")
+    public static final String IDEMPOTENCY_KEY = "CamelKliteIdempotencyKey";
+
+    @Metadata(label = "producer", javaType = "Boolean",
+              description = "Set by a write with CamelKliteIdempotencyKey: true where the key's message was already"
+                            + " written and nothing was written now, false where it was written now.")
+    public static final String IDEMPOTENT_REPLAYED = "CamelKliteIdempotentReplayed";
+
     @Metadata(label = "consumer", javaType = "Integer",
               description = "Which delivery of the message (of the batch, with batching=true) this is: 1 the first"
                             + " time, n the n-th time it is delivered after failures. Counted in the file"

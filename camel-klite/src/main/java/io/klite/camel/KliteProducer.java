@@ -1,11 +1,14 @@
 package io.klite.camel;
 
 import io.klite.log.BatchResult;
+import io.klite.log.IdempotencyKey;
+import io.klite.log.IdempotentSend;
 import io.klite.log.KliteLog;
 import java.io.File;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,11 @@ import org.apache.camel.support.DefaultProducer;
  * headers are removed once the message is written; the result headers ({@code CamelKliteTopic},
  * {@code CamelKlitePartition}, ...) that a consumer or an earlier producer set never steer it, so a route from
  * {@code klite:a} to {@code klite:b} writes to {@code b} by {@code b}'s own rules.
+ *
+ * <p>With the {@code CamelKliteIdempotencyKey} header the write is safe to retry: the file remembers the key with the
+ * message, in one transaction, and a write with a key it remembers (within {@code idempotencyWindow}) writes nothing
+ * and answers the first write's offsets where it is the same write ({@link SendFingerprint}), else is refused. The
+ * key header is removed once the message is written, as the override headers are.
  *
  * <p>The exchange's headers that pass the endpoint's {@code headerFilterStrategy} are stored with the message, as text
  * (see {@link MessageHeaders}).
@@ -62,17 +70,39 @@ public class KliteProducer extends DefaultProducer {
         Message message = exchange.getMessage();
         Object payload = payload(exchange, message.getBody());
         Map<String, String> headers = MessageHeaders.toStore(exchange, configuration.getHeaderFilterStrategy());
-        PartitionChooser.Destination to = chooser.choose(message);
+        String idempotencyKey = message.getHeader(KliteConstants.IDEMPOTENCY_KEY, String.class);
+        PartitionChooser.Request asked = chooser.request(message);
+        PartitionChooser.Destination to;
         long lastOffset;
-        if (payload instanceof List<?> payloads) {
+        if (idempotencyKey != null) {
+            IdempotencyKey once = new IdempotencyKey(idempotencyKey,
+                    SendFingerprint.of(asked, headers, payload), Duration.ofMillis(configuration.getIdempotencyWindow()));
+            // a retry is answered before anything is chosen or created: it goes where the first write went
+            IdempotentSend sent = log.sentWith(once).orElseGet(() -> {
+                PartitionChooser.Destination placed = chooser.place(asked);
+                return payload instanceof List<?> payloads
+                        ? log.sendBatch(once, placed.topic(), placed.partition(), placed.key(), headers, payloads)
+                        : log.send(once, placed.topic(), placed.partition(), placed.key(), headers, payload);
+            });
+            if (payload instanceof List<?>) {
+                message.setHeader(KliteConstants.FIRST_OFFSET, sent.batch().firstOffset());
+            }
+            message.setHeader(KliteConstants.IDEMPOTENT_REPLAYED, sent.replayed());
+            to = new PartitionChooser.Destination(sent.topic(), sent.partition(), asked.key());
+            lastOffset = sent.batch().lastOffset();
+        } else if (payload instanceof List<?> payloads) {
+            to = chooser.place(asked);
             BatchResult result = log.sendBatch(to.topic(), to.partition(), to.key(), headers, payloads);
             message.setHeader(KliteConstants.FIRST_OFFSET, result.firstOffset());
             lastOffset = result.lastOffset();
         } else {
+            to = chooser.place(asked);
             lastOffset = log.send(to.topic(), to.partition(), to.key(), headers, payload);
         }
         message.removeHeader(KliteConstants.OVERRIDE_TOPIC);
         message.removeHeader(KliteConstants.OVERRIDE_PARTITION);
+        // a key is one write's: a route writing on to another topic must not have its write taken for a retry
+        message.removeHeader(KliteConstants.IDEMPOTENCY_KEY);
         message.setHeader(KliteConstants.TOPIC, to.topic());
         message.setHeader(KliteConstants.PARTITION, to.partition());
         message.setHeader(KliteConstants.OFFSET, lastOffset);

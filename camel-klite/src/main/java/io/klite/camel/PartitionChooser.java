@@ -35,6 +35,13 @@ final class PartitionChooser {
     record Destination(String topic, int partition, String key) {
     }
 
+    /**
+     * What a message asks for: its topic, the partition its override header names (null for none), its key (null for
+     * none), and whether the key chooses the partition (the {@code partition} option wins over the {@code key} option).
+     */
+    record Request(String topic, Integer partition, String key, boolean keyWins) {
+    }
+
     private record Count(int partitions, long readAtNanos) {
     }
 
@@ -60,31 +67,50 @@ final class PartitionChooser {
      * @throws InvalidPartitionException where the partition is not a number or beyond the topic's count
      */
     Destination choose(Message message) {
+        return place(request(message));
+    }
+
+    /**
+     * What the message asks for, read from its headers and the endpoint's options, with nothing looked up or
+     * created: its topic, the partition its override header names (or null), its key (or null) and whether the key
+     * chooses the partition.
+     *
+     * @throws InvalidTopicException     where the override topic is not a valid name
+     * @throws InvalidPartitionException where the override partition is not a number of 0..999
+     */
+    Request request(Message message) {
         String topic = overrideTopic(message);
         Integer requested = overridePartition(message, topic);
         String headerKey = message.getHeader(KliteConstants.KEY, String.class);
         String key = headerKey != null ? headerKey : configuration.getKey();
-        boolean keyWins = headerKey != null || fixedPartition == null;
+        return new Request(topic, requested, key, headerKey != null || fixedPartition == null);
+    }
+
+    /** The destination of a request, by the rules in the class comment, creating its topic where it does not exist. */
+    Destination place(Request request) {
+        String topic = request.topic();
+        Integer requested = request.partition();
+        String key = request.keyWins() ? request.key() : null;
 
         int existing = partitionCount(topic, false);
         int count = existing > 0 ? existing : configuration.getPartitionCount();
-        int partition = partition(requested, keyWins ? key : null, count);
+        int partition = partition(requested, key, count);
         if (partition >= count && existing > 0) {
             // the cached count may be up to a second old: another program may just have added partitions
             existing = partitionCount(topic, true);
             count = existing > 0 ? existing : configuration.getPartitionCount();
-            partition = partition(requested, keyWins ? key : null, count);
+            partition = partition(requested, key, count);
         }
         checkFits(topic, partition, existing > 0, count);
         if (existing == 0) {
             int created = log.createTopicIfAbsent(topic, configuration.getPartitionCount());
             if (created != count) {
                 // another program created the topic meanwhile, with another count: choose again
-                partition = partition(requested, keyWins ? key : null, created);
+                partition = partition(requested, key, created);
                 checkFits(topic, partition, true, created);
             }
         }
-        return new Destination(topic, partition, key);
+        return new Destination(topic, partition, request.key());
     }
 
     private int partition(Integer requested, String key, int count) {

@@ -55,6 +55,7 @@ public final class KliteLog implements AutoCloseable {
     private final TopicConfigTable topicConfigs;
     private final Retention retention;
     private final GroupLeases leases;
+    private final IdempotencyKeys idempotencyKeys;
 
     /** A time as SQLite's date functions read it, in UTC to the millisecond. */
     private static final DateTimeFormatter SQLITE_TIME =
@@ -74,6 +75,7 @@ public final class KliteLog implements AutoCloseable {
         this.topicConfigs = new TopicConfigTable(db, catalog);
         this.retention = new Retention(db, catalog);
         this.leases = new GroupLeases(db);
+        this.idempotencyKeys = new IdempotencyKeys(db);
         try {
             db.write(conn -> {
                 conn.exec(Catalog.CONSUMER_OFFSETS_DDL);
@@ -81,6 +83,9 @@ public final class KliteLog implements AutoCloseable {
                 conn.exec(TopicConfigTable.DDL);
                 conn.exec(GroupLeases.MEMBERS_DDL);
                 conn.exec(GroupLeases.LEASES_DDL);
+                for (String ddl : IdempotencyKeys.DDL) {
+                    conn.exec(ddl);
+                }
                 return null;
             });
         } catch (RuntimeException e) {
@@ -176,6 +181,82 @@ public final class KliteLog implements AutoCloseable {
             List<?> payloads) {
         TopicPartition tp = new TopicPartition(topic, partition);
         return append(tp, key, Headers.toColumn(headers), Payloads.toBytes(payloads));
+    }
+
+    /**
+     * Appends one message once per idempotency key, as {@link #send(String, int, String, Map, Object)} does: where
+     * the file remembers {@code once}'s key (within its window) from a send with the same fingerprint, nothing is
+     * written and that send's result is answered ({@link IdempotentSend#replayed()}), wherever it went. The key is
+     * stored in the transaction that writes the message, so a retry after a crash at any point writes once. Keys are
+     * forgotten once their window has passed (the retention cleaner deletes them).
+     *
+     * @throws IdempotencyKeyReusedException where the key was used for another send (another fingerprint) within its
+     *                                       window; nothing is written then
+     */
+    public IdempotentSend send(IdempotencyKey once, String topic, int partition, String key,
+            Map<String, String> headers, Object payload) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        return appendOnce(once, tp, key, Headers.toColumn(headers), List.of(Payloads.toBytes(payload, "payload")));
+    }
+
+    /**
+     * Appends a batch once per idempotency key: {@link #sendBatch(String, int, String, Map, List)} with the rules of
+     * {@link #send(IdempotencyKey, String, int, String, Map, Object)}.
+     *
+     * @throws IdempotencyKeyReusedException where the key was used for another send within its window
+     */
+    public IdempotentSend sendBatch(IdempotencyKey once, String topic, int partition, String key,
+            Map<String, String> headers, List<?> payloads) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        return appendOnce(once, tp, key, Headers.toColumn(headers), Payloads.toBytes(payloads));
+    }
+
+    /**
+     * The send the file remembers for {@code once}'s key, within its window: where a retry can be answered without
+     * choosing a partition or creating a topic. A read; the send itself checks again in its write transaction.
+     *
+     * @return the first send, {@link IdempotentSend#replayed()}; empty where the key is unknown or its window passed
+     * @throws IdempotencyKeyReusedException where the key was used for another send (another fingerprint)
+     */
+    public Optional<IdempotentSend> sentWith(IdempotencyKey once) {
+        Objects.requireNonNull(once, "once");
+        IdempotencyKeys.Found found = db.read(conn -> idempotencyKeys.findIn(conn, once, System.currentTimeMillis()));
+        refuseOther(once, found);
+        return found instanceof IdempotencyKeys.Sent sent ? Optional.of(sent.send()) : Optional.empty();
+    }
+
+    /** The write of the idempotent sends: the key looked up, the messages and the key written, in one transaction. */
+    private IdempotentSend appendOnce(IdempotencyKey once, TopicPartition tp, String key, String headers,
+            List<byte[]> data) {
+        if (catalog.partitionCount(tp.topic()) == 0) {
+            sentWith(once); // a reused key refused before its topic is created, so that the refusal leaves no trace
+        }
+        long deadline = db.deadline();
+        PartitionTable table = catalog.forWrite(tp, options.defaultPartitionCount(), deadline);
+        IdempotencyKeys.Found found = table.write(deadline, conn -> {
+            long now = System.currentTimeMillis();
+            IdempotencyKeys.Found earlier = idempotencyKeys.findIn(conn, once, now);
+            if (!(earlier instanceof IdempotencyKeys.Absent)) {
+                return earlier;
+            }
+            BatchResult result = table.appendIn(conn, key, headers, data);
+            idempotencyKeys.storeIn(conn, once, tp, result, now);
+            return new IdempotencyKeys.Sent(new IdempotentSend(tp.topic(), tp.partition(), result, false));
+        });
+        refuseOther(once, found);
+        IdempotentSend send = ((IdempotencyKeys.Sent) found).send();
+        if (!send.replayed()) {
+            appends.appended(tp.topic(), tp.partition());
+        }
+        return send;
+    }
+
+    private static void refuseOther(IdempotencyKey once, IdempotencyKeys.Found found) {
+        if (found instanceof IdempotencyKeys.Other other) {
+            throw new IdempotencyKeyReusedException("Idempotency key '" + once.key() + "' was used at "
+                    + other.createdAt() + " for another send (to topic '" + other.topic() + "'); a retry must send"
+                    + " the same message to the same place, and a new message needs a new key");
+        }
     }
 
     /** The write of {@link #send} and {@link #sendBatch}; then tells the topic's listeners. */
@@ -276,11 +357,17 @@ public final class KliteLog implements AutoCloseable {
         long deleted = 0;
         List<String> failed = new ArrayList<>();
         RuntimeException failure = null;
+        try {
+            idempotencyKeys.deleteExpired(now);
+        } catch (RuntimeException e) {
+            failed.add("the expired idempotency keys");
+            failure = e;
+        }
         for (Map.Entry<String, TopicConfig> topic : topicConfigs.deleting().entrySet()) {
             try {
                 deleted += retention.apply(topic.getKey(), topic.getValue(), now);
             } catch (RuntimeException e) {
-                failed.add("'" + topic.getKey() + "'");
+                failed.add("topic '" + topic.getKey() + "'");
                 if (failure == null) {
                     failure = e;
                 } else {
@@ -289,7 +376,7 @@ public final class KliteLog implements AutoCloseable {
             }
         }
         if (failure != null) {
-            throw new KliteException("Retention of topic" + (failed.size() > 1 ? "s " : " ") + String.join(", ", failed)
+            throw new KliteException("Retention of " + String.join(", ", failed)
                     + " failed (" + deleted + " message(s) of the other topics were deleted): "
                     + failure.getMessage(), failure);
         }

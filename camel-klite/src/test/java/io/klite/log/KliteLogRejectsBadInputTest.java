@@ -210,8 +210,8 @@ class KliteLogRejectsBadInputTest extends LogTestSupport {
         try (Jdbc jdbc = new Jdbc(log.path())) {
             assertThat(jdbc.strings("SELECT name FROM sqlite_master WHERE type = 'table'"
                     + " AND name NOT LIKE 'sqlite_%' ORDER BY name"))
-                    .containsExactly("consumer_offsets", "klite_delivery_attempts", "klite_members",
-                            "klite_partition_leases", "klite_topic_config", "orders_0", "orders_1");
+                    .containsExactly("consumer_offsets", "klite_delivery_attempts", "klite_idempotency_keys",
+                            "klite_members", "klite_partition_leases", "klite_topic_config", "orders_0", "orders_1");
             assertThat(jdbc.count("SELECT count(*) FROM orders_0")).isEqualTo(1);
             assertThat(jdbc.count("SELECT count(*) FROM orders_1")).isZero();
             assertThat(jdbc.count("SELECT count(*) FROM consumer_offsets")).isZero();

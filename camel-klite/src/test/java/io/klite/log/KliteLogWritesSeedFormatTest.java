@@ -30,7 +30,7 @@ class KliteLogWritesSeedFormatTest {
         try (Jdbc jdbc = new Jdbc(file)) {
             assertThat(jdbc.strings("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
                     + " ORDER BY name")).containsExactly("consumer_offsets", "klite_delivery_attempts",
-                    "klite_members", "klite_partition_leases", "klite_topic_config", "orders_0", "orders_1");
+                    "klite_idempotency_keys", "klite_members", "klite_partition_leases", "klite_topic_config", "orders_0", "orders_1");
             assertThat(jdbc.strings("SELECT name || ':' || type || ':' || \"notnull\" || ':' || pk"
                     + " FROM pragma_table_info('orders_0') ORDER BY cid")).containsExactly(
                     "id:INTEGER:0:1", "data:BLOB:1:0", "created:DATETIME:0:0", "key:TEXT:0:0", "headers:TEXT:0:0");

@@ -32,6 +32,10 @@ public class KliteMain extends Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(KliteMain.class);
 
+    /** The API's settings by their environment variables: their names have capitals, which a variable cannot keep. */
+    private static final Map<String, String> API_VARIABLES = Map.of(
+            "KLITE_API_IDEMPOTENCY_WINDOW", KliteSettings.IDEMPOTENCY_WINDOW);
+
     private boolean optionsShown;
 
     public KliteMain() {
@@ -108,7 +112,7 @@ public class KliteMain extends Main {
      * {@code ./application.properties}: {@code CAMEL_COMPONENT_KLITE_*} (it maps component variables by its catalog of
      * Camel's own components), {@code CAMEL_SERVER_*} and {@code CAMEL_MANAGEMENT_*} (it resolves them as
      * placeholders but does not configure the servers with them), and Klite's own {@code KLITE_WORKERS},
-     * {@code KLITE_WORKER_TIMEOUT} and {@code KLITE_TOPICS_*} ({@link KliteSettings#topicSettingOfVariable}).
+     * {@code KLITE_WORKER_TIMEOUT}, {@code KLITE_API_IDEMPOTENCY_WINDOW} and {@code KLITE_TOPICS_*} ({@link KliteSettings#topicSettingOfVariable}).
      * {@code CAMEL_SERVER_PORT=9090} becomes {@code camel.server.port=9090}, {@code KLITE_WORKER_TIMEOUT=5s}
      * {@code klite.worker.timeout=5s}, {@code KLITE_TOPICS_ORDERS_RETENTION_AGE=7d}
      * {@code klite.topics.orders.retention.age=7d}, {@code CAMEL_COMPONENT_KLITE_BATCH_SIZE=500}
@@ -119,6 +123,9 @@ public class KliteMain extends Main {
         environment.forEach((name, value) -> {
             if (name.equals("KLITE_WORKERS") || name.equals("KLITE_WORKER_TIMEOUT")) {
                 settings.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+            if (API_VARIABLES.containsKey(name)) {
+                settings.put(API_VARIABLES.get(name), value);
             }
             if (name.startsWith(KliteSettings.TOPICS_VARIABLE)) {
                 settings.put(KliteSettings.topicSettingOfVariable(name), value);

@@ -32,7 +32,7 @@ class KliteRuntimeRefusesBadTopicSettingsTest {
             klite.topics.orders.retention.agee             | 7d    | Unknown setting klite.topics.orders.retention.agee=7d; a topic's settings are TOPIC_KEYS
             klite.topics.orders.age                        | 7d    | Unknown setting klite.topics.orders.age=7d; a topic's settings are TOPIC_KEYS
             klite.topics.orders.retention.age.max          | 7d    | Unknown setting klite.topics.orders.retention.age.max=7d; a topic's settings are TOPIC_KEYS
-            klite.topic.orders.retention.age               | 7d    | Unknown setting klite.topic.orders.retention.age=7d; Klite's own settings are klite.workers, klite.worker.timeout and TOPIC_KEYS
+            klite.topic.orders.retention.age               | 7d    | Unknown setting klite.topic.orders.retention.age=7d; Klite's own settings are klite.workers, klite.worker.timeout, klite.api.idempotencyWindow and TOPIC_KEYS
             klite.topics.bad*name.retention.age            | 7d    | klite.topics.bad*name.retention.age=7d: Invalid topic name 'bad*name': character '*' at index 3 is not allowed
             klite.topics.sqlite_x.retention.age            | 7d    | klite.topics.sqlite_x.retention.age=7d: Invalid topic name 'sqlite_x': SQLite reserves table names
             klite.topics.orders.retention.age              | 5x    | klite.topics.orders.retention.age: '5x' is not a retention age; AGE_RULE
@@ -42,6 +42,8 @@ class KliteRuntimeRefusesBadTopicSettingsTest {
             klite.topics.orders.retention.messages         | -3    | klite.topics.orders.retention.messages: '-3' is not a message count; COUNT_RULE
             klite.topics.orders.retention.messages         | ten   | klite.topics.orders.retention.messages: 'ten' is not a message count; COUNT_RULE
             klite.topics.orders.retention.keepUnconsumed   | yes   | klite.topics.orders.retention.keepUnconsumed: 'yes' is not a boolean; allowed: true or false
+            klite.api.idempotencyWindow                    | 1w    | klite.api.idempotencyWindow: '1w' is not a duration; AGE_RULE
+            klite.api.idempotencyWindow                    | 0h    | klite.api.idempotencyWindow: '0h' is not a duration; AGE_RULE
             klite.topics.orders.retention.keepunconsumed   | true  | Unknown setting klite.topics.orders.retention.keepunconsumed=true
             """)
     void aBadSettingStopsTheStartWithOneLine(String key, String value, String line) throws Exception {

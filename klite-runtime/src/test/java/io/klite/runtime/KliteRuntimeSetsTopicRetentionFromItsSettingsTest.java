@@ -162,7 +162,8 @@ class KliteRuntimeSetsTopicRetentionFromItsSettingsTest {
                 "KLITE_TOPICS_ORDERS_RETENTION_KEEPUNCONSUMED", "true",
                 "KLITE_TOPICS_AUDIT_RETENTION_KEEP_UNCONSUMED", "false",
                 "KLITE_TOPICS_ORDERS_RETENTION_AGEE", "7d",
-                "KLITE_TOPICS_ORDERS_AGE", "7d")))
+                "KLITE_TOPICS_ORDERS_AGE", "7d",
+                "KLITE_API_IDEMPOTENCY_WINDOW", "1h")))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
                         "klite.topics.orders.retention.age", "7d",
                         "klite.topics.my_orders.retention.messages", "100",
@@ -170,7 +171,8 @@ class KliteRuntimeSetsTopicRetentionFromItsSettingsTest {
                         "klite.topics.audit.retention.keepUnconsumed", "false",
                         // refused at start, by these names
                         "klite.topics.orders.retention.agee", "7d",
-                        "klite.topics.orders.age", "7d"));
+                        "klite.topics.orders.age", "7d",
+                        "klite.api.idempotencyWindow", "1h"));
     }
 
     /** The live threads of the checks for topics that do not exist yet. */

@@ -3,6 +3,7 @@ package io.klite.runtime.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.log.GroupNotEmptyException;
+import io.klite.log.IdempotencyKeyReusedException;
 import io.klite.log.InvalidOffsetException;
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.InvalidTopicException;
@@ -29,8 +30,12 @@ final class ApiExchange {
     private ApiExchange() {
     }
 
-    /** A handler's answer: the status and what goes into the body as JSON. */
-    record Answer(int status, Object json) {
+    /** A handler's answer: the status, what goes into the body as JSON, and headers of its own. */
+    record Answer(int status, Object json, Map<String, String> headers) {
+
+        Answer(int status, Object json) {
+            this(status, json, Map.of());
+        }
     }
 
     /** Answers the request with what {@code handler} returns, or with the error it throws. */
@@ -46,6 +51,7 @@ final class ApiExchange {
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        answer.headers().forEach(message::setHeader);
         try {
             message.setBody(JSON.writeValueAsBytes(answer.json()));
         } catch (JsonProcessingException e) {
@@ -55,7 +61,8 @@ final class ApiExchange {
 
     /**
      * The status and message a failure answers with: the log's refusals of bad input 400, of an unknown topic 404, of
-     * a group with live members 409; a database that cannot be used now 503; anything else 500, logged at WARN.
+     * a group with live members 409, of an idempotency key reused for another request 422; a database that cannot be
+     * used now 503; anything else 500, logged at WARN.
      */
     static ApiException asApiException(Exception e) {
         Throwable cause = e;
@@ -65,6 +72,9 @@ final class ApiExchange {
         }
         if (cause instanceof ApiException api) {
             return api;
+        }
+        if (cause instanceof IdempotencyKeyReusedException) {
+            return new ApiException(422, cause.getMessage().replace("Idempotency key", ProduceRequest.IDEMPOTENCY_KEY));
         }
         if (cause instanceof UnknownTopicException) {
             return new ApiException(404, cause.getMessage());

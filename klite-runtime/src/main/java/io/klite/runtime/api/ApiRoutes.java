@@ -1,5 +1,6 @@
 package io.klite.runtime.api;
 
+import io.klite.runtime.worker.KliteSettings;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -7,7 +8,9 @@ import org.apache.camel.builder.RouteBuilder;
  *
  * <ul>
  *   <li>{@code POST /topics/{topic}/messages[?partition=|?key=]}: the body is one message; 201
- *       {@code {"topic","partition","offset"}};</li>
+ *       {@code {"topic","partition","offset"}}; with an {@code Idempotency-Key} header, a retry of the same request
+ *       within {@code klite.api.idempotencyWindow} answers the first request's result and writes nothing, and the
+ *       key with another request is refused with 422;</li>
  *   <li>{@code POST /topics/{topic}/batch[?partition=|?key=]}: a JSON array, one message per element, in one
  *       transaction; 201 {@code {"topic","partition","firstOffset","count"}};</li>
  *   <li>{@code GET /topics}, {@code GET /topics/{topic}}: partitions and end offsets;</li>
@@ -39,7 +42,7 @@ public final class ApiRoutes extends RouteBuilder {
                 .orElse(false)) {
             return; // no HTTP server, no API
         }
-        TopicsApi api = new TopicsApi();
+        TopicsApi api = new TopicsApi(KliteSettings.idempotencyWindow(getContext()));
         getContext().addService(api);
 
         from("platform-http:/topics?httpMethodRestrict=GET").routeId("api-topics")

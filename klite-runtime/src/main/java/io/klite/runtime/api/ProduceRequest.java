@@ -1,5 +1,6 @@
 package io.klite.runtime.api;
 
+import io.klite.log.IdempotencyKey;
 import io.klite.log.InvalidTopicException;
 import io.klite.log.TopicPartition;
 import java.net.URLDecoder;
@@ -11,9 +12,13 @@ import org.apache.camel.Exchange;
 /**
  * Where a POST asks its messages to go: the topic from the request's path, and {@code partition} or {@code key} from
  * its query string. Read from the request line only, never from request headers (which Camel puts beside query
- * parameters), and each at most once; any other query parameter is refused, so a typo never passes unnoticed.
+ * parameters), and each at most once; any other query parameter is refused, so a typo never passes unnoticed. The
+ * {@code Idempotency-Key} request header, where sent once, makes the POST safe to retry.
  */
-record ProduceRequest(String topic, Integer partition, String key) {
+record ProduceRequest(String topic, Integer partition, String key, String idempotencyKey) {
+
+    /** The request header that makes a produce safe to retry (IETF draft "The Idempotency-Key HTTP Header Field"). */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     static ProduceRequest of(Exchange exchange) {
         String topic = topic(exchange);
@@ -35,7 +40,25 @@ record ProduceRequest(String topic, Integer partition, String key) {
                 throw new ApiException(400, "Invalid partition '" + partitionText + "': a whole number from 0 is expected");
             }
         }
-        return new ProduceRequest(topic, partition, key);
+        return new ProduceRequest(topic, partition, key, idempotencyKey(exchange));
+    }
+
+    /**
+     * The {@code Idempotency-Key} header, or null where none was sent. Its value is the key as sent: a quoted
+     * structured-field string ({@code "abc"}, as the IETF draft writes it) and a bare token ({@code abc}) are taken
+     * as they come, since a retry sends the same bytes. (Where the header is sent twice, the server keeps the last.)
+     */
+    private static String idempotencyKey(Exchange exchange) {
+        String value = exchange.getIn().getHeader(IDEMPOTENCY_KEY, String.class);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return IdempotencyKey.validateKey(value);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage().replace("Invalid idempotency key", "Invalid "
+                    + IDEMPOTENCY_KEY));
+        }
     }
 
     /** The topic of a {@code /topics/{topic}...} request, decoded from the path and checked. */

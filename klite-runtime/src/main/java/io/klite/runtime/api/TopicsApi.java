@@ -9,6 +9,7 @@ import io.klite.camel.KliteConstants;
 import io.klite.log.KliteLog;
 import io.klite.log.TopicConfig;
 import io.klite.runtime.api.ApiExchange.Answer;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,20 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
+    /** The response header of a produce that a first request with its {@code Idempotency-Key} answered. */
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+
+    /** How long an {@code Idempotency-Key} is remembered, in milliseconds. */
+    private final long idempotencyWindowMillis;
     private CamelContext camelContext;
     private KliteLog log;
     private KliteComponent component;
     private ProducerTemplate producer;
+
+    /** @param idempotencyWindow how long an {@code Idempotency-Key} is remembered */
+    TopicsApi(Duration idempotencyWindow) {
+        this.idempotencyWindowMillis = idempotencyWindow.toMillis();
+    }
 
     @Override
     public CamelContext getCamelContext() {
@@ -100,7 +111,7 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             json.put("topic", request.topic());
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
             json.put("offset", sent.getMessage().getHeader(KliteConstants.OFFSET));
-            return new Answer(201, json);
+            return created(sent, json);
         });
     }
 
@@ -114,19 +125,35 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             json.put("partition", sent.getMessage().getHeader(KliteConstants.PARTITION));
             json.put("firstOffset", sent.getMessage().getHeader(KliteConstants.FIRST_OFFSET));
             json.put("count", messages.size());
-            return new Answer(201, json);
+            return created(sent, json);
         });
     }
 
     // ---------------------------------------------------------------- requests
 
     /**
+     * The answer to a produce: 201, with {@code Idempotent-Replayed: true} where an {@code Idempotency-Key}'s first
+     * request wrote the messages and this one wrote nothing.
+     */
+    private static Answer created(Exchange sent, Map<String, Object> json) {
+        if (Boolean.TRUE.equals(sent.getMessage().getHeader(KliteConstants.IDEMPOTENT_REPLAYED))) {
+            return new Answer(201, json, Map.of(IDEMPOTENT_REPLAYED, "true"));
+        }
+        return new Answer(201, json);
+    }
+
+    /**
      * Sends through the {@code klite:} producer, which checks the partition before it creates a topic: a refused
-     * request writes nothing.
+     * request writes nothing. With an {@code Idempotency-Key}, the producer writes the messages and the key in one
+     * transaction, or answers where the key's first request wrote them.
      */
     private Exchange send(ProduceRequest request, Object body) {
-        Exchange sent = producer.send("klite:" + request.topic(), exchange -> {
+        String uri = "klite:" + request.topic() + "?idempotencyWindow=" + idempotencyWindowMillis;
+        Exchange sent = producer.send(uri, exchange -> {
             exchange.getIn().setBody(body);
+            if (request.idempotencyKey() != null) {
+                exchange.getIn().setHeader(KliteConstants.IDEMPOTENCY_KEY, request.idempotencyKey());
+            }
             if (request.partition() != null) {
                 exchange.getIn().setHeader(KliteConstants.OVERRIDE_PARTITION, request.partition());
             }

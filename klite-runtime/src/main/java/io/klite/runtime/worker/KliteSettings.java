@@ -2,6 +2,7 @@ package io.klite.runtime.worker;
 
 import io.klite.camel.KliteComponent;
 import io.klite.camel.KliteConfiguration;
+import io.klite.log.IdempotencyKey;
 import io.klite.log.InvalidTopicException;
 import io.klite.log.Limits;
 import io.klite.log.TopicConfig;
@@ -42,7 +43,10 @@ public final class KliteSettings {
     /** The component's session timeout, which the service's consumers and workers take. */
     static final String SESSION_TIMEOUT = "camel.component.klite.sessionTimeout";
 
-    static final List<String> KNOWN = List.of(WorkerFileLocation.PROPERTY, WORKER_TIMEOUT);
+    /** {@code klite.api.idempotencyWindow}: how long the API remembers an {@code Idempotency-Key} (default 24h). */
+    public static final String IDEMPOTENCY_WINDOW = "klite.api.idempotencyWindow";
+
+    static final List<String> KNOWN = List.of(WorkerFileLocation.PROPERTY, WORKER_TIMEOUT, IDEMPOTENCY_WINDOW);
 
     /** What follows {@code klite.topics.<topic>.retention.}: the fields of {@link TopicConfig}. */
     static final List<String> RETENTION_KEYS = List.of("age", "messages", "keepUnconsumed");
@@ -51,6 +55,25 @@ public final class KliteSettings {
     private static final String TOPIC_KEYS = TOPICS + "<topic>" + RETENTION + String.join("|", RETENTION_KEYS);
 
     private KliteSettings() {
+    }
+
+    /**
+     * {@code klite.api.idempotencyWindow}: an age as retention takes it ({@code 24h}, {@code 7d}), default
+     * {@link IdempotencyKey#DEFAULT_WINDOW}.
+     *
+     * @throws WorkerConfigException naming the setting, the value and the allowed forms
+     */
+    public static Duration idempotencyWindow(CamelContext context) {
+        String value = context.getPropertiesComponent().resolveProperty(IDEMPOTENCY_WINDOW).orElse(null);
+        if (value == null) {
+            return IdempotencyKey.DEFAULT_WINDOW;
+        }
+        try {
+            return Limits.retentionAge(IDEMPOTENCY_WINDOW + ": ", value.strip());
+        } catch (IllegalArgumentException e) {
+            throw new WorkerConfigException(e.getMessage().replace("a retention age", "a duration")
+                    .replace("no age limit", "the default of 24h"), e);
+        }
     }
 
     /**
@@ -69,6 +92,7 @@ public final class KliteSettings {
         });
         topics(context, settings);
         checkGroupTimes(context);
+        idempotencyWindow(context);
         String timeout = context.resolvePropertyPlaceholders("{{" + WORKER_TIMEOUT + "}}");
         try {
             Limits.duration("", timeout);

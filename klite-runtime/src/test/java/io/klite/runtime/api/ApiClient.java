@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Calls the Klite API as curl would, and reads its JSON answers. */
 public final class ApiClient {
@@ -79,6 +80,15 @@ public final class ApiClient {
             return new Answer(Integer.parseInt(head[0].split(" ")[1]), contentType,
                     response.length < 2 || response[1].isEmpty() ? null : JSON.readTree(response[1]));
         }
+    }
+
+    /** A JSON POST with request headers, answered with the response headers too. */
+    public HttpResponse<String> post(String path, Map<String, String> headers, String json)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Answer send(HttpRequest request) throws IOException, InterruptedException {

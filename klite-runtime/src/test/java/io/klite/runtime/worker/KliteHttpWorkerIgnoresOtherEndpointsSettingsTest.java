@@ -60,7 +60,7 @@ class KliteHttpWorkerIgnoresOtherEndpointsSettingsTest {
     void aMisspeltKliteSettingIsRefused() {
         assertThatThrownBy(() -> RunningKlite.start(dir, Map.of("klite.worker", "nope.yaml")).close())
                 .hasStackTraceContaining("Unknown setting klite.worker=nope.yaml; Klite's own settings are"
-                                         + " klite.workers, klite.worker.timeout and"
+                                         + " klite.workers, klite.worker.timeout, klite.api.idempotencyWindow and"
                                          + " klite.topics.<topic>.retention.age|messages|keepUnconsumed");
     }
 
