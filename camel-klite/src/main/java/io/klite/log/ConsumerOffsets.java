@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * Consumer groups' progress: the {@code consumer_offsets} table, where {@code commit_offset} is the offset of the
@@ -17,7 +19,8 @@ import java.util.OptionalLong;
  * the same {@code BEGIN IMMEDIATE} transaction that writes the commit, so no writer can slip in between. Only a
  * reset moves a group back. A commit on a topic that does not exist, or a partition beyond its count, writes
  * nothing. A commit deletes the group's failed-delivery rows it passes (a reset all of the partition's) in the same
- * transaction, so a count of attempts never outlives its message.
+ * transaction, so a count of attempts never outlives its message. A reset of several partitions is one transaction
+ * that also decides whether live members consume the topic, so no member joins between the check and the write.
  */
 final class ConsumerOffsets {
 
@@ -77,6 +80,51 @@ final class ConsumerOffsets {
 
     void reset(String group, TopicPartition tp, long offset) {
         store(group, tp, offset, true, null);
+    }
+
+    /**
+     * Sets the group's committed offsets on several partitions of a topic in one transaction, refused where live
+     * members of the group consume the topic unless {@code force}, which deletes those partitions' leases in it; see
+     * {@link KliteLog#resetOffsets}.
+     *
+     * @return the committed offset each partition had before, 0 where the group had none, by partition
+     */
+    Map<Integer, Long> reset(String group, String topic, Map<Integer, Long> committedOffsets, boolean force) {
+        validateGroup(group);
+        TopicPartition.validateTopic(topic);
+        Objects.requireNonNull(committedOffsets, "committedOffsets");
+        if (committedOffsets.isEmpty()) {
+            throw new IllegalArgumentException("Cannot reset the offsets of group '" + group + "' on topic '" + topic
+                    + "': no partition given; give at least one partition and its offset");
+        }
+        long deadline = db.deadline();
+        // partition -> whether its table is known to exist with Klite's columns
+        Map<Integer, Boolean> ready = new TreeMap<>();
+        for (Map.Entry<Integer, Long> entry : new TreeMap<>(committedOffsets).entrySet()) {
+            TopicPartition tp = new TopicPartition(topic, entry.getKey());
+            Objects.requireNonNull(entry.getValue(), () -> "the offset of partition " + tp.partition());
+            PartitionState state = catalog.prepareForRead(tp, deadline);
+            if (state == PartitionState.UNKNOWN_TOPIC) {
+                throw new UnknownTopicException("Cannot reset the offsets of group '" + group + "' on topic '" + topic
+                        + "': the topic does not exist");
+            }
+            ready.put(tp.partition(), state == PartitionState.READY);
+        }
+        return db.write(deadline, conn -> {
+            if (!force) {
+                GroupLeases.refuseResetWhileLiveIn(conn, group, topic);
+            }
+            Map<Integer, Long> before = new TreeMap<>();
+            for (Map.Entry<Integer, Boolean> partition : ready.entrySet()) {
+                TopicPartition tp = new TopicPartition(topic, partition.getKey());
+                before.put(tp.partition(), committedIn(conn, group, tp));
+                storeIn(conn, group, tp, partition.getValue(), committedOffsets.get(tp.partition()), true);
+            }
+            if (force) {
+                GroupLeases.revokeIn(conn, group, topic, ready.keySet());
+            }
+            return before;
+        });
     }
 
     /** The group's committed offset on the partition, or empty where it has never committed there. */

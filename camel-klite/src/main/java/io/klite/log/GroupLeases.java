@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -250,7 +251,8 @@ final class GroupLeases {
         if (!memberId.equals(holder)) {
             throw new LeaseLostException("Cannot commit offset " + offset + " for group '" + group + "' on topic '"
                     + tp.topic() + "' partition " + tp.partition() + ": member " + memberId + " does not hold the partition's lease any more ("
-                    + (holder == null ? "it expired" : "member " + holder + " holds it") + "); nothing was written;"
+                    + (holder == null ? "it expired, or a forced reset of the group's offsets revoked it"
+                    : "member " + holder + " holds it") + "); nothing was written;"
                     + " the lease's holder delivers from the last commit");
         }
     }
@@ -259,23 +261,64 @@ final class GroupLeases {
      * Refuses, inside the transaction of {@link ConsumerOffsets#delete}, to delete a group that has live members: they
      * would start it again with their next commit.
      *
-     * @throws IllegalStateException naming the live members
+     * @throws GroupNotEmptyException naming the live members
      */
     static void refuseWhileLiveIn(Conn conn, String group) throws SQLException {
+        List<String> live = liveIn(conn, group, null);
+        if (!live.isEmpty()) {
+            throw new GroupNotEmptyException("Cannot delete group '" + group + "': " + live.size() + " live member(s)"
+                    + " consume with it: " + String.join(", ", live) + "; stop them first (a stopped member leaves"
+                    + " at once; a killed one counts as live until its session timeout has passed)");
+        }
+    }
+
+    /**
+     * Refuses, inside the transaction of {@link ConsumerOffsets#reset(String, String, Map, boolean)}, to reset the
+     * group's offsets on a topic that live members of the group consume: they would commit over the reset.
+     *
+     * @throws GroupNotEmptyException naming the live members
+     */
+    static void refuseResetWhileLiveIn(Conn conn, String group, String topic) throws SQLException {
+        List<String> live = liveIn(conn, group, topic);
+        if (!live.isEmpty()) {
+            throw new GroupNotEmptyException("Cannot reset the offsets of group '" + group + "' on topic '" + topic
+                    + "': " + live.size() + " live member(s) consume it with the group: " + String.join(", ", live)
+                    + "; stop them first (a stopped member leaves at once; a killed one counts as live until its session"
+                    + " timeout has passed), or force the reset, which revokes their leases of the partitions reset:"
+                    + " the holder's next commit is refused and it delivers again from the new offset");
+        }
+    }
+
+    /**
+     * The group's live members, by topic and member id, each as {@code "<id> (<description>) on topic '<topic>'"}:
+     * on one topic, or on every topic where {@code topic} is null. The time is read inside the caller's transaction.
+     */
+    private static List<String> liveIn(Conn conn, String group, String topic) throws SQLException {
         PreparedStatement statement = conn.prepare("SELECT topic, member_id, description FROM klite_members"
-                + " WHERE consumer_group = ? AND heartbeat_at + session_timeout_ms > ? ORDER BY topic, member_id");
+                + " WHERE consumer_group = ?1 AND heartbeat_at + session_timeout_ms > ?2 AND (?3 IS NULL OR topic = ?3)"
+                + " ORDER BY topic, member_id");
         statement.setString(1, group);
         statement.setLong(2, System.currentTimeMillis());
+        statement.setString(3, topic);
         List<String> live = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 live.add(rs.getString(2) + " (" + rs.getString(3) + ") on topic '" + rs.getString(1) + "'");
             }
         }
-        if (!live.isEmpty()) {
-            throw new IllegalStateException("Cannot delete group '" + group + "': " + live.size() + " live member(s)"
-                    + " consume with it: " + String.join(", ", live) + "; stop them first (a stopped member leaves"
-                    + " at once; a killed one counts as live until its session timeout has passed)");
+        return live;
+    }
+
+    /**
+     * Deletes the group's leases of the partitions inside a caller's transaction (a forced reset): the holder's next
+     * fenced commit is refused, and whoever takes the partition next places it at the committed offset.
+     */
+    static void revokeIn(Conn conn, String group, String topic, Collection<Integer> partitions) throws SQLException {
+        PreparedStatement statement = conn.prepare("DELETE FROM klite_partition_leases"
+                + " WHERE consumer_group = ? AND topic = ? AND partition = ?");
+        for (int partition : partitions) {
+            bindMember(statement, group, topic, partition);
+            statement.executeUpdate();
         }
     }
 
@@ -298,7 +341,7 @@ final class GroupLeases {
             }
         }
         if (!live.isEmpty()) {
-            throw new IllegalStateException("Cannot delete topic '" + topic + "': " + live.size() + " live member(s)"
+            throw new GroupNotEmptyException("Cannot delete topic '" + topic + "': " + live.size() + " live member(s)"
                     + " consume it: " + String.join(", ", live) + "; stop them first (a stopped member leaves at once;"
                     + " a killed one counts as live until its session timeout has passed); nothing was deleted");
         }

@@ -26,7 +26,8 @@ import java.util.function.IntConsumer;
  *       in list order, in one transaction (all of it or none of it).</li>
  *   <li>A send that returned is committed to the file and survives the process being killed.</li>
  *   <li>A group's committed offset is the offset of the last message it processed. {@link #commit} never moves it
- *       backwards and never past the partition's end; only {@link #resetOffset} moves it back.</li>
+ *       backwards and never past the partition's end; only {@link #resetOffset} and {@link #resetOffsets} move it
+ *       back.</li>
  *   <li>The file stays in the seed klite's format (one {@code <topic>_<partition>} table per partition, one
  *       {@code consumer_offsets} table), so other programs may read and write it at the same time.</li>
  *   <li>A message's headers are a JSON object of strings in its row's {@code headers} column, NULL where it has
@@ -348,7 +349,7 @@ public final class KliteLog implements AutoCloseable {
      *
      * @return the partition count the topic had
      * @throws UnknownTopicException where the topic does not exist
-     * @throws IllegalStateException where live members consume the topic, naming them and their groups; nothing is
+     * @throws GroupNotEmptyException where live members consume the topic, naming them and their groups; nothing is
      *                               deleted then
      */
     public int deleteTopic(String topic) {
@@ -578,6 +579,32 @@ public final class KliteLog implements AutoCloseable {
         offsets.reset(group, new TopicPartition(topic, partition), offset);
     }
 
+    /**
+     * Sets the group's committed offsets on several partitions of one topic, backwards too, in one transaction: the
+     * admin's reset, as {@code kafka-consumer-groups --reset-offsets --execute}. Refused while live members of the
+     * group consume the topic (any of them, whatever partitions it holds: they would commit over the reset), unless
+     * {@code force}: then the same transaction deletes the reset partitions' leases, so that a holder's next commit is
+     * refused ({@link LeaseLostException}) and the member that takes the partition next, the old holder too, delivers
+     * from the new offset. Each offset is checked as {@link #resetOffset} checks it, {@code 0..endOffset}: an offset
+     * below the partition's {@link #startOffset} - 1 is allowed and delivers from the start offset, as a group whose
+     * commits retention has overtaken does.
+     *
+     * @param committedOffsets by partition, the offset of the last message the group is to count as processed
+     * @param force            whether to reset while live members consume the topic, revoking their leases
+     * @return the committed offset each partition had before, by partition; 0 where the group had none there
+     * @throws GroupNotEmptyException    where live members consume the topic with the group and not {@code force},
+     *                                   naming them
+     * @throws InvalidOffsetException    where an offset lies outside {@code 0..endOffset} of its partition
+     * @throws InvalidPartitionException where a partition is beyond the topic's count
+     * @throws UnknownTopicException     where the topic does not exist
+     * @throws IllegalArgumentException  where no partition is given, or the group name is blank; in every case of a
+     *                                   throw, nothing is written
+     */
+    public Map<Integer, Long> resetOffsets(String group, String topic, Map<Integer, Long> committedOffsets,
+            boolean force) {
+        return offsets.reset(group, topic, committedOffsets, force);
+    }
+
     /** The group's committed offset on the partition, or empty where it has never committed there. */
     public OptionalLong committed(String group, String topic, int partition) {
         return offsets.committed(group, new TopicPartition(topic, partition));
@@ -662,7 +689,8 @@ public final class KliteLog implements AutoCloseable {
      * a killed one counts until its session timeout has passed).
      *
      * @return how many partitions' committed offsets were removed; 0 where the group had none
-     * @throws IllegalStateException where the group has live members, naming them; nothing is deleted then
+     * @throws GroupNotEmptyException where the group has live members, naming them (an {@link IllegalStateException});
+     *                                nothing is deleted then
      */
     public int deleteGroup(String group) {
         return offsets.delete(group);

@@ -197,9 +197,9 @@ public final class GroupMember implements AutoCloseable {
     }
 
     /**
-     * Takes in what a heartbeat said: leases that expired before it are gone; leases it renewed that this member does
-     * not count as held (a commit refused while the heartbeat waited for the file) are held again, to be released
-     * unless they are its share. Guarded by this.
+     * Takes in what a heartbeat said: leases that expired (or a forced reset revoked) before it are gone; leases it
+     * renewed that this member does not count as held (a commit refused while the heartbeat waited for the file) are
+     * held again, to be released unless they are its share. Guarded by this.
      */
     private void beaten(long startedNanos, List<Integer> stillHeld) {
         Set<Integer> expired = new TreeSet<>(held.keySet());
@@ -207,7 +207,8 @@ public final class GroupMember implements AutoCloseable {
         if (!expired.isEmpty()) {
             LOG.warn("Member {} of group '{}' lost its lease of topic '{}' partition(s) {}: it expired before this"
                     + " heartbeat (the process paused, or heartbeats failed, for longer than the session timeout of"
-                    + " {} ms); another member delivers them from the last commit", memberId, group, topic, expired,
+                    + " {} ms), or a forced reset of the group's offsets revoked it; the member that takes a partition"
+                    + " next, this one too, delivers it from the last commit", memberId, group, topic, expired,
                     sessionTimeout.toMillis());
             expired.forEach(held::remove);
             releasing.removeAll(expired);

@@ -31,15 +31,22 @@ import org.apache.camel.builder.RouteBuilder;
  *       the topic's retention (a field left out is none, or false); 200 with what GET answers;</li>
  *   <li>{@code GET /groups}: committed offsets and lag per group and partition, the live member holding each
  *       partition and the group's live members on the topic ({@link GroupsJson});</li>
+ *   <li>{@code GET /groups/{group}}: the same for one group, by topic; 404 where it has no commit and no live
+ *       member;</li>
+ *   <li>{@code POST /groups/{group}/reset}, body {@code {"topic","partition","to","execute","force"}}: where
+ *       {@code to} puts the group on each partition, a dry run unless {@code "execute": true}; 409 while live members
+ *       of the group consume the topic, unless {@code "force": true} ({@link GroupsApi}, {@link ResetRequest});</li>
+ *   <li>{@code DELETE /groups/{group}}: removes the group's committed offsets, 200 {@code {"group","partitions"}};
+ *       404 unknown, 409 while it has live members.</li>
  *   <li>{@code GET /openapi.json}: the OpenAPI 3.0 document of the whole API, {@value #OPENAPI} beside this class,
  *       as written.</li>
  * </ul>
  *
- * Bad requests get 400, unknown topics (and on a read, partitions) 404, a reused Idempotency-Key 422 and a body that is not JSON where only JSON is taken 415
- * ({@link JsonBody}), each with {@code {"error": "..."}} naming the problem; so do the server's own answers
- * ({@link ServerErrorAnswers}), such as 413 for a body over {@code klite.api.maxBodySize} ({@link MaxBodySize}).
- * Invariant: every route here is in the OpenAPI document, and every path and method there is a route here (or
- * Camel's {@code /observe/health}).
+ * Bad requests get 400, unknown topics, groups (and on a read, partitions) 404, conflicts with live group members
+ * 409, a reused Idempotency-Key 422 and a body that is not JSON where only JSON is taken 415 ({@link JsonBody}), each
+ * with {@code {"error": "..."}} naming the problem; so do the server's own answers ({@link ServerErrorAnswers}), such
+ * as 413 for a body over {@code klite.api.maxBodySize} ({@link MaxBodySize}). Invariant: every route here is in the
+ * OpenAPI document, and every path and method there is a route here (or Camel's {@code /observe/health}).
  */
 public final class ApiRoutes extends RouteBuilder {
 
@@ -77,8 +84,17 @@ public final class ApiRoutes extends RouteBuilder {
         RecordsApi records = new RecordsApi(api::log);
         from("platform-http:/topics/{topic}/partitions/{partition}/messages?httpMethodRestrict=GET")
                 .routeId("api-read-partition").process(records::read);
+        GroupsApi groups = new GroupsApi();
+        getContext().addService(groups);
         from("platform-http:/groups?httpMethodRestrict=GET").routeId("api-groups")
-                .process(api::listGroups);
+                .process(groups::listGroups);
+        // /groups/{group} takes one segment only: /groups/{group}/reset is never its
+        from("platform-http:/groups/{group}?httpMethodRestrict=GET").routeId("api-group")
+                .process(groups::describeGroup);
+        from("platform-http:/groups/{group}?httpMethodRestrict=DELETE").routeId("api-delete-group")
+                .process(groups::deleteGroup);
+        from("platform-http:/groups/{group}/reset?httpMethodRestrict=POST").routeId("api-reset-group")
+                .process(groups::resetGroup);
         byte[] openApi = openApiDocument();
         from("platform-http:/openapi.json?httpMethodRestrict=GET").routeId("api-openapi")
                 .process(exchange -> answerDocument(exchange, openApi));

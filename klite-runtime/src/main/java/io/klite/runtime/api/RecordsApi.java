@@ -8,7 +8,7 @@ import io.klite.camel.KliteBatchSerializer;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.Message;
-import io.klite.runtime.api.TopicsApi.Answer;
+import io.klite.runtime.api.ApiExchange.Answer;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,7 @@ final class RecordsApi {
     }
 
     void read(Exchange exchange) {
-        TopicsApi.answer(exchange, () -> {
+        ApiExchange.answer(exchange, () -> {
             String topic = ProduceRequest.topic(exchange);
             int partition = partition(exchange);
             Map<String, String> query = QueryParameters.of(exchange, List.of("from", "fromTime", "limit"),

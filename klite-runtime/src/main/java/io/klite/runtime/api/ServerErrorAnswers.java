@@ -36,7 +36,8 @@ final class ServerErrorAnswers implements StartupListener {
                                         + " GET /topics, GET, PUT and DELETE /topics/{topic},"
                                         + " GET and PUT /topics/{topic}/config,"
                                         + " GET /topics/{topic}/partitions/{partition}/messages,"
-                                        + " GET /groups and GET /observe/health, all described by GET /openapi.json";
+                                        + " GET /groups, GET and DELETE /groups/{group}, POST /groups/{group}/reset"
+                                        + " and GET /observe/health, all described by GET /openapi.json";
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {

@@ -1,32 +1,23 @@
 package io.klite.runtime.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.klite.runtime.api.ApiExchange.answer;
+import static io.klite.runtime.api.ApiExchange.asApiException;
+import static io.klite.runtime.api.ApiExchange.body;
+
 import io.klite.camel.KliteComponent;
 import io.klite.camel.KliteConstants;
-import io.klite.log.IdempotencyKeyReusedException;
-import io.klite.log.InvalidOffsetException;
-import io.klite.log.InvalidPartitionException;
-import io.klite.log.InvalidTopicException;
-import io.klite.log.KliteException;
 import io.klite.log.KliteLog;
-import io.klite.log.KliteStorageException;
 import io.klite.log.TopicConfig;
-import io.klite.log.TopicPartition;
-import io.klite.log.UnknownTopicException;
+import io.klite.runtime.api.ApiExchange.Answer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.service.ServiceSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the API's routes do. Messages go through the {@code klite:} producer, so a message posted here lands on the
@@ -36,8 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TopicsApi extends ServiceSupport implements CamelContextAware {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TopicsApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The response header of a produce that a first request with its {@code Idempotency-Key} answered. */
+    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
 
     /** How long an {@code Idempotency-Key} is remembered, in milliseconds. */
     private final long idempotencyWindowMillis;
@@ -133,13 +124,8 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
                         : "The confirmation '" + confirm + "' is not the topic '" + topic + "'")
                         + ": it deletes the topic's messages and every group's offsets on it; add ?confirm=" + topic);
             }
-            int partitions;
-            try {
-                partitions = log.deleteTopic(topic);
-            } catch (IllegalStateException liveMembers) {
-                // deleteTopic's refusal while live members consume the topic, naming them
-                throw new ApiException(409, liveMembers.getMessage());
-            }
+            // refused with a GroupNotEmptyException (409) while live members consume the topic, naming them
+            int partitions = log.deleteTopic(topic);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("topic", topic);
             json.put("partitions", partitions);
@@ -163,11 +149,6 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
             log.configureTopic(topic, config);
             return new Answer(200, TopicConfigJson.answer(topic, config));
         });
-    }
-
-    /** Committed offsets and lag per group and partition, with the group's live members and who holds what. */
-    void listGroups(Exchange exchange) {
-        answer(exchange, () -> new Answer(200, GroupsJson.answer(log.groups(), log.liveMembers(), log.topics())));
     }
 
     void produce(Exchange exchange) {
@@ -255,81 +236,4 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         return log;
     }
 
-    /**
-     * The body of a request that takes any type, a message: the bytes as sent, but not a form, which the HTTP server
-     * has read into fields.
-     *
-     * @param whatToSend the end of the error for an empty body, such as "the body is the message"
-     */
-    private static byte[] body(Exchange exchange, String whatToSend) {
-        byte[] body = exchange.getIn().getBody(byte[].class);
-        String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data")) {
-            // the HTTP server reads a form into fields, and the body is gone
-            throw new ApiException(400, "The body was sent as a form (Content-Type: " + contentType.split(";")[0]
-                    + "; application/x-www-form-urlencoded is curl -d's default); send the body with its own type,"
-                    + " such as -H 'Content-Type: application/json'");
-        }
-        return JsonBody.nonEmpty(body, whatToSend);
-    }
-
-    // ---------------------------------------------------------------- answers
-
-    /** The response header of a produce that a first request with its {@code Idempotency-Key} answered. */
-    static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
-
-    record Answer(int status, Object json, Map<String, String> headers) {
-
-        Answer(int status, Object json) {
-            this(status, json, Map.of());
-        }
-    }
-
-    /** Answers the request with what {@code handler} returns, or with the error it throws. */
-    static void answer(Exchange exchange, Supplier<Answer> handler) {
-        Answer answer;
-        try {
-            answer = handler.get();
-        } catch (RuntimeException e) {
-            ApiException refused = asApiException(e);
-            answer = new Answer(refused.status, Map.of("error", refused.getMessage()));
-        }
-        org.apache.camel.Message message = exchange.getMessage();
-        message.getHeaders().clear();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        answer.headers().forEach(message::setHeader);
-        try {
-            message.setBody(JSON.writeValueAsBytes(answer.json()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write the answer as JSON", e);
-        }
-    }
-
-    private static ApiException asApiException(Exception e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && !(cause instanceof ApiException) && !(cause instanceof KliteException)) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof ApiException api) {
-            return api;
-        }
-        if (cause instanceof IdempotencyKeyReusedException) {
-            return new ApiException(422, cause.getMessage().replace("Idempotency key", ProduceRequest.IDEMPOTENCY_KEY));
-        }
-        if (cause instanceof UnknownTopicException) {
-            return new ApiException(404, cause.getMessage());
-        }
-        if (cause instanceof InvalidTopicException || cause instanceof InvalidPartitionException
-            || cause instanceof InvalidOffsetException) {
-            return new ApiException(400, cause.getMessage());
-        }
-        if (cause instanceof KliteStorageException) {
-            LOG.warn("API request failed: {}", cause.getMessage());
-            return new ApiException(503, "Klite cannot use its database now: " + cause.getMessage());
-        }
-        LOG.warn("API request failed", e);
-        return new ApiException(500, "Klite could not answer: " + cause.getMessage());
-    }
 }

@@ -1,0 +1,157 @@
+package io.klite.runtime.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klite.log.KliteLog;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * The body of {@code POST /groups/{group}/reset}:
+ * {@code {"topic": "orders", "partition": 0, "to": "earliest", "execute": false, "force": false}}, where
+ * {@code partition} (all of the topic's where left out), {@code execute} and {@code force} (false where left out) are
+ * optional, and {@code to} is {@code "earliest"}, {@code "latest"}, a whole number (the next offset to deliver, as
+ * {@code kafka-consumer-groups --to-offset}) or an ISO-8601 instant with {@code Z} or an offset (the first message
+ * written at or after it). Invariant: a body reads whole into a request, or is refused naming the field, the value and
+ * what is allowed.
+ */
+record ResetRequest(String topic, Integer partition, To to, boolean execute, boolean force) {
+
+    static final String EXAMPLE = "{\"topic\": \"orders\", \"to\": \"earliest\", \"execute\": true}";
+    private static final String TO_FORMS = "\"earliest\", \"latest\", a whole number (the next offset to deliver,"
+            + " such as 42) or an ISO-8601 instant with Z or an offset (such as \"2026-12-01T10:00:00Z\" or"
+            + " \"2026-12-01T11:00:00+01:00\")";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final List<String> FIELDS = List.of("topic", "partition", "to", "execute", "force");
+
+    /** Where to reset to: {@code "earliest"}, {@code "latest"}, an offset or a time. */
+    sealed interface To {
+
+        /** The next offset to deliver on the partition, whose start and end offsets are given. */
+        long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset);
+    }
+
+    /** The partition's start offset: the oldest message still stored. */
+    record Earliest() implements To {
+        @Override
+        public long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset) {
+            return startOffset;
+        }
+    }
+
+    /** After the partition's end: only messages written from now on. */
+    record Latest() implements To {
+        @Override
+        public long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset) {
+            return endOffset + 1;
+        }
+    }
+
+    /** The offset given, the next one to deliver. */
+    record Offset(long offset) implements To {
+        @Override
+        public long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset) {
+            return offset;
+        }
+    }
+
+    /** The first message written at or after the time, or the end + 1 where none is. */
+    record Time(Instant time) implements To {
+        @Override
+        public long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset) {
+            return Math.max(startOffset, log.offsetForTime(topic, partition, time));
+        }
+    }
+
+    /**
+     * The request a body gives.
+     *
+     * @throws ApiException 400, naming the field, the value and what is allowed
+     */
+    static ResetRequest read(byte[] body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "The body is not valid JSON: " + e.getOriginalMessage() + " (at byte "
+                    + e.getLocation().getByteOffset() + "); send the reset, such as " + EXAMPLE);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read a request body held in memory", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ApiException(400, "The body must be a JSON object such as " + EXAMPLE + ", not "
+                    + describe(root));
+        }
+        root.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                throw new ApiException(400, "Unknown field " + name + " (value " + describe(root.get(name))
+                        + "); allowed: " + String.join(", ", FIELDS) + ", such as " + EXAMPLE);
+            }
+        });
+        JsonNode topic = root.get("topic");
+        if (topic == null || !topic.isTextual()) {
+            throw new ApiException(400, (topic == null ? "The field topic is missing" : "Invalid topic "
+                    + describe(topic) + ": not a string") + "; give the topic whose offsets to reset, such as " + EXAMPLE);
+        }
+        JsonNode partition = root.get("partition");
+        if (partition != null && !partition.isNull() && !(partition.isIntegralNumber() && partition.canConvertToInt()
+                                                          && partition.intValue() >= 0)) {
+            throw new ApiException(400, "Invalid partition " + describe(partition) + ": a whole number from 0 is"
+                    + " expected, or leave it out to reset every partition of the topic");
+        }
+        return new ResetRequest(topic.asText(), partition == null || partition.isNull() ? null : partition.intValue(),
+                to(root.get("to")), flag(root, "execute"), flag(root, "force"));
+    }
+
+    private static To to(JsonNode to) {
+        if (to == null || to.isNull()) {
+            throw new ApiException(400, "The field to is missing; give " + TO_FORMS);
+        }
+        if (to.isIntegralNumber() && to.canConvertToLong()) {
+            return new Offset(to.longValue());
+        }
+        if (to.isTextual()) {
+            String text = to.asText();
+            if (text.equals("earliest")) {
+                return new Earliest();
+            }
+            if (text.equals("latest")) {
+                return new Latest();
+            }
+            try {
+                return new Time(OffsetDateTime.parse(text).toInstant());
+            } catch (DateTimeParseException e) {
+                // said below
+            }
+        }
+        boolean quotedNumber = to.isTextual() && to.asText().matches("-?[0-9]+");
+        throw new ApiException(400, "Invalid to " + describe(to) + ": allowed are " + TO_FORMS
+                + (quotedNumber ? "; an offset goes without quotes" : ""));
+    }
+
+    private static boolean flag(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new ApiException(400, "Invalid " + field + " " + describe(value) + ": allowed are true or false");
+        }
+        return value.booleanValue();
+    }
+
+    private static String describe(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "nothing";
+        }
+        String text = node.toString();
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+}
