@@ -37,9 +37,10 @@ final class PartitionChooser {
 
     /**
      * What a message asks for: its topic, the partition its override header names (null for none), its key (null for
-     * none), and whether the key chooses the partition (the {@code partition} option wins over the {@code key} option).
+     * none), whether the key chooses the partition (the {@code partition} option wins over the {@code key} option),
+     * and the endpoint's {@code partition} option (null for none).
      */
-    record Request(String topic, Integer partition, String key, boolean keyWins) {
+    record Request(String topic, Integer partition, String key, boolean keyWins, Integer fixedPartition) {
     }
 
     private record Count(int partitions, long readAtNanos) {
@@ -60,20 +61,9 @@ final class PartitionChooser {
     }
 
     /**
-     * Chooses the destination of the message by the rules in the class comment, creating its topic where it does not
-     * exist. Reads the override headers and leaves them on the message.
-     *
-     * @throws InvalidTopicException     where the override topic is not a valid name
-     * @throws InvalidPartitionException where the partition is not a number or beyond the topic's count
-     */
-    Destination choose(Message message) {
-        return place(request(message));
-    }
-
-    /**
      * What the message asks for, read from its headers and the endpoint's options, with nothing looked up or
-     * created: its topic, the partition its override header names (or null), its key (or null) and whether the key
-     * chooses the partition.
+     * created: its topic, the partition its override header names (or null), its key (or null), whether the key
+     * chooses the partition, and the endpoint's {@code partition} option. The override headers stay on the message.
      *
      * @throws InvalidTopicException     where the override topic is not a valid name
      * @throws InvalidPartitionException where the override partition is not a number of 0..999
@@ -83,7 +73,7 @@ final class PartitionChooser {
         Integer requested = overridePartition(message, topic);
         String headerKey = message.getHeader(KliteConstants.KEY, String.class);
         String key = headerKey != null ? headerKey : configuration.getKey();
-        return new Request(topic, requested, key, headerKey != null || fixedPartition == null);
+        return new Request(topic, requested, key, headerKey != null || fixedPartition == null, fixedPartition);
     }
 
     /** The destination of a request, by the rules in the class comment, creating its topic where it does not exist. */

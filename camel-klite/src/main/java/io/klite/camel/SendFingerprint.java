@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * What makes two writes with one idempotency key the same write: SHA-256, in hex, of the topic, the partition the
  * {@code CamelKliteOverridePartition} header asked for (not the one round-robin chose, which a retry may not get
- * again), the key, the stored headers in name order and each payload, every field with its length so that no two
+ * again), the key and whether it chooses the partition, the endpoint's {@code partition} option, the stored headers in name order and each payload, every field with its length so that no two
  * different writes run together into the same bytes.
  */
 final class SendFingerprint {
@@ -34,6 +34,8 @@ final class SendFingerprint {
         field(digest, asked.topic());
         field(digest, asked.partition());
         field(digest, asked.key());
+        field(digest, asked.keyWins() ? "key chooses" : "partition option chooses");
+        field(digest, asked.fixedPartition());
         for (Map.Entry<String, String> header : new TreeMap<>(headers == null ? Map.of() : headers).entrySet()) {
             field(digest, header.getKey());
             field(digest, header.getValue());

@@ -67,6 +67,11 @@ final class Catalog {
         UNKNOWN_TOPIC
     }
 
+    /** Whether this catalog holds the partition's table ready: a write to it creates nothing. No I/O. */
+    boolean isReady(TopicPartition tp) {
+        return ready.contains(tp.tableName());
+    }
+
     /**
      * The partition's table, ready for writing: creates its topic with {@code partitionsIfNew} partitions where
      * there is none, creates the partition's table where it is a gap, adds missing columns to a table another

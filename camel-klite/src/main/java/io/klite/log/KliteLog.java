@@ -235,12 +235,33 @@ public final class KliteLog implements AutoCloseable {
     /** The write of the idempotent sends: the key looked up, the messages and the key written, in one transaction. */
     private IdempotentSend appendOnce(IdempotencyKey once, TopicPartition tp, String key, String headers,
             List<byte[]> data) {
-        if (catalog.partitionCount(tp.topic()) == 0) {
+        if (!catalog.isReady(tp) && catalog.partitionCount(tp.topic()) == 0) {
             sentWith(once); // a reused key refused before its topic is created, so that the refusal leaves no trace
         }
         long deadline = db.deadline();
+        IdempotencyKeys.Found found;
+        try {
+            found = appendOnceAttempt(once, tp, key, headers, data, deadline);
+        } catch (KliteStorageException e) {
+            if (!Database.isMissingTable(e)) {
+                throw e;
+            }
+            // as for append: the table was dropped since this log last wrote to it; the retry looks the key up again
+            found = appendOnceAttempt(once, tp, key, headers, data, deadline);
+        }
+        refuseOther(once, found);
+        IdempotentSend send = ((IdempotencyKeys.Sent) found).send();
+        if (!send.replayed()) {
+            appends.appended(tp.topic(), tp.partition());
+        }
+        return send;
+    }
+
+    /** One try of {@link #appendOnce}: the key looked up, the messages and the key written, in one transaction. */
+    private IdempotencyKeys.Found appendOnceAttempt(IdempotencyKey once, TopicPartition tp, String key,
+            String headers, List<byte[]> data, long deadline) {
         PartitionTable table = catalog.forWrite(tp, options.defaultPartitionCount(), deadline);
-        IdempotencyKeys.Found found = table.write(deadline, conn -> {
+        return table.write(deadline, conn -> {
             long now = System.currentTimeMillis();
             IdempotencyKeys.Found earlier = idempotencyKeys.findIn(conn, once, now);
             if (!(earlier instanceof IdempotencyKeys.Absent)) {
@@ -250,12 +271,6 @@ public final class KliteLog implements AutoCloseable {
             idempotencyKeys.storeIn(conn, once, tp, result, now);
             return new IdempotencyKeys.Sent(new IdempotentSend(tp.topic(), tp.partition(), result, false));
         });
-        refuseOther(once, found);
-        IdempotentSend send = ((IdempotencyKeys.Sent) found).send();
-        if (!send.replayed()) {
-            appends.appended(tp.topic(), tp.partition());
-        }
-        return send;
     }
 
     private static void refuseOther(IdempotencyKey once, IdempotencyKeys.Found found) {
@@ -272,20 +287,20 @@ public final class KliteLog implements AutoCloseable {
         long deadline = db.deadline();
         BatchResult result;
         try {
-            result = appendOnce(tp, key, headers, data, deadline);
+            result = appendAttempt(tp, key, headers, data, deadline);
         } catch (KliteStorageException e) {
             if (!Database.isMissingTable(e)) {
                 throw e;
             }
             // its table was dropped since this log last wrote to it (the topic deleted, maybe by another process), and
             // the catalog has forgotten it: nothing was written, and a send to a topic that does not exist creates it
-            result = appendOnce(tp, key, headers, data, deadline);
+            result = appendAttempt(tp, key, headers, data, deadline);
         }
         appends.appended(tp.topic(), tp.partition());
         return result;
     }
 
-    private BatchResult appendOnce(TopicPartition tp, String key, String headers, List<byte[]> data, long deadline) {
+    private BatchResult appendAttempt(TopicPartition tp, String key, String headers, List<byte[]> data, long deadline) {
         return catalog.forWrite(tp, options.defaultPartitionCount(), deadline).append(key, headers, data, deadline);
     }
 

@@ -73,6 +73,11 @@ class KliteProducerWritesOncePerIdempotencyKeyTest extends KliteCamelTestSupport
         }
         assertThatThrownBy(() -> send("klite:orders", "{\"id\":43}", "order-42"))
                 .hasCauseInstanceOf(IdempotencyKeyReusedException.class);
+        // endpoints that would put the same message elsewhere
+        assertThatThrownBy(() -> send("klite:orders?partition=1", "{\"id\":42}", "order-42"))
+                .hasCauseInstanceOf(IdempotencyKeyReusedException.class);
+        assertThatThrownBy(() -> send("klite:orders?key=customer-1", "{\"id\":42}", "order-42"))
+                .hasCauseInstanceOf(IdempotencyKeyReusedException.class);
         assertThat(file().endOffset("orders", 0) + file().endOffset("orders", 1)).isEqualTo(1);
     }
 

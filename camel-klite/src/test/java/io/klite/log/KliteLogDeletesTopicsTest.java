@@ -131,6 +131,22 @@ class KliteLogDeletesTopicsTest extends LogTestSupport {
     }
 
     @Test
+    void anIdempotentSendOfAnotherLogStartsTheTopicAfreshAndItsKeyIsNew() {
+        IdempotencyKey once = new IdempotencyKey("order-1", "fp", Duration.ofDays(1));
+        try (KliteLog other = KliteLog.open(log.path())) {
+            other.sendBatch("orders", 0, List.of("a", "b"));
+            assertThat(other.send(once, "orders", 0, null, null, "c").batch().firstOffset()).isEqualTo(3);
+
+            assertThat(log.deleteTopic("orders")).isEqualTo(1);
+
+            // the deleted topic's keys went with it: the same send writes again, to the topic created afresh
+            IdempotentSend again = other.send(once, "orders", 0, null, null, "c");
+            assertThat(again).isEqualTo(new IdempotentSend("orders", 0, new BatchResult(1, 1), false));
+            assertThat(log.read("orders", 0, 0, 10)).extracting(m -> new String(m.payload())).containsExactly("c");
+        }
+    }
+
+    @Test
     void aTopicLiveMembersConsumeIsNotDeletedAndNothingIsWritten() throws Exception {
         log.createTopic("orders", 2);
         log.sendBatch("orders", 0, List.of("a", "b"));

@@ -80,7 +80,7 @@ final class JsonBatch {
             return messages;
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "The batch body is not valid JSON: " + e.getOriginalMessage()
-                    + TopicConfigJson.where(e) + "; send a JSON array, one element per message");
+                    + JsonBody.where(e) + "; send a JSON array, one element per message");
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read a request body held in memory", e);
         }

@@ -1,5 +1,11 @@
 package io.klite.runtime.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import org.apache.camel.Exchange;
 
@@ -13,7 +19,70 @@ import org.apache.camel.Exchange;
  */
 final class JsonBody {
 
+    /** Strict: a key twice in an object, or anything after the value, is refused. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private JsonBody() {
+    }
+
+    /**
+     * A body that must be one JSON object with only the fields allowed: the request bodies of topics, settings and
+     * resets.
+     *
+     * @param example an example body, for the errors
+     * @throws ApiException 400 where the body is not JSON, not an object, or has a field not allowed, naming it
+     */
+    static JsonNode object(byte[] body, List<String> fields, String example) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "The body is not valid JSON: " + e.getOriginalMessage() + where(e)
+                    + "; send a JSON object such as " + example);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read a request body held in memory", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ApiException(400, "The body must be a JSON object such as " + example + ", not "
+                    + describe(root));
+        }
+        onlyFields(root, "", fields, example);
+        return root;
+    }
+
+    /**
+     * Refuses a field of {@code object} that is not allowed, naming it, its value and those allowed.
+     *
+     * @param path where the object is in the body, such as {@code "retention."}; empty for the body itself
+     */
+    static void onlyFields(JsonNode object, String path, List<String> allowed, String example) {
+        object.fieldNames().forEachRemaining(name -> {
+            if (!allowed.contains(name)) {
+                throw new ApiException(400, "Unknown field " + path + name + " (value " + describe(object.get(name))
+                        + "); allowed" + (path.isEmpty() ? "" : " in " + path.substring(0, path.length() - 1))
+                        + ": " + String.join(", ", allowed) + ", such as " + example);
+            }
+        });
+    }
+
+    /** A JSON value as an error names it: its text, cut after 60 characters; {@code nothing} where absent. */
+    static String describe(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            return "nothing";
+        }
+        String text = node.toString();
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+
+    /**
+     * Where in the body Jackson stopped, such as {@code " (at byte 12)"}; empty where it does not say (a limit such as
+     * the nesting depth has no location).
+     */
+    static String where(JsonProcessingException e) {
+        return e.getLocation() == null || e.getLocation().getByteOffset() < 0 ? ""
+                : " (at byte " + e.getLocation().getByteOffset() + ")";
     }
 
     /**
@@ -36,7 +105,10 @@ final class JsonBody {
         String contentType = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
         if (!isJson(contentType)) {
             throw new ApiException(415, "Content-Type " + contentType.strip() + " is not JSON, and this request takes"
-                    + " a JSON body; send it with Content-Type: application/json");
+                    + " a JSON body; send it with Content-Type: application/json"
+                    + (contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")
+                    ? " (curl -d alone sends application/x-www-form-urlencoded: add -H 'Content-Type: application/json')"
+                    : ""));
         }
     }
 

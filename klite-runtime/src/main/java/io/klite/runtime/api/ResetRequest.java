@@ -1,11 +1,7 @@
 package io.klite.runtime.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.log.KliteLog;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -26,9 +22,6 @@ record ResetRequest(String topic, Integer partition, To to, boolean execute, boo
     private static final String TO_FORMS = "\"earliest\", \"latest\", a whole number (the next offset to deliver,"
             + " such as 42) or an ISO-8601 instant with Z or an offset (such as \"2026-12-01T10:00:00Z\" or"
             + " \"2026-12-01T11:00:00+01:00\")";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final List<String> FIELDS = List.of("topic", "partition", "to", "execute", "force");
 
     /** Where to reset to: {@code "earliest"}, {@code "latest"}, an offset or a time. */
@@ -76,34 +69,16 @@ record ResetRequest(String topic, Integer partition, To to, boolean execute, boo
      * @throws ApiException 400, naming the field, the value and what is allowed
      */
     static ResetRequest read(byte[] body) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "The body is not valid JSON: " + e.getOriginalMessage() + " (at byte "
-                    + e.getLocation().getByteOffset() + "); send the reset, such as " + EXAMPLE);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read a request body held in memory", e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ApiException(400, "The body must be a JSON object such as " + EXAMPLE + ", not "
-                    + describe(root));
-        }
-        root.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw new ApiException(400, "Unknown field " + name + " (value " + describe(root.get(name))
-                        + "); allowed: " + String.join(", ", FIELDS) + ", such as " + EXAMPLE);
-            }
-        });
+        JsonNode root = JsonBody.object(body, FIELDS, EXAMPLE);
         JsonNode topic = root.get("topic");
         if (topic == null || !topic.isTextual()) {
             throw new ApiException(400, (topic == null ? "The field topic is missing" : "Invalid topic "
-                    + describe(topic) + ": not a string") + "; give the topic whose offsets to reset, such as " + EXAMPLE);
+                    + JsonBody.describe(topic) + ": not a string") + "; give the topic whose offsets to reset, such as " + EXAMPLE);
         }
         JsonNode partition = root.get("partition");
         if (partition != null && !partition.isNull() && !(partition.isIntegralNumber() && partition.canConvertToInt()
                                                           && partition.intValue() >= 0)) {
-            throw new ApiException(400, "Invalid partition " + describe(partition) + ": a whole number from 0 is"
+            throw new ApiException(400, "Invalid partition " + JsonBody.describe(partition) + ": a whole number from 0 is"
                     + " expected, or leave it out to reset every partition of the topic");
         }
         return new ResetRequest(topic.asText(), partition == null || partition.isNull() ? null : partition.intValue(),
@@ -132,7 +107,7 @@ record ResetRequest(String topic, Integer partition, To to, boolean execute, boo
             }
         }
         boolean quotedNumber = to.isTextual() && to.asText().matches("-?[0-9]+");
-        throw new ApiException(400, "Invalid to " + describe(to) + ": allowed are " + TO_FORMS
+        throw new ApiException(400, "Invalid to " + JsonBody.describe(to) + ": allowed are " + TO_FORMS
                 + (quotedNumber ? "; an offset goes without quotes" : ""));
     }
 
@@ -142,16 +117,9 @@ record ResetRequest(String topic, Integer partition, To to, boolean execute, boo
             return false;
         }
         if (!value.isBoolean()) {
-            throw new ApiException(400, "Invalid " + field + " " + describe(value) + ": allowed are true or false");
+            throw new ApiException(400, "Invalid " + field + " " + JsonBody.describe(value) + ": allowed are true or false");
         }
         return value.booleanValue();
     }
 
-    private static String describe(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
-            return "nothing";
-        }
-        String text = node.toString();
-        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
-    }
 }

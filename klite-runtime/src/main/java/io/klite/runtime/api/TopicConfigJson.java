@@ -1,12 +1,8 @@
 package io.klite.runtime.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.log.Limits;
 import io.klite.log.TopicConfig;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +20,6 @@ final class TopicConfigJson {
 
     static final String EXAMPLE = "{\"retention\": {\"age\": \"7d\", \"messages\": 1000000, \"keepUnconsumed\": true}}";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final List<String> BODY_FIELDS = List.of("topic", "retention");
     private static final List<String> RETENTION_FIELDS = List.of("age", "messages", "keepUnconsumed");
 
@@ -51,23 +44,10 @@ final class TopicConfigJson {
      * @throws ApiException 400, naming the field, the value and what is allowed
      */
     static TopicConfig read(String topic, byte[] body) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "The body is not valid JSON: " + e.getOriginalMessage() + where(e)
-                    + "; send the topic's settings, such as " + EXAMPLE);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read a request body held in memory", e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ApiException(400, "The body must be a JSON object such as " + EXAMPLE + ", not "
-                    + describe(root));
-        }
-        onlyFields(root, "", BODY_FIELDS);
+        JsonNode root = JsonBody.object(body, BODY_FIELDS, EXAMPLE);
         JsonNode named = root.get("topic");
         if (named != null && !(named.isTextual() && named.asText().equals(topic))) {
-            throw new ApiException(400, "The body's topic " + describe(named) + " is not the topic of the path, '"
+            throw new ApiException(400, "The body's topic " + JsonBody.describe(named) + " is not the topic of the path, '"
                     + topic + "'; leave it out or give the same");
         }
         JsonNode retention = root.get("retention");
@@ -75,11 +55,11 @@ final class TopicConfigJson {
             return TopicConfig.KEEP_EVERYTHING;
         }
         if (!retention.isObject()) {
-            throw new ApiException(400, "Invalid retention for topic '" + topic + "': " + describe(retention)
+            throw new ApiException(400, "Invalid retention for topic '" + topic + "': " + JsonBody.describe(retention)
                     + " is not an object; give {\"age\": ..., \"messages\": ..., \"keepUnconsumed\": ...}, such as "
                     + EXAMPLE);
         }
-        onlyFields(retention, "retention.", RETENTION_FIELDS);
+        JsonBody.onlyFields(retention, "retention.", RETENTION_FIELDS, EXAMPLE);
         try {
             JsonNode age = retention.get("age");
             Duration retentionAge = absent(age) ? null
@@ -98,14 +78,6 @@ final class TopicConfigJson {
         }
     }
 
-    /**
-     * Where in the body reading failed, {@code " (at byte 12)"}; nothing where Jackson does not say (a limit such as
-     * the nesting depth).
-     */
-    static String where(JsonProcessingException e) {
-        return e.getLocation() == null || e.getLocation().getByteOffset() < 0 ? ""
-                : " (at byte " + e.getLocation().getByteOffset() + ")";
-    }
 
     private static String where(String topic, String field) {
         return "Invalid retention." + field + " for topic '" + topic + "': ";
@@ -115,22 +87,5 @@ final class TopicConfigJson {
         return node == null || node.isNull();
     }
 
-    /** Refuses a field of the object that is not one of {@code allowed}, naming it. */
-    private static void onlyFields(JsonNode object, String path, List<String> allowed) {
-        object.fieldNames().forEachRemaining(name -> {
-            if (!allowed.contains(name)) {
-                throw new ApiException(400, "Unknown field " + path + name + " (value " + describe(object.get(name))
-                        + "); allowed" + (path.isEmpty() ? "" : " in " + path.substring(0, path.length() - 1))
-                        + ": " + String.join(", ", allowed) + ", such as " + EXAMPLE);
-            }
-        });
-    }
 
-    static String describe(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
-            return "nothing";
-        }
-        String text = node.toString();
-        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
-    }
 }

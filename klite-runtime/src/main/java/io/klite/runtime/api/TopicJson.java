@@ -1,13 +1,9 @@
 package io.klite.runtime.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +18,6 @@ final class TopicJson {
 
     static final String EXAMPLE = "{\"partitions\": 3}";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final List<String> FIELDS = List.of("partitions", "topic");
 
     private TopicJson() {
@@ -36,28 +29,10 @@ final class TopicJson {
      * @throws ApiException 400, naming the field, the value and what is allowed
      */
     static int partitions(String topic, byte[] body) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "The body is not valid JSON: " + e.getOriginalMessage() + " (at byte "
-                    + e.getLocation().getByteOffset() + "); send the topic's partition count, such as " + EXAMPLE);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read a request body held in memory", e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new ApiException(400, "The body must be a JSON object such as " + EXAMPLE + ", not "
-                    + TopicConfigJson.describe(root));
-        }
-        root.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw new ApiException(400, "Unknown field " + name + " (value " + TopicConfigJson.describe(
-                        root.get(name)) + "); allowed: partitions, and topic (the path's), such as " + EXAMPLE);
-            }
-        });
+        JsonNode root = JsonBody.object(body, FIELDS, EXAMPLE);
         JsonNode named = root.get("topic");
         if (named != null && !(named.isTextual() && named.asText().equals(topic))) {
-            throw new ApiException(400, "The body's topic " + TopicConfigJson.describe(named) + " is not the topic of"
+            throw new ApiException(400, "The body's topic " + JsonBody.describe(named) + " is not the topic of"
                     + " the path, '" + topic + "'; leave it out or give the same");
         }
         JsonNode partitions = root.get("partitions");
@@ -67,7 +42,7 @@ final class TopicJson {
                     + Limits.MAX_PARTITIONS + ", such as " + EXAMPLE);
         }
         if (!partitions.isIntegralNumber() || !partitions.canConvertToInt()) {
-            throw new ApiException(400, where + TopicConfigJson.describe(partitions) + " is not a partition count;"
+            throw new ApiException(400, where + JsonBody.describe(partitions) + " is not a partition count;"
                     + " allowed: a whole number from 1 to " + Limits.MAX_PARTITIONS + ", such as " + EXAMPLE);
         }
         try {

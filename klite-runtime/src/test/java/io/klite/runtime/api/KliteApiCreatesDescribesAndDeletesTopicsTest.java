@@ -115,7 +115,7 @@ class KliteApiCreatesDescribesAndDeletesTopicsTest {
     }
 
     @Test
-    void anEmptyOrFormBodyOrABadNameIs400AndCreatesNothing() throws Exception {
+    void anEmptyOrFormBodyOrABadNameIsRefusedAndCreatesNothing() throws Exception {
         var before = FileSnapshot.of(klite.database());
 
         ApiClient.Answer empty = api.put("/topics/fresh", "application/json", new byte[0]);
@@ -127,8 +127,10 @@ class KliteApiCreatesDescribesAndDeletesTopicsTest {
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.json().get("error").asText())
                 .isEqualTo("The request body is empty; send the topic's partition count, such as {\"partitions\": 3}");
-        assertThat(form.status()).isEqualTo(400);
-        assertThat(form.json().get("error").asText()).contains("application/x-www-form-urlencoded");
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.json().get("error").asText()).isEqualTo("Content-Type application/x-www-form-urlencoded is"
+                + " not JSON, and this request takes a JSON body; send it with Content-Type: application/json (curl -d"
+                + " alone sends application/x-www-form-urlencoded: add -H 'Content-Type: application/json')");
         assertThat(badName.status()).isEqualTo(400);
         assertThat(badName.json().get("error").asText()).startsWith("Invalid topic name 'bad name'");
         assertThat(otherCase.status()).isEqualTo(400);

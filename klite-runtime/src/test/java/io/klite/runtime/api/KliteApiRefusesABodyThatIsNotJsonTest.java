@@ -68,7 +68,8 @@ class KliteApiRefusesABodyThatIsNotJsonTest {
         assertThat(answer.status()).isEqualTo(415);
         assertThat(answer.contentType()).isEqualTo("application/json");
         assertThat(answer.json().toString()).isEqualTo("{\"error\":\"Content-Type " + contentType + " is not JSON, and"
-                + " this request takes a JSON body; send it with Content-Type: application/json\"}");
+                + " this request takes a JSON body; send it with Content-Type: application/json" + curlHint(contentType)
+                + "\"}");
         assertThat(klite.file().endOffset("orders", 0)).isEqualTo(before);
     }
 
@@ -83,7 +84,7 @@ class KliteApiRefusesABodyThatIsNotJsonTest {
 
         assertThat(answer.status()).isEqualTo(415);
         assertThat(answer.json().get("error").asText()).isEqualTo("Content-Type " + contentType + " is not JSON, and"
-                + " this request takes a JSON body; send it with Content-Type: application/json");
+                + " this request takes a JSON body; send it with Content-Type: application/json" + curlHint(contentType));
         assertThat(klite.file().topicConfig("orders")).isEqualTo(TopicConfig.KEEP_EVERYTHING);
     }
 
@@ -116,5 +117,11 @@ class KliteApiRefusesABodyThatIsNotJsonTest {
                 "<order/>".getBytes(StandardCharsets.UTF_8));
 
         assertThat(answer.status()).isEqualTo(201);
+    }
+
+    /** What a form body's refusal adds: curl -d sends one unless told otherwise. */
+    private static String curlHint(String contentType) {
+        return contentType.startsWith("application/x-www-form-urlencoded") ? " (curl -d alone sends"
+                + " application/x-www-form-urlencoded: add -H 'Content-Type: application/json')" : "";
     }
 }

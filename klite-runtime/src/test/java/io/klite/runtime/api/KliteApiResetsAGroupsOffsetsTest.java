@@ -207,9 +207,8 @@ class KliteApiResetsAGroupsOffsetsTest {
             ApiClient.Answer notJson = api.post(PATH, "text/plain",
                     "{\"topic\": \"orders\", \"to\": 1, \"execute\": true}".getBytes(StandardCharsets.UTF_8));
             assertThat(notJson.status()).isEqualTo(415);
-            assertThat(notJson.json().get("error").asText()).isEqualTo("The body was sent as text/plain; this request"
-                    + " takes JSON only: send it with -H 'Content-Type: application/json' (curl -d alone sends"
-                    + " application/x-www-form-urlencoded)");
+            assertThat(notJson.json().get("error").asText()).isEqualTo("Content-Type text/plain is not JSON, and this"
+                    + " request takes a JSON body; send it with Content-Type: application/json");
             assertThat(api.post(PATH, "application/x-www-form-urlencoded", "to=1".getBytes(StandardCharsets.UTF_8))
                     .status()).isEqualTo(415);
             assertThat(api.post(PATH, "application/json; charset=utf-8",
