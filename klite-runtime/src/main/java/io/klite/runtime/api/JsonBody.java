@@ -31,16 +31,17 @@ final class JsonBody {
      * A body that must be one JSON object with only the fields allowed: the request bodies of topics, settings and
      * resets.
      *
+     * @param what    what the body is, for the errors, such as "the reset"
      * @param example an example body, for the errors
      * @throws ApiException 400 where the body is not JSON, not an object, or has a field not allowed, naming it
      */
-    static JsonNode object(byte[] body, List<String> fields, String example) {
+    static JsonNode object(byte[] body, List<String> fields, String what, String example) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new ApiException(400, "The body is not valid JSON: " + e.getOriginalMessage() + where(e)
-                    + "; send a JSON object such as " + example);
+                    + "; send " + what + ", such as " + example);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read a request body held in memory", e);
         }

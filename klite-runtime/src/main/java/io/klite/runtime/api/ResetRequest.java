@@ -69,7 +69,7 @@ record ResetRequest(String topic, Integer partition, To to, boolean execute, boo
      * @throws ApiException 400, naming the field, the value and what is allowed
      */
     static ResetRequest read(byte[] body) {
-        JsonNode root = JsonBody.object(body, FIELDS, EXAMPLE);
+        JsonNode root = JsonBody.object(body, FIELDS, "the reset", EXAMPLE);
         JsonNode topic = root.get("topic");
         if (topic == null || !topic.isTextual()) {
             throw new ApiException(400, (topic == null ? "The field topic is missing" : "Invalid topic "

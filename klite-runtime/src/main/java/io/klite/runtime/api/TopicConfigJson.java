@@ -44,7 +44,7 @@ final class TopicConfigJson {
      * @throws ApiException 400, naming the field, the value and what is allowed
      */
     static TopicConfig read(String topic, byte[] body) {
-        JsonNode root = JsonBody.object(body, BODY_FIELDS, EXAMPLE);
+        JsonNode root = JsonBody.object(body, BODY_FIELDS, "the topic's settings", EXAMPLE);
         JsonNode named = root.get("topic");
         if (named != null && !(named.isTextual() && named.asText().equals(topic))) {
             throw new ApiException(400, "The body's topic " + JsonBody.describe(named) + " is not the topic of the path, '"

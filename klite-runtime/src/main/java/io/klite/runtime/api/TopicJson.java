@@ -29,7 +29,7 @@ final class TopicJson {
      * @throws ApiException 400, naming the field, the value and what is allowed
      */
     static int partitions(String topic, byte[] body) {
-        JsonNode root = JsonBody.object(body, FIELDS, EXAMPLE);
+        JsonNode root = JsonBody.object(body, FIELDS, "the topic's partition count", EXAMPLE);
         JsonNode named = root.get("topic");
         if (named != null && !(named.isTextual() && named.asText().equals(topic))) {
             throw new ApiException(400, "The body's topic " + JsonBody.describe(named) + " is not the topic of"

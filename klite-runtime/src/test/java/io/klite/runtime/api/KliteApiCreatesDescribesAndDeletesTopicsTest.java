@@ -92,7 +92,7 @@ class KliteApiCreatesDescribesAndDeletesTopicsTest {
             {"partitions": 0}               | Invalid partitions for topic 'fresh': '0' is not a partition count; allowed: 1 to 1000
             {"partitions": -1}              | Invalid partitions for topic 'fresh': '-1' is not a partition count; allowed: 1 to 1000
             {"partitions": 1001}            | Invalid partitions for topic 'fresh': '1001' is not a partition count; allowed: 1 to 1000
-            {"partitions": 2, "retention": {}} | Unknown field retention (value {}); allowed: partitions, and topic (the path's), such as {"partitions": 3}
+            {"partitions": 2, "retention": {}} | Unknown field retention (value {}); allowed: partitions, topic, such as {"partitions": 3}
             {"topic": "other", "partitions": 2} | The body's topic "other" is not the topic of the path, 'fresh'; leave it out or give the same
             [{"partitions": 2}]             | The body must be a JSON object such as {"partitions": 3}, not [{"partitions":2}]
             3                               | The body must be a JSON object such as {"partitions": 3}, not 3
