@@ -4,7 +4,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * The {@code klite_idempotency_keys} table: which sends were made with which {@link IdempotencyKey}.
@@ -16,7 +15,7 @@ import java.util.List;
  */
 final class IdempotencyKeys {
 
-    static final List<String> DDL = List.of(Catalog.resource("idempotency_keys.sql").split(";\\s*\\n"));
+    static final String DDL = Catalog.resource("idempotency_keys.sql");
     /** The most expired rows one transaction deletes. */
     static final int CHUNK = 5000;
     private static final String SELECT = "SELECT fingerprint, topic, partition, first_offset, count, created_at"
@@ -24,8 +23,15 @@ final class IdempotencyKeys {
     private static final String UPSERT = "INSERT OR REPLACE INTO klite_idempotency_keys (idempotency_key,"
             + " fingerprint, topic, partition, first_offset, count, created_at, expires_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String DELETE_EXPIRED = "DELETE FROM klite_idempotency_keys WHERE rowid IN (SELECT rowid"
-            + " FROM klite_idempotency_keys WHERE expires_at <= ? LIMIT " + CHUNK + ")";
+    /**
+     * Parameter: now. The oldest {@link #CHUNK} rows, each with 1 where it has expired: rows go in in time order, so
+     * the expired keys are a prefix, but where a key with a longer window came before them, which holds them until it
+     * expires too (a lookup ignores them meanwhile).
+     */
+    private static final String OLDEST = "SELECT rowid, expires_at <= ? FROM klite_idempotency_keys ORDER BY rowid"
+            + " LIMIT " + CHUNK;
+    /** Parameter: the highest rowid to delete. */
+    private static final String DELETE_UP_TO = "DELETE FROM klite_idempotency_keys WHERE rowid <= ?";
 
     /** What a key's lookup found: nothing (write), the same send (answer it) or another send (refuse). */
     sealed interface Found {
@@ -80,7 +86,7 @@ final class IdempotencyKeys {
     }
 
     /**
-     * Deletes the keys whose window has passed, {@link #CHUNK} rows per transaction.
+     * Deletes the keys whose window has passed, oldest first, {@link #CHUNK} rows per transaction.
      *
      * @return how many were deleted
      */
@@ -89,9 +95,20 @@ final class IdempotencyKeys {
         int chunk;
         do {
             chunk = db.write(conn -> {
-                PreparedStatement statement = conn.prepare(DELETE_EXPIRED);
-                statement.setLong(1, now.toEpochMilli());
-                return statement.executeUpdate();
+                PreparedStatement oldest = conn.prepare(OLDEST);
+                oldest.setLong(1, now.toEpochMilli());
+                long bound = 0;
+                try (ResultSet rs = oldest.executeQuery()) {
+                    while (rs.next() && rs.getInt(2) == 1) {
+                        bound = rs.getLong(1);
+                    }
+                }
+                if (bound == 0) {
+                    return 0;
+                }
+                PreparedStatement delete = conn.prepare(DELETE_UP_TO);
+                delete.setLong(1, bound);
+                return delete.executeUpdate();
             });
             deleted += chunk;
         } while (chunk == CHUNK && !Thread.currentThread().isInterrupted());

@@ -90,9 +90,7 @@ public final class KliteLog implements AutoCloseable {
                 conn.exec(TopicConfigTable.DDL);
                 conn.exec(GroupLeases.MEMBERS_DDL);
                 conn.exec(GroupLeases.LEASES_DDL);
-                for (String ddl : IdempotencyKeys.DDL) {
-                    conn.exec(ddl);
-                }
+                conn.exec(IdempotencyKeys.DDL);
                 return null;
             });
         } catch (RuntimeException e) {
