@@ -84,8 +84,7 @@ public final class ApiRoutes extends RouteBuilder {
         RecordsApi records = new RecordsApi(api::log);
         from("platform-http:/topics/{topic}/partitions/{partition}/messages?httpMethodRestrict=GET")
                 .routeId("api-read-partition").process(records::read);
-        GroupsApi groups = new GroupsApi();
-        getContext().addService(groups);
+        GroupsApi groups = new GroupsApi(api::log);
         from("platform-http:/groups?httpMethodRestrict=GET").routeId("api-groups")
                 .process(groups::listGroups);
         // /groups/{group} takes one segment only: /groups/{group}/reset is never its

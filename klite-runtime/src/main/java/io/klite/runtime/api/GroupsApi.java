@@ -2,7 +2,6 @@ package io.klite.runtime.api;
 
 import static io.klite.runtime.api.ApiExchange.answer;
 
-import io.klite.camel.KliteComponent;
 import io.klite.log.KliteLog;
 import io.klite.log.TopicPartition;
 import io.klite.runtime.api.ApiExchange.Answer;
@@ -13,10 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
+import java.util.function.Supplier;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,36 +24,15 @@ import org.slf4j.LoggerFactory;
  * reset is one transaction of the log, refused (409) while live members of the group consume the topic unless forced;
  * a refused request has written nothing.
  */
-final class GroupsApi extends ServiceSupport implements CamelContextAware {
+final class GroupsApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupsApi.class);
 
-    private CamelContext camelContext;
-    private KliteComponent component;
-    private KliteLog log;
+    /** The component's shared log of the database file, held by {@link TopicsApi} while the API runs. */
+    private final Supplier<KliteLog> log;
 
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
-    }
-
-    @Override
-    protected void doStart() {
-        component = camelContext.getComponent("klite", KliteComponent.class);
-        log = component.acquireLog(component.getConfiguration().getDatabase());
-    }
-
-    @Override
-    protected void doStop() {
-        if (log != null) {
-            component.releaseLog(log);
-            log = null;
-        }
+    GroupsApi(Supplier<KliteLog> log) {
+        this.log = log;
     }
 
     /** Committed offsets and lag per group and partition, with the group's live members and who holds what. */
@@ -87,7 +63,7 @@ final class GroupsApi extends ServiceSupport implements CamelContextAware {
             ResetRequest request = ResetRequest.read(JsonBody.read(exchange, "send the reset, such as "
                     + ResetRequest.EXAMPLE));
             String topic = TopicPartition.validateTopic(request.topic());
-            int count = log.partitionCount(topic);
+            int count = log.get().partitionCount(topic);
             if (count == 0) {
                 throw new ApiException(404, "Topic '" + topic + "' does not exist");
             }
@@ -105,9 +81,9 @@ final class GroupsApi extends ServiceSupport implements CamelContextAware {
             Map<Integer, Long> newCommitted = new TreeMap<>();
             Map<Integer, Long> committed = new TreeMap<>();
             for (int partition : partitions) {
-                long start = log.startOffset(topic, partition);
-                long end = log.endOffset(topic, partition);
-                long next = request.to().nextOffset(log, topic, partition, start, end);
+                long start = log.get().startOffset(topic, partition);
+                long end = log.get().endOffset(topic, partition);
+                long next = request.to().nextOffset(log.get(), topic, partition, start, end);
                 if (next < start || next > end + 1) {
                     throw new ApiException(400, "Cannot reset group '" + group + "' on topic '" + topic
                             + "' partition " + partition + " to offset " + next + ": the next offset to deliver must"
@@ -115,10 +91,10 @@ final class GroupsApi extends ServiceSupport implements CamelContextAware {
                             + end + " + 1)");
                 }
                 newCommitted.put(partition, next - 1);
-                committed.put(partition, log.committed(group, topic, partition).orElse(0));
+                committed.put(partition, log.get().committed(group, topic, partition).orElse(0));
             }
             if (request.execute()) {
-                committed = log.resetOffsets(group, topic, newCommitted, request.force());
+                committed = log.get().resetOffsets(group, topic, newCommitted, request.force());
                 LOG.info("Group '{}' reset on topic '{}'{}: committed offsets by partition {}, before {}", group,
                         topic, request.force() ? " (forced: the partitions' leases revoked)" : "", newCommitted,
                         committed);
@@ -149,7 +125,7 @@ final class GroupsApi extends ServiceSupport implements CamelContextAware {
             if (GroupsJson.describe(group, groups()) == null) {
                 throw unknown(group);
             }
-            int removed = log.deleteGroup(group);
+            int removed = log.get().deleteGroup(group);
             LOG.info("Group '{}' deleted: its committed offsets on {} partition(s)", group, removed);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("group", group);
@@ -159,7 +135,7 @@ final class GroupsApi extends ServiceSupport implements CamelContextAware {
     }
 
     private List<GroupsJson.GroupTopic> groups() {
-        return GroupsJson.of(log.groups(), log.liveMembers(), log.topics());
+        return GroupsJson.of(log.get().groups(), log.get().liveMembers(), log.get().topics());
     }
 
     private static ApiException unknown(String group) {
