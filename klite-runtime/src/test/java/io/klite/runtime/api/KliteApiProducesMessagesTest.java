@@ -4,34 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
-import io.klite.runtime.RunningKlite;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** POST /topics/{topic}/messages and /batch: what lands in the SQLite file, and where. */
-class KliteApiProducesMessagesTest {
-
-    @TempDir
-    Path dir;
-    RunningKlite klite;
-    ApiClient api;
-
-    @BeforeEach
-    void start() throws Exception {
-        klite = RunningKlite.start(dir, Map.of());
-        api = new ApiClient(klite.api());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        klite.close();
-    }
+class KliteApiProducesMessagesTest extends RunningApiTest {
 
     @Test
     void aPostedBodyIsStoredByteForByteWhateverItsContentType() throws Exception {

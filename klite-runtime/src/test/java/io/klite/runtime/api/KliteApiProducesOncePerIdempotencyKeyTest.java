@@ -5,39 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.klite.runtime.RunningKlite;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A produce sent with an Idempotency-Key may be retried after any failure (a reset connection, a timeout): the
  * messages are stored once and the retry gets the first answer; the key reused for another request is refused.
  */
-class KliteApiProducesOncePerIdempotencyKeyTest {
-
-    @TempDir
-    Path dir;
-    RunningKlite klite;
-    ApiClient api;
-
-    @BeforeEach
-    void start() throws Exception {
-        klite = RunningKlite.start(dir, Map.of());
-        api = new ApiClient(klite.api());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        klite.close();
-    }
+class KliteApiProducesOncePerIdempotencyKeyTest extends RunningApiTest {
 
     @Test
     void aRetryAnswersTheFirstResultAndStoresNothing() throws Exception {
