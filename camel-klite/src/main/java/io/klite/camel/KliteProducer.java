@@ -75,8 +75,8 @@ public class KliteProducer extends DefaultProducer {
         PartitionChooser.Destination to;
         long lastOffset;
         if (idempotencyKey != null) {
-            IdempotencyKey once = new IdempotencyKey(idempotencyKey,
-                    SendFingerprint.of(asked, headers, payload), Duration.ofMillis(configuration.getIdempotencyWindow()));
+            IdempotencyKey once = new IdempotencyKey(idempotencyKey, SendFingerprint.of(asked, headers, payload),
+                    Duration.ofMillis(configuration.getIdempotencyWindow()));
             // a retry is answered before anything is chosen or created: it goes where the first write went
             IdempotentSend sent = log.sentWith(once).orElseGet(() -> {
                 PartitionChooser.Destination placed = chooser.place(asked);

@@ -1,5 +1,6 @@
 package io.klite.camel;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,8 +12,9 @@ import java.util.TreeMap;
 /**
  * What makes two writes with one idempotency key the same write: SHA-256, in hex, of the topic, the partition the
  * {@code CamelKliteOverridePartition} header asked for (not the one round-robin chose, which a retry may not get
- * again), the key and whether it chooses the partition, the endpoint's {@code partition} option, the stored headers in name order and each payload, every field with its length so that no two
- * different writes run together into the same bytes.
+ * again), the key and whether it chooses the partition, the endpoint's {@code partition} option, the stored headers
+ * in name order and each payload, every field with its length so that no two different writes run together into the
+ * same bytes.
  */
 final class SendFingerprint {
 
@@ -55,7 +57,7 @@ final class SendFingerprint {
         byte[] bytes = value == null ? null
                 : value instanceof byte[] raw ? raw : value.toString().getBytes(StandardCharsets.UTF_8);
         int length = bytes == null ? -1 : bytes.length;
-        digest.update(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(length).array());
         if (bytes != null) {
             digest.update(bytes);
         }
