@@ -10,6 +10,8 @@ import io.klite.log.InvalidTopicException;
 import io.klite.log.KliteException;
 import io.klite.log.KliteStorageException;
 import io.klite.log.UnknownTopicException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -111,5 +113,16 @@ final class ApiExchange {
                     + " such as -H 'Content-Type: application/json'");
         }
         return JsonBody.nonEmpty(body, whatToSend);
+    }
+
+    /**
+     * Segment {@code index} of the request's path, decoded ({@code /topics/{topic}}: the topic is segment 2); empty
+     * where the path is shorter. A {@code +} in a path is itself, not a space as in a query string.
+     */
+    static String pathSegment(Exchange exchange, int index) {
+        String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
+        String[] segments = path == null ? new String[0] : path.split("/");
+        return segments.length > index
+                ? URLDecoder.decode(segments[index].replace("+", "%2B"), StandardCharsets.UTF_8) : "";
     }
 }

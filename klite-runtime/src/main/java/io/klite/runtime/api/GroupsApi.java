@@ -5,8 +5,6 @@ import static io.klite.runtime.api.ApiExchange.answer;
 import io.klite.log.KliteLog;
 import io.klite.log.TopicPartition;
 import io.klite.runtime.api.ApiExchange.Answer;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,11 +143,7 @@ final class GroupsApi {
 
     /** The group of a {@code /groups/{group}...} request, decoded from the path and checked. */
     private static String group(Exchange exchange) {
-        String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
-        String[] segments = path == null ? new String[0] : path.split("/");
-        // a group name may hold a +, which in a path is itself
-        String group = segments.length > 2
-                ? URLDecoder.decode(segments[2].replace("+", "%2B"), StandardCharsets.UTF_8) : "";
+        String group = ApiExchange.pathSegment(exchange, 2); // a group name may hold a +, which in a path is itself
         try {
             return KliteLog.validateGroup(group);
         } catch (IllegalArgumentException e) {

@@ -3,8 +3,6 @@ package io.klite.runtime.api;
 import io.klite.log.IdempotencyKey;
 import io.klite.log.InvalidTopicException;
 import io.klite.log.TopicPartition;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -63,9 +61,7 @@ record ProduceRequest(String topic, Integer partition, String key, String idempo
 
     /** The topic of a {@code /topics/{topic}...} request, decoded from the path and checked. */
     static String topic(Exchange exchange) {
-        String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
-        String[] segments = path == null ? new String[0] : path.split("/");
-        String topic = segments.length > 2 ? URLDecoder.decode(segments[2], StandardCharsets.UTF_8) : "";
+        String topic = ApiExchange.pathSegment(exchange, 2);
         try {
             return TopicPartition.validateTopic(topic);
         } catch (InvalidTopicException e) {

@@ -10,8 +10,6 @@ import io.klite.log.Limits;
 import io.klite.log.Message;
 import io.klite.runtime.api.ApiExchange.Answer;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -85,9 +83,7 @@ final class RecordsApi {
 
     /** The partition of the path, {@code /topics/{topic}/partitions/{partition}/messages}. */
     private static int partition(Exchange exchange) {
-        String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class);
-        String[] segments = path == null ? new String[0] : path.split("/");
-        String text = segments.length > 4 ? URLDecoder.decode(segments[4], StandardCharsets.UTF_8) : "";
+        String text = ApiExchange.pathSegment(exchange, 4);
         if (!text.matches("[0-9]{1,9}")) {
             throw new ApiException(400, "Invalid partition '" + text + "' in the path: a whole number from 0 is"
                     + " expected");
