@@ -16,7 +16,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +24,12 @@ import org.slf4j.LoggerFactory;
  * The {@code klite:} component: topics, partitions and consumer groups in one SQLite file, with Kafka's model.
  * Invariants: at most one open {@link KliteLog} per database file, shared by every endpoint on it and by every
  * {@link #acquireLog} user, and closed when the last of them gives it back (or the component stops); at most one
- * running consumer per group and partition of a file.
+ * running consumer per group and partition of a file. Health: {@code klite/database} ({@link KliteDatabaseHealthCheck}),
+ * and each consumer's {@code consumer:<routeId>} ({@link KliteConsumerHealthCheck}), which
+ * {@code healthCheckConsumerEnabled} turns off.
  */
 @Component("klite")
-public class KliteComponent extends DefaultComponent {
+public class KliteComponent extends HealthCheckComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(KliteComponent.class);
     /** How long stopping waits for a cleaner's run to end (it ends after the chunk it is in, milliseconds). */

@@ -6,6 +6,7 @@ import io.klite.camel.consumer.DeliveryContext;
 import io.klite.camel.consumer.DeliveryFailure;
 import io.klite.camel.consumer.ExchangePerBatch;
 import io.klite.camel.consumer.ExchangePerMessage;
+import io.klite.camel.consumer.FailingPartitions;
 import io.klite.camel.consumer.FailurePolicy;
 import io.klite.camel.consumer.GroupMember;
 import io.klite.camel.consumer.PartitionCursor;
@@ -54,6 +55,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private volatile GroupMember member;
     private ScheduledExecutorService memberThread;
     private Subscription wakeups;
+    /** The partitions failing now, which the health check reads. */
+    private final FailingPartitions failing = new FailingPartitions();
 
     public KliteConsumer(KliteEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -65,6 +68,13 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         return (KliteEndpoint) super.getEndpoint();
     }
 
+    /** Camel's health check of a polling consumer ({@code consumer:<routeId>}), with Klite's stuck partitions. */
+    @Override
+    protected void doBuild() throws Exception {
+        super.doBuild();
+        setHealthCheck(new KliteConsumerHealthCheck(getHealthCheck(), failing, configuration));
+    }
+
     @Override
     protected void doStart() throws Exception {
         if (failurePolicy == null) {
@@ -73,7 +83,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         log = getEndpoint().getLog();
         claim = getEndpoint().getComponent().claimPartitions(log, configuration, getEndpoint().getEndpointUri());
         try {
-            assignment = new Assignment(log, configuration, () -> member);
+            assignment = new Assignment(log, configuration, () -> member, failing);
             assignment.start(System.nanoTime());
             joinGroup();
             // the delivery for the endpoint's batching option
@@ -150,6 +160,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             // after the last poll's commits: the partitions go to the others at once
             leaveGroup();
             releaseClaim();
+            failing.clear();
         }
     }
 
@@ -353,6 +364,11 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         @Override
         public HeadersMapFactory headersMaps() {
             return getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
+        }
+
+        @Override
+        public FailingPartitions failingPartitions() {
+            return failing;
         }
     }
 

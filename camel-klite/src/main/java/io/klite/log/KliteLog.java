@@ -127,6 +127,17 @@ public final class KliteLog implements AutoCloseable {
         return db.checkFile();
     }
 
+    /**
+     * Whether the file can be written as far as can be told without writing: empty where it can; else the problem,
+     * naming the file: it, its folder (where SQLite keeps its {@code -wal} and {@code -shm} files) or one of those
+     * files is not writable (permissions, a read-only file system, the immutable attribute), or the last write of this
+     * log failed with a SQLite error (disk full, I/O error, read-only...) and no write has succeeded since. A lock held
+     * too long by another process is not such an error. A few {@code access} calls; never takes the write lock.
+     */
+    public Optional<String> checkWritable() {
+        return db.checkWritable();
+    }
+
     // ---------------------------------------------------------------- producing
 
     /** Appends one message without a key; see {@link #send(String, int, String, Object)}. */

@@ -42,13 +42,17 @@ public final class Assignment {
     private final KliteConfiguration configuration;
     /** The consumer's current membership of its group across processes (with groupCoordination; null before it joins). */
     private final Supplier<GroupMember> member;
+    /** The failing partitions, for the health check: those the consumer no longer delivers are dropped from it. */
+    private final FailingPartitions failing;
     private final Map<Integer, PartitionCursor> cursors = new TreeMap<>();
     /** With a member: the take of the partition each cursor was placed for. */
     private final Map<Integer, Long> placedFor = new TreeMap<>();
     private long refreshedAt;
 
-    public Assignment(KliteLog log, KliteConfiguration configuration, Supplier<GroupMember> member) {
+    public Assignment(KliteLog log, KliteConfiguration configuration, Supplier<GroupMember> member,
+                      FailingPartitions failing) {
         this.member = member;
+        this.failing = failing;
         this.log = log;
         this.topic = configuration.getTopic();
         this.group = configuration.getGroup();
@@ -98,11 +102,12 @@ public final class Assignment {
      */
     private void resumeFailures(Map<Integer, PartitionCursor> placed) {
         Set<Integer> resumed = new HashSet<>();
-        for (DeliveryAttempts failing : log.deliveryAttempts(group, topic)) {
-            PartitionCursor cursor = placed.get(failing.partition());
-            if (cursor != null && failing.firstOffset() > cursor.position() && resumed.add(failing.partition())) {
-                cursor.resume(failing.firstOffset(), failing.lastOffset(), failing.attempts(),
-                        !configuration.isBatching());
+        for (DeliveryAttempts row : log.deliveryAttempts(group, topic)) {
+            PartitionCursor cursor = placed.get(row.partition());
+            if (cursor != null && row.firstOffset() > cursor.position() && resumed.add(row.partition())) {
+                cursor.resume(row.firstOffset(), row.lastOffset(), row.attempts(), !configuration.isBatching());
+                // the health check goes on from the file's count and first failure too
+                failing.resumed(row, cursor.attempt(row.firstOffset()) - 1);
             }
         }
     }
@@ -118,6 +123,7 @@ public final class Assignment {
             // a partition given up, lost, or lost and taken again since its cursor was placed
             cursors.keySet().removeIf(partition -> !placedFor.get(partition).equals(deliverable.get(partition)));
             placedFor.keySet().retainAll(cursors.keySet());
+            failing.retainOnly(cursors.keySet());
             Map<Integer, PartitionCursor> placed = new TreeMap<>();
             deliverable.forEach((partition, take) -> {
                 if (!cursors.containsKey(partition)) {
@@ -176,6 +182,7 @@ public final class Assignment {
                 topic, cursor.partition(), end, target, latest ? KliteConfiguration.LATEST : KliteConfiguration.EARLIEST);
         log.resetOffset(group, topic, cursor.partition(), target);
         cursor.resetTo(target);
+        failing.forget(cursor.partition());
         return true;
     }
 

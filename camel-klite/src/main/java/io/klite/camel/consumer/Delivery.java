@@ -42,6 +42,8 @@ public abstract class Delivery {
     private final boolean manualCommit;
     private final HeaderFilterStrategy headerFilter;
     private final HeadersMapFactory headersMaps;
+    /** The partitions failing now, for the consumer's health check. */
+    private final FailingPartitions failing;
     /** By partition: the headers that are the same for each of its exchanges (poll thread only). */
     private final Map<Integer, Map<String, Object>> partitionHeaders = new HashMap<>();
     /** The last {@code created} text read and its time header (poll thread only). */
@@ -56,6 +58,7 @@ public abstract class Delivery {
         this.manualCommit = configuration.isAllowManualCommit();
         this.headerFilter = configuration.getHeaderFilterStrategy();
         this.headersMaps = context.headersMaps();
+        this.failing = context.failingPartitions();
     }
 
     /**
@@ -144,6 +147,7 @@ public abstract class Delivery {
         String reason = DeliveryFailure.reason(cause);
         int counted = record(cursor, first, last, attempt, reason);
         cursor.failed(first, counted);
+        failing.failed(cursor.partition(), first, last, counted, reason);
         Duration wait = policy.backoff(counted);
         cursor.pauseUntil(System.nanoTime() + wait.toNanos());
         report(exchange, cause, DeliveryFailure.retried(topic, cursor.partition(), first, last, group, counted,
@@ -182,6 +186,7 @@ public abstract class Delivery {
             return Outcome.FAILED;
         }
         cursor.deadLettered(last);
+        failing.movedPast(cursor.partition(), last);
         report(exchange, cause, DeliveryFailure.deadLettered(topic, cursor.partition(), first, last, group, attempts,
                 policy.maxAttempts(), policy.deadLetterTopic(), permanent, DeliveryFailure.reason(cause)));
         return Outcome.DEAD_LETTERED;
@@ -349,6 +354,7 @@ public abstract class Delivery {
      */
     protected void processed(PartitionCursor cursor, long offset) {
         cursor.advanceTo(offset);
+        failing.movedPast(cursor.partition(), offset);
         if (manualCommit) {
             return;
         }

@@ -35,4 +35,7 @@ public interface DeliveryContext {
 
     /** Makes Camel's header maps, for headers copied from one map to every exchange of a partition. */
     HeadersMapFactory headersMaps();
+
+    /** Where the consumer notes which of its partitions are failing, for its health check. */
+    FailingPartitions failingPartitions();
 }
