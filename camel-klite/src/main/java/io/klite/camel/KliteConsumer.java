@@ -1,6 +1,7 @@
 package io.klite.camel;
 
 import io.klite.camel.consumer.Assignment;
+import io.klite.camel.consumer.ConsumerMeters;
 import io.klite.camel.consumer.Delivery;
 import io.klite.camel.consumer.DeliveryContext;
 import io.klite.camel.consumer.DeliveryFailure;
@@ -54,6 +55,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private volatile GroupMember member;
     private ScheduledExecutorService memberThread;
     private Subscription wakeups;
+    /** What this consumer counts for metrics; {@link ConsumerMeters#NONE} where the context has no meter registry. */
+    private ConsumerMeters meters = ConsumerMeters.NONE;
 
     public KliteConsumer(KliteEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -73,7 +76,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         log = getEndpoint().getLog();
         claim = getEndpoint().getComponent().claimPartitions(log, configuration, getEndpoint().getEndpointUri());
         try {
-            assignment = new Assignment(log, configuration, () -> member);
+            meters = getEndpoint().getComponent().consumerMeters(log, configuration);
+            assignment = new Assignment(log, configuration, () -> member, meters);
             assignment.start(System.nanoTime());
             joinGroup();
             // the delivery for the endpoint's batching option
@@ -94,6 +98,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         } catch (Exception | Error e) {
             stopWakeups();
             leaveGroup();
+            closeMeters();
             releaseClaim();
             throw e;
         }
@@ -149,6 +154,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         } finally {
             // after the last poll's commits: the partitions go to the others at once
             leaveGroup();
+            closeMeters();
             releaseClaim();
         }
     }
@@ -193,6 +199,12 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             wakeups.close();
             wakeups = null;
         }
+    }
+
+    /** Ends the lag gauges of the partitions held: after the last poll, before the log is given back. */
+    private void closeMeters() {
+        meters.close();
+        meters = ConsumerMeters.NONE;
     }
 
     private void releaseClaim() {
@@ -353,6 +365,11 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         @Override
         public HeadersMapFactory headersMaps() {
             return getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
+        }
+
+        @Override
+        public ConsumerMeters meters() {
+            return meters;
         }
     }
 

@@ -29,7 +29,8 @@ import org.sqlite.SQLiteConfig;
  * a file no one else sees. The WAL stays bounded while readers never pause: the writer has SQLite cut a WAL it starts
  * over to {@link WalLimit#LIMIT_BYTES}, and as the outermost holder of {@link #writeLock} releases it, the writer
  * checkpoints a WAL grown past that, where {@link WalLimit} finds it time to look (never failing the write before it).
- * Nothing here knows about topics.
+ * Each committed transaction's time goes to the log's {@link LogListener}s, where there are any. Nothing here knows
+ * about topics.
  */
 final class Database implements AutoCloseable {
 
@@ -59,8 +60,15 @@ final class Database implements AutoCloseable {
     /** Run each time the write lock is released and free; set once, by {@link GroupCommit}. */
     private volatile Runnable writerReleased = () -> { };
     private volatile boolean closed;
+    /** Told of each write transaction's time; see {@link LogListener#writeCommitted}. */
+    private final LogListeners listeners;
 
     Database(Path path, LogOptions options) {
+        this(path, options, new LogListeners());
+    }
+
+    Database(Path path, LogOptions options, LogListeners listeners) {
+        this.listeners = listeners;
         this.path = path.toAbsolutePath().normalize();
         this.url = "jdbc:sqlite:" + this.path;
         this.options = options;
@@ -160,6 +168,8 @@ final class Database implements AutoCloseable {
     <T> T write(int busyTimeoutMillis, Work<T> work) {
         return onWriter(conn -> {
             requireOpenedFile();
+            boolean timed = listeners.any();
+            long started = timed ? System.nanoTime() : 0;
             try {
                 // a ROLLBACK with no transaction begun is harmless, so whatever fails from here on rolls back
                 conn.busyTimeout(busyTimeoutMillis);
@@ -170,6 +180,9 @@ final class Database implements AutoCloseable {
                 }
                 T result = work.run(conn);
                 conn.prepare("COMMIT").execute();
+                if (timed) {
+                    listeners.writeCommitted(System.nanoTime() - started);
+                }
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(conn, e);

@@ -35,4 +35,7 @@ public interface DeliveryContext {
 
     /** Makes Camel's header maps, for headers copied from one map to every exchange of a partition. */
     HeadersMapFactory headersMaps();
+
+    /** What the consumer counts for metrics (consumed, failed attempts, dead letters); never null. */
+    ConsumerMeters meters();
 }
