@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code klite_consumer_lag{group,topic,partition}} gauge for each partition it holds. Invariants: counters are made
  * once per partition and kept in arrays, so a count is an array read and an add; they stay in the registry once made
  * (they are cumulative, and a consumer of the same group started later adds to them). A lag gauge exists from
- * {@link #held} to {@link #released} or {@link #close}, and is read when the registry is scraped, with the log's index
- * lookups of the group's committed offset and the partition's start and end: never a scan of the partition.
+ * {@link #held} to {@link #released} or {@link #close}, and is read when the registry is scraped with
+ * {@link KliteLog#lag}: index lookups of the group's committed offset and the partition's start and end, never a scan.
  */
 final class PartitionMeters implements ConsumerMeters {
 
@@ -101,10 +100,7 @@ final class PartitionMeters implements ConsumerMeters {
     /** The partition's lag for the group now; NaN where the log cannot tell (closed, or the file unreadable). */
     private double lag(int partition) {
         try {
-            long end = log.endOffset(topic, partition);
-            long start = log.startOffset(topic, partition);
-            OptionalLong committed = log.committed(group, topic, partition);
-            return Math.max(0, end - Math.max(committed.orElse(0), start - 1));
+            return log.lag(group, topic, partition);
         } catch (RuntimeException e) {
             return Double.NaN;
         }
