@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 /**
  * What metrics cost the runtime's workers: the runtime jar delivering a prefilled log to a local HTTP sink as
  * {@link RuntimeDeliveryBench} does, once with its bundled settings (metrics on: Klite's meters and Camel's route
- * meters in a Prometheus registry) and once with {@code --camel.metrics.enabled=false}, taking turns at going first,
+ * meters in a Prometheus registry, served at /observe/metrics) and once with {@code --camel.metrics.enabled=false},
+ * both with the HTTP server on (a free port) as a service runs, taking turns at going first,
  * each run a new group delivering every message. The figures are each side's messages over its summed time, from the
  * first POST to the last message; each run's log must show Camel's Prometheus service where metrics are on, and not
  * where they are off.
@@ -22,6 +23,9 @@ import java.util.stream.Stream;
 public final class RuntimeMetricsCostBench {
 
     static final String METRICS_OFF = "--camel.metrics.enabled=false";
+    /** As a service runs: the HTTP server, with /observe/metrics where metrics are on, on a free port. */
+    private static final List<String> SERVED = List.of("--camel.server.enabled=true",
+            "--camel.management.enabled=true", "--camel.server.port=0");
     /** What Camel's Prometheus service logs as it starts: present exactly where metrics are on. */
     private static final String METRICS_STARTED = "MicrometerPrometheus enabled";
 
@@ -66,6 +70,10 @@ public final class RuntimeMetricsCostBench {
         }
     }
 
+    private static List<String> with(List<String> settings, String more) {
+        return Stream.concat(settings.stream(), Stream.of(more)).toList();
+    }
+
     /** One run: a new group's worker delivers every message; the seconds from its first POST to its last message. */
     private static double deliver(Path jar, Path workDir, Path database, long messages, int partitions,
                                   long[] endOffsets, int run, boolean metrics) throws Exception {
@@ -73,7 +81,7 @@ public final class RuntimeMetricsCostBench {
             Path workers = RuntimeDeliveryBench.writeWorkerFile(workDir, partitions, sink.url(), "bench-" + run);
             Path childLog = workDir.resolve("runtime-" + run + ".log");
             Process child = RuntimeDeliveryBench.startRuntime(jar, workDir, database, workers,
-                    workDir.resolve("gc-" + run + ".log"), childLog, metrics ? List.of() : List.of(METRICS_OFF));
+                    workDir.resolve("gc-" + run + ".log"), childLog, metrics ? SERVED : with(SERVED, METRICS_OFF));
             try {
                 RuntimeDeliveryBench.awaitDelivery(sink, child, messages, childLog);
             } finally {
