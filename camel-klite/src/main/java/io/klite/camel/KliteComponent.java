@@ -1,7 +1,9 @@
 package io.klite.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klite.camel.consumer.ConsumerMeters;
 import io.klite.camel.consumer.DeliveryFailure;
+import io.klite.camel.metrics.KliteMeters;
 import io.klite.log.Durability;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
@@ -62,7 +64,7 @@ public class KliteComponent extends HealthCheckComponent {
                             + " JSON; by default the single ObjectMapper in the registry, else a plain one.")
     private ObjectMapper objectMapper;
 
-    private final SharedLogs logs = new SharedLogs(this::startCleaner);
+    private final SharedLogs logs = new SharedLogs(this::whileOpen);
     private final KliteDatabaseHealthCheck databaseCheck = new KliteDatabaseHealthCheck(logs::openLogs);
     private final ConsumerClaims claims = new ConsumerClaims();
 
@@ -110,6 +112,32 @@ public class KliteComponent extends HealthCheckComponent {
         } finally {
             releaseLog(log);
         }
+    }
+
+    /**
+     * Starts what runs while a log is open: its retention cleaner, and its meters where the Camel context has a meter
+     * registry ({@link KliteMeters}).
+     *
+     * @return what stops both
+     */
+    private Runnable whileOpen(KliteLog log) {
+        Runnable cleaner = startCleaner(log);
+        Runnable meters = KliteMeters.of(getCamelContext()).bind(log);
+        return () -> {
+            try {
+                meters.run();
+            } finally {
+                cleaner.run();
+            }
+        };
+    }
+
+    /**
+     * The meters of a consumer of the group on the log, where the Camel context has a meter registry; else
+     * {@link ConsumerMeters#NONE}.
+     */
+    ConsumerMeters consumerMeters(KliteLog log, KliteConfiguration consumer) {
+        return KliteMeters.of(getCamelContext()).consumer(log, consumer.getGroup(), consumer.getTopic());
     }
 
     /**

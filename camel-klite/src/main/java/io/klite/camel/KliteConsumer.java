@@ -1,6 +1,7 @@
 package io.klite.camel;
 
 import io.klite.camel.consumer.Assignment;
+import io.klite.camel.consumer.ConsumerMeters;
 import io.klite.camel.consumer.Delivery;
 import io.klite.camel.consumer.DeliveryContext;
 import io.klite.camel.consumer.DeliveryFailure;
@@ -57,6 +58,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private Subscription wakeups;
     /** The partitions failing now, which the health check reads. */
     private final FailingPartitions failing = new FailingPartitions();
+    /** What this consumer counts for metrics; {@link ConsumerMeters#NONE} where the context has no meter registry. */
+    private ConsumerMeters meters = ConsumerMeters.NONE;
 
     public KliteConsumer(KliteEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -83,7 +86,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         log = getEndpoint().getLog();
         claim = getEndpoint().getComponent().claimPartitions(log, configuration, getEndpoint().getEndpointUri());
         try {
-            assignment = new Assignment(log, configuration, () -> member, failing);
+            meters = getEndpoint().getComponent().consumerMeters(log, configuration);
+            assignment = new Assignment(log, configuration, () -> member, failing, meters);
             assignment.start(System.nanoTime());
             joinGroup();
             // the delivery for the endpoint's batching option
@@ -104,6 +108,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         } catch (Exception | Error e) {
             stopWakeups();
             leaveGroup();
+            closeMeters();
             releaseClaim();
             throw e;
         }
@@ -159,6 +164,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         } finally {
             // after the last poll's commits: the partitions go to the others at once
             leaveGroup();
+            closeMeters();
             releaseClaim();
             failing.clear();
         }
@@ -204,6 +210,12 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             wakeups.close();
             wakeups = null;
         }
+    }
+
+    /** Ends the lag gauges of the partitions held: after the last poll, before the log is given back. */
+    private void closeMeters() {
+        meters.close();
+        meters = ConsumerMeters.NONE;
     }
 
     private void releaseClaim() {
@@ -369,6 +381,11 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         @Override
         public FailingPartitions failingPartitions() {
             return failing;
+        }
+
+        @Override
+        public ConsumerMeters meters() {
+            return meters;
         }
     }
 

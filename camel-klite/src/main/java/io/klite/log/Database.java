@@ -32,8 +32,8 @@ import org.sqlite.SQLiteConfig;
  * over to {@link WalLimit#LIMIT_BYTES}, and as the outermost holder of {@link #writeLock} releases it, the writer
  * checkpoints a WAL grown past that, where {@link WalLimit} finds it time to look (never failing the write before it).
  * The last write that failed with a SQLite error other than busy is remembered until a write succeeds
- * ({@link #checkWritable()}).
- * Nothing here knows about topics.
+ * ({@link #checkWritable()}). Each committed transaction's time goes to the log's {@link LogListener}s, where there
+ * are any. Nothing here knows about topics.
  */
 final class Database implements AutoCloseable {
 
@@ -65,8 +65,15 @@ final class Database implements AutoCloseable {
     private volatile boolean closed;
     /** Why the last write on the writer failed, where it failed with a SQLite error other than busy; else null. */
     private volatile String lastWriteFailure;
+    /** Told of each write transaction's time; see {@link LogListener#writeCommitted}. */
+    private final LogListeners listeners;
 
     Database(Path path, LogOptions options) {
+        this(path, options, new LogListeners());
+    }
+
+    Database(Path path, LogOptions options, LogListeners listeners) {
+        this.listeners = listeners;
         this.path = path.toAbsolutePath().normalize();
         this.url = "jdbc:sqlite:" + this.path;
         this.options = options;
@@ -191,6 +198,8 @@ final class Database implements AutoCloseable {
     <T> T write(int busyTimeoutMillis, Work<T> work) {
         return onWriter(conn -> {
             requireOpenedFile();
+            boolean timed = listeners.any();
+            long started = timed ? System.nanoTime() : 0;
             try {
                 // a ROLLBACK with no transaction begun is harmless, so whatever fails from here on rolls back
                 conn.busyTimeout(busyTimeoutMillis);
@@ -201,6 +210,9 @@ final class Database implements AutoCloseable {
                 }
                 T result = work.run(conn);
                 conn.prepare("COMMIT").execute();
+                if (timed) {
+                    listeners.writeCommitted(System.nanoTime() - started);
+                }
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(conn, e);

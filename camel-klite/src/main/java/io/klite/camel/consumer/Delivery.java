@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * transaction as their dead-letter copy; a failure is counted in the file and stops the partition alone for its
  * backoff wait, doubling per attempt (see {@link FailurePolicy}); each failed attempt is reported once: to the
  * consumer's own {@code exceptionHandler}, or, with Camel's default one (which would log it again with its stack trace)
- * or {@code bridgeErrorHandler}, as one {@link DeliveryFailure#logLine()} at WARN with the stack trace at DEBUG. Works
- * through a {@link DeliveryContext}, not the consumer itself.
+ * or {@code bridgeErrorHandler}, as one {@link DeliveryFailure#logLine()} at WARN with the stack trace at DEBUG; each
+ * success, failed attempt and dead letter is counted once in the context's {@link ConsumerMeters}. Works through a
+ * {@link DeliveryContext}, not the consumer itself.
  */
 public abstract class Delivery {
 
@@ -44,6 +45,7 @@ public abstract class Delivery {
     private final HeadersMapFactory headersMaps;
     /** The partitions failing now, for the consumer's health check. */
     private final FailingPartitions failing;
+    private final ConsumerMeters meters;
     /** By partition: the headers that are the same for each of its exchanges (poll thread only). */
     private final Map<Integer, Map<String, Object>> partitionHeaders = new HashMap<>();
     /** The last {@code created} text read and its time header (poll thread only). */
@@ -59,6 +61,7 @@ public abstract class Delivery {
         this.headerFilter = configuration.getHeaderFilterStrategy();
         this.headersMaps = context.headersMaps();
         this.failing = context.failingPartitions();
+        this.meters = context.meters();
     }
 
     /**
@@ -129,6 +132,7 @@ public abstract class Delivery {
             exchange.setException(e);
         }
         if (!exchange.isFailed() && !exchange.isRollbackOnly()) {
+            meters.consumed(cursor.partition(), messages.size());
             return Outcome.DELIVERED;
         }
         Exception cause = exchange.getException() != null ? exchange.getException()
@@ -140,6 +144,7 @@ public abstract class Delivery {
             context.member().lost(cursor.partition(), refused);
             return Outcome.FAILED;
         }
+        meters.failed(cursor.partition());
         boolean permanent = policy.deadLetters() && policy.isPermanent(cause);
         if (permanent || policy.exhausted(attempt)) {
             return deadLetter(exchange, cursor, messages, attempt, cause, permanent);
@@ -168,11 +173,8 @@ public abstract class Delivery {
             DeadLetter letter = new DeadLetter(group, topic, cursor.partition(), messages, policy.deadLetterTopic(),
                     attempts, cause.getClass().getName(), cause.getMessage(), Instant.now());
             GroupMember member = context.member();
-            if (member == null) {
-                log.deadLetter(letter);
-            } else {
-                log.deadLetter(letter, member.memberId());
-            }
+            int written = member == null ? log.deadLetter(letter) : log.deadLetter(letter, member.memberId());
+            meters.deadLettered(cursor.partition(), written);
         } catch (LeaseLostException e) {
             context.member().lost(cursor.partition(), e);
             return Outcome.FAILED;

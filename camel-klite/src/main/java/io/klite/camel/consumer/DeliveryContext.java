@@ -38,4 +38,6 @@ public interface DeliveryContext {
 
     /** Where the consumer notes which of its partitions are failing, for its health check. */
     FailingPartitions failingPartitions();
+    /** What the consumer counts for metrics (consumed, failed attempts, dead letters); never null. */
+    ConsumerMeters meters();
 }
