@@ -38,7 +38,7 @@ final class GroupsApi {
         answer(exchange, () -> new Answer(200, GroupsJson.list(groups())));
     }
 
-    /** The group's topics, partitions and live members; 404 where it has no commit and no live member. */
+    /** The group's topics, partitions and live members; 404 where the file knows nothing of it. */
     void describeGroup(Exchange exchange) {
         answer(exchange, () -> {
             String group = group(exchange);

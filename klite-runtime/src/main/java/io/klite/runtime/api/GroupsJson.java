@@ -76,7 +76,7 @@ final class GroupsJson {
 
     /**
      * The answer of {@code GET /groups/{group}}: the group's topics with their partitions and live members; null where
-     * the group shows on none (it has no commit and no live member).
+     * the group shows on none (no commit, live member, lease or failed delivery).
      */
     static Map<String, Object> describe(String group, List<GroupTopic> groups) {
         List<Map<String, Object>> topics = new ArrayList<>();
