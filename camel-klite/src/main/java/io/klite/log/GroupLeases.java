@@ -63,6 +63,8 @@ final class GroupLeases {
             + " WHERE consumer_group = ? AND topic = ? AND member_id = ?";
     private static final String LEASES = "SELECT partition, member_id, expires_at FROM klite_partition_leases"
             + " WHERE consumer_group = ? AND topic = ? ORDER BY partition";
+    private static final String ALL_LEASES = "SELECT consumer_group, topic, partition, member_id, expires_at"
+            + " FROM klite_partition_leases ORDER BY consumer_group, topic, partition";
 
     private final Database db;
 
@@ -218,6 +220,20 @@ final class GroupLeases {
                 statement.executeUpdate();
             }
             return null;
+        });
+    }
+
+    /** Every group's leases, expired ones too, by group, topic and partition. */
+    List<PartitionLease> leases() {
+        return db.read(conn -> {
+            List<PartitionLease> leases = new ArrayList<>();
+            try (ResultSet rs = conn.prepare(ALL_LEASES).executeQuery()) {
+                while (rs.next()) {
+                    leases.add(new PartitionLease(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                            Instant.ofEpochMilli(rs.getLong(5))));
+                }
+            }
+            return leases;
         });
     }
 

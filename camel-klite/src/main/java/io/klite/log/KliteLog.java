@@ -628,6 +628,39 @@ public final class KliteLog implements AutoCloseable {
         return offsets.groups();
     }
 
+    /**
+     * Every partition a known group consumes, with its committed, start and end offsets, lag and holder, sorted by
+     * group, topic and partition. A group is known by what the file holds about it: committed offsets, live members
+     * (the partitions they hold, were given, or share), partition leases (expired ones too), and failed deliveries
+     * not yet committed past; a partition it has never committed on shows with a null committed offset and the lag
+     * of every stored message. Reads only: a few lookups by index per partition, no scan of the messages.
+     */
+    public List<GroupPartition> groupPartitions() {
+        return KnownGroups.of(offsets.groups(), leases.liveMembers(), leases.leases(), attempts.all(), topics(),
+                this::startOffset);
+    }
+
+    /** {@link #groupPartitions()} of one group; empty where the file knows nothing of it. */
+    public List<GroupPartition> groupPartitions(String group) {
+        validateGroup(group);
+        return groupPartitions().stream().filter(row -> row.group().equals(group)).toList();
+    }
+
+    /**
+     * The messages the group has still to process on the partition: those after its committed offset that are still
+     * stored, every stored one where it has never committed there ({@link GroupPartition#lag()}). Two or three
+     * lookups by index, for a gauge read at every scrape.
+     */
+    public long lag(String group, String topic, int partition) {
+        long end = endOffset(topic, partition);
+        OptionalLong committed = committed(group, topic, partition);
+        if (committed.isPresent() && committed.getAsLong() >= end) {
+            return 0;
+        }
+        return GroupPartition.lag(committed.isPresent() ? committed.getAsLong() : null,
+                startOffset(topic, partition), end);
+    }
+
     // ---------------------------------------------------------------- groups across processes
 
     /**

@@ -31,7 +31,7 @@ final class GroupsApi {
         this.log = log;
     }
 
-    /** Committed offsets and lag per group and partition, with the group's live members and who holds what. */
+    /** Every partition a known group consumes, with committed offset and lag, live members and who holds what. */
     void listGroups(Exchange exchange) {
         answer(exchange, () -> new Answer(200, GroupsJson.list(groups())));
     }
@@ -86,12 +86,12 @@ final class GroupsApi {
     }
 
     private List<GroupsJson.GroupTopic> groups() {
-        return GroupsJson.of(log.get().groups(), log.get().liveMembers(), log.get().topics());
+        return GroupsJson.of(log.get().groupPartitions(), log.get().liveMembers());
     }
 
     private static ApiException unknown(String group) {
-        return new ApiException(404, "Group '" + group + "' does not exist: it has no committed offset and no live"
-                + " member; GET /groups lists the groups");
+        return new ApiException(404, "Group '" + group + "' does not exist: it has no committed offset, live member,"
+                + " lease or failed delivery; GET /groups lists the groups");
     }
 
     /** The group of a {@code /groups/{group}...} request, decoded from the path and checked. */

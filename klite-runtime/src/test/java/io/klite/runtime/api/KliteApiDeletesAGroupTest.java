@@ -57,7 +57,7 @@ class KliteApiDeletesAGroupTest {
 
             assertThat(unknown.status()).isEqualTo(404);
             assertThat(unknown.json().toString()).isEqualTo("{\"error\":\"Group 'nobody' does not exist: it has no"
-                    + " committed offset and no live member; GET /groups lists the groups\"}");
+                    + " committed offset, live member, lease or failed delivery; GET /groups lists the groups\"}");
             assertThat(live.status()).isEqualTo(409);
             assertThat(live.json().toString()).isEqualTo("{\"error\":\"Cannot delete group 'billing': 1 live member(s)"
                     + " consume with it: m1 (host-a pid 1) on topic 'orders'; stop them first (a stopped member leaves"

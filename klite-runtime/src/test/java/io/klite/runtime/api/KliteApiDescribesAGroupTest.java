@@ -52,7 +52,7 @@ class KliteApiDescribesAGroupTest {
                     + "{\"topic\":\"audit\",\"partitions\":[{\"partition\":0,\"committedOffset\":1,\"endOffset\":1,"
                     + "\"lag\":0,\"memberId\":null}]},"
                     + "{\"topic\":\"orders\",\"partitions\":["
-                    + "{\"partition\":0,\"committedOffset\":0,\"endOffset\":0,\"lag\":0,\"memberId\":\"other-member\"},"
+                    + "{\"partition\":0,\"committedOffset\":null,\"endOffset\":0,\"lag\":0,\"memberId\":\"other-member\"},"
                     + "{\"partition\":1,\"committedOffset\":1,\"endOffset\":3,\"lag\":2,\"memberId\":null}]}]}");
 
             // the same facts as the group's rows of GET /groups
@@ -70,16 +70,17 @@ class KliteApiDescribesAGroupTest {
     }
 
     @Test
-    void aGroupWithOnlyALiveMemberShowsItsPartitionsAtZero() throws Exception {
+    void aGroupWithOnlyALiveMemberShowsItsPartitionsWithoutACommitAndEveryStoredMessageAsLag() throws Exception {
         try (RunningKlite klite = RunningKlite.start(dir, Map.of())) {
             klite.file().createTopic("orders", 1);
+            klite.file().sendBatch("orders", 0, List.of("a", "b", "c"));
             klite.file().heartbeat("new group", "orders", "m", "", List.of(), Duration.ofSeconds(30));
 
             JsonNode group = new ApiClient(klite.api()).get("/groups/new%20group").json();
 
             assertThat(group.get("group").asText()).isEqualTo("new group");
             assertThat(group.get("topics").get(0).get("partitions").toString()).isEqualTo(
-                    "[{\"partition\":0,\"committedOffset\":0,\"endOffset\":0,\"lag\":0,\"memberId\":null}]");
+                    "[{\"partition\":0,\"committedOffset\":null,\"endOffset\":3,\"lag\":3,\"memberId\":null}]");
         }
     }
 
@@ -93,7 +94,7 @@ class KliteApiDescribesAGroupTest {
             ApiClient.Answer unknown = api.get("/groups/nobody");
             assertThat(unknown.status()).isEqualTo(404);
             assertThat(unknown.json().toString()).isEqualTo("{\"error\":\"Group 'nobody' does not exist: it has no"
-                    + " committed offset and no live member; GET /groups lists the groups\"}");
+                    + " committed offset, live member, lease or failed delivery; GET /groups lists the groups\"}");
             assertThat(api.get("/groups/a+b").json().get("group").asText()).as("a + in a path is itself")
                     .isEqualTo("a+b");
             assertThat(api.get("/groups/a%2Bb").json().get("group").asText()).isEqualTo("a+b");
