@@ -90,8 +90,10 @@ public record OffsetReset(String group, String topic, List<Partition> partitions
     }
 
     /**
-     * {@code by} offsets after (before, where negative) the next one the group delivers now; from the partition's
-     * start where it never committed ({@code --shift-by}).
+     * {@code by} offsets after (before, where negative) the next one the group delivers now, from the partition's
+     * start where it never committed, and kept within the partition's start and end + 1 as
+     * {@code kafka-consumer-groups --shift-by} keeps it ({@code --shift-by -1000} goes back as far as there are
+     * messages).
      */
     public record Shift(long by) implements To {
         @Override
@@ -99,7 +101,13 @@ public record OffsetReset(String group, String topic, List<Partition> partitions
             long next = position.committedOffset().isPresent()
                     ? Math.max(position.committedOffset().getAsLong() + 1, position.startOffset())
                     : position.startOffset();
-            return next + by;
+            long shifted;
+            try {
+                shifted = Math.addExact(next, by);
+            } catch (ArithmeticException beyondALong) {
+                shifted = by < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+            }
+            return Math.min(Math.max(shifted, position.startOffset()), position.endOffset() + 1);
         }
     }
 

@@ -94,7 +94,7 @@ final class TopicsCommand implements Runnable {
                     converter = Values.RetentionMessages.class,
                     description = "Messages kept per partition, 1 or more; none for no count limit.")
             Values.Limit<Long> messages,
-            @Option(names = "--keep-unconsumed", paramLabel = "true|false", arity = "1",
+            @Option(names = "--keep-unconsumed", paramLabel = "true|false", arity = "1", converter = Values.Bool.class,
                     description = "Whether retention keeps what a group has not processed yet.") Boolean keep) {
         try (KliteLog log = common.openExisting()) {
             existing(log, topic.name);

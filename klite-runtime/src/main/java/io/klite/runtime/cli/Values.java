@@ -72,6 +72,17 @@ final class Values {
         }
     }
 
+    /** {@code true} or {@code false}. */
+    static final class Bool implements ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new TypeConversionException("'" + value + "' is not a boolean; allowed: true or false");
+            }
+            return Boolean.valueOf(value);
+        }
+    }
+
     /** A retention age ({@code 7d}, {@code 12h}), or {@code none} for no age limit. */
     static final class RetentionAge implements ITypeConverter<Limit<Duration>> {
         @Override
