@@ -22,10 +22,11 @@ import picocli.CommandLine.Spec;
  * last message the group processed ({@code -} where it never committed), {@code LOG-END-OFFSET} the last one written,
  * and {@code LAG} what is still to process (counted from the partition's start where the group never committed). The
  * JSON is the HTTP API's ({@code GET /groups}, {@code GET /groups/{group}}, {@code DELETE /groups/{group}}).
+ * {@code reset-offsets} is {@link ResetOffsetsCommand}, added after the others so that the subcommands list in the
+ * order of their names.
  */
 @Command(name = "groups", description = "Lists, describes, resets and deletes consumer groups.",
-        synopsisSubcommandLabel = "(list | describe | reset-offsets | delete)",
-        subcommands = ResetOffsetsCommand.class)
+        synopsisSubcommandLabel = "(list | describe | reset-offsets | delete)")
 final class GroupsCommand implements Runnable {
 
     private static final String[] COLUMNS = {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",

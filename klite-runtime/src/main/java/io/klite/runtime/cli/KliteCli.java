@@ -95,6 +95,7 @@ public final class KliteCli implements Runnable {
     /** The CLI as picocli runs it, with Klite's handling of failures and bad usage. */
     static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new KliteCli(in));
+        cli.getSubcommands().get("groups").addSubcommand("reset-offsets", new ResetOffsetsCommand());
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(false);
