@@ -51,7 +51,7 @@ class KliteRuntimeRunsAdminCommandsIT {
     void helpAndTheExitCodesOfAMistakeAndOfAMissingFile() throws Exception {
         Run help = cli("", "--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).startsWith("Usage: java -jar klite-runtime.jar <command>").contains("  reset")
+        assertThat(help.out()).startsWith("Usage: java -jar klite-runtime.jar <command>")
                 .contains("\n  topics ").contains("\n  compact ");
         assertThat(help.err()).isEmpty();
 
