@@ -1,5 +1,6 @@
 package io.klite.runtime.cli;
 
+import io.klite.log.GroupNotEmptyException;
 import io.klite.log.GroupPartition;
 import io.klite.log.KliteLog;
 import io.klite.log.Member;
@@ -127,8 +128,11 @@ final class ResetOffsetsCommand implements Callable<Integer> {
                 }
                 List<OffsetReset> done = new ArrayList<>();
                 for (OffsetReset reset : resets) {
-                    // one transaction per topic, refused with a GroupNotEmptyException naming live members
-                    done.add(reset.execute(log, force));
+                    try {
+                        done.add(reset.execute(log, force)); // one transaction per topic
+                    } catch (GroupNotEmptyException e) {
+                        throw new CliFailure(e.getMessage() + " (--force)");
+                    }
                 }
                 resets = done;
             }
