@@ -1,7 +1,9 @@
 package io.klite.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klite.camel.consumer.ConsumerMeters;
 import io.klite.camel.consumer.DeliveryFailure;
+import io.klite.camel.metrics.KliteMeters;
 import io.klite.log.Durability;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
@@ -16,7 +18,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +26,12 @@ import org.slf4j.LoggerFactory;
  * The {@code klite:} component: topics, partitions and consumer groups in one SQLite file, with Kafka's model.
  * Invariants: at most one open {@link KliteLog} per database file, shared by every endpoint on it and by every
  * {@link #acquireLog} user, and closed when the last of them gives it back (or the component stops); at most one
- * running consumer per group and partition of a file.
+ * running consumer per group and partition of a file. Health: {@code klite/database} ({@link KliteDatabaseHealthCheck}),
+ * and each consumer's {@code consumer:<routeId>} ({@link KliteConsumerHealthCheck}), which
+ * {@code healthCheckConsumerEnabled} turns off.
  */
 @Component("klite")
-public class KliteComponent extends DefaultComponent {
+public class KliteComponent extends HealthCheckComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(KliteComponent.class);
     /** How long stopping waits for a cleaner's run to end (it ends after the chunk it is in, milliseconds). */
@@ -60,7 +64,7 @@ public class KliteComponent extends DefaultComponent {
                             + " JSON; by default the single ObjectMapper in the registry, else a plain one.")
     private ObjectMapper objectMapper;
 
-    private final SharedLogs logs = new SharedLogs(this::startCleaner);
+    private final SharedLogs logs = new SharedLogs(this::whileOpen);
     private final KliteDatabaseHealthCheck databaseCheck = new KliteDatabaseHealthCheck(logs::openLogs);
     private final ConsumerClaims claims = new ConsumerClaims();
 
@@ -108,6 +112,32 @@ public class KliteComponent extends DefaultComponent {
         } finally {
             releaseLog(log);
         }
+    }
+
+    /**
+     * Starts what runs while a log is open: its retention cleaner, and its meters where the Camel context has a meter
+     * registry ({@link KliteMeters}).
+     *
+     * @return what stops both
+     */
+    private Runnable whileOpen(KliteLog log) {
+        Runnable cleaner = startCleaner(log);
+        Runnable meters = KliteMeters.of(getCamelContext()).bind(log);
+        return () -> {
+            try {
+                meters.run();
+            } finally {
+                cleaner.run();
+            }
+        };
+    }
+
+    /**
+     * The meters of a consumer of the group on the log, where the Camel context has a meter registry; else
+     * {@link ConsumerMeters#NONE}.
+     */
+    ConsumerMeters consumerMeters(KliteLog log, KliteConfiguration consumer) {
+        return KliteMeters.of(getCamelContext()).consumer(log, consumer.getGroup(), consumer.getTopic());
     }
 
     /**

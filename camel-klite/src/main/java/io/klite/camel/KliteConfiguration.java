@@ -29,6 +29,10 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
 
     public static final String EARLIEST = "earliest";
     public static final String LATEST = "latest";
+    /** {@code unhealthyAfter} where not set: 5 minutes. */
+    public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofMinutes(5);
+    /** {@code unhealthyAfterAttempts} where not set. */
+    public static final int DEFAULT_UNHEALTHY_AFTER_ATTEMPTS = 10;
 
     @UriPath(label = "common", description = "The topic: 1 to 249 characters of [A-Za-z0-9._-], not '.' or '..'.")
     @Metadata(required = true)
@@ -116,6 +120,20 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
                             + " retried until it succeeds. Attempts are counted in the file, so a restart continues"
                             + " the count.")
     private int maxAttempts;
+
+    @UriParam(label = "consumer,health", defaultValue = "300000", javaType = "java.time.Duration",
+              description = "The consumer's health check (its id is consumer: and the route id; in readiness) is DOWN while one of its"
+                            + " partitions has kept failing to deliver the same message (batch) for this long since"
+                            + " its first failed attempt, or unhealthyAfterAttempts times, whichever comes first; UP"
+                            + " again once the partition delivers it or dead-letters it. In milliseconds or a"
+                            + " duration such as 5m; at least 1 ms.")
+    private long unhealthyAfter = DEFAULT_UNHEALTHY_AFTER.toMillis();
+
+    @UriParam(label = "consumer,health", defaultValue = "10",
+              description = "The failed attempts at one message (batch) of a partition after which the consumer's"
+                            + " health check is DOWN, unless unhealthyAfter passed first; counted in the file, so a"
+                            + " restarted consumer goes on with the count. 1 or more.")
+    private int unhealthyAfterAttempts = DEFAULT_UNHEALTHY_AFTER_ATTEMPTS;
 
     @UriParam(label = "consumer",
               description = "Where messages go after maxAttempts failed attempts: default the topic's name with .dlq"
@@ -218,6 +236,16 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
                     + " ms");
         }
         Limits.maxBatchBytes("Invalid maxBatchBytes for consumer of topic '" + topic + "': ", maxBatchBytes);
+        if (unhealthyAfter < 1) {
+            throw new IllegalArgumentException("Invalid unhealthyAfter " + unhealthyAfter + " ms for consumer of topic '"
+                    + topic + "': a duration of at least 1 ms (default " + DEFAULT_UNHEALTHY_AFTER.toMinutes()
+                    + " minutes)");
+        }
+        if (unhealthyAfterAttempts < 1) {
+            throw new IllegalArgumentException("Invalid unhealthyAfterAttempts " + unhealthyAfterAttempts + " for"
+                    + " consumer of topic '" + topic + "': 1 or more failed attempts (default "
+                    + DEFAULT_UNHEALTHY_AFTER_ATTEMPTS + ")");
+        }
         if (maxAttempts > 0) {
             // checked where dead letters are on: a topic of 246 characters or more has no room for .dlq, and needs
             // none without them
@@ -451,6 +479,22 @@ public class KliteConfiguration implements Cloneable, HeaderFilterStrategyAware 
 
     public void setMaxAttempts(int maxAttempts) {
         this.maxAttempts = maxAttempts;
+    }
+
+    public long getUnhealthyAfter() {
+        return unhealthyAfter;
+    }
+
+    public void setUnhealthyAfter(long unhealthyAfter) {
+        this.unhealthyAfter = unhealthyAfter;
+    }
+
+    public int getUnhealthyAfterAttempts() {
+        return unhealthyAfterAttempts;
+    }
+
+    public void setUnhealthyAfterAttempts(int unhealthyAfterAttempts) {
+        this.unhealthyAfterAttempts = unhealthyAfterAttempts;
     }
 
     public String getDeadLetterTopic() {

@@ -1,11 +1,13 @@
 package io.klite.camel;
 
 import io.klite.camel.consumer.Assignment;
+import io.klite.camel.consumer.ConsumerMeters;
 import io.klite.camel.consumer.Delivery;
 import io.klite.camel.consumer.DeliveryContext;
 import io.klite.camel.consumer.DeliveryFailure;
 import io.klite.camel.consumer.ExchangePerBatch;
 import io.klite.camel.consumer.ExchangePerMessage;
+import io.klite.camel.consumer.FailingPartitions;
 import io.klite.camel.consumer.FailurePolicy;
 import io.klite.camel.consumer.GroupMember;
 import io.klite.camel.consumer.PartitionCursor;
@@ -54,6 +56,10 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
     private volatile GroupMember member;
     private ScheduledExecutorService memberThread;
     private Subscription wakeups;
+    /** The partitions failing now, which the health check reads. */
+    private final FailingPartitions failing = new FailingPartitions();
+    /** What this consumer counts for metrics; {@link ConsumerMeters#NONE} where the context has no meter registry. */
+    private ConsumerMeters meters = ConsumerMeters.NONE;
 
     public KliteConsumer(KliteEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -65,6 +71,13 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         return (KliteEndpoint) super.getEndpoint();
     }
 
+    /** Camel's health check of a polling consumer ({@code consumer:<routeId>}), with Klite's stuck partitions. */
+    @Override
+    protected void doBuild() throws Exception {
+        super.doBuild();
+        setHealthCheck(new KliteConsumerHealthCheck(getHealthCheck(), failing, configuration));
+    }
+
     @Override
     protected void doStart() throws Exception {
         if (failurePolicy == null) {
@@ -73,7 +86,8 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         log = getEndpoint().getLog();
         claim = getEndpoint().getComponent().claimPartitions(log, configuration, getEndpoint().getEndpointUri());
         try {
-            assignment = new Assignment(log, configuration, () -> member);
+            meters = getEndpoint().getComponent().consumerMeters(log, configuration);
+            assignment = new Assignment(log, configuration, () -> member, failing, meters);
             assignment.start(System.nanoTime());
             joinGroup();
             // the delivery for the endpoint's batching option
@@ -94,6 +108,7 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         } catch (Exception | Error e) {
             stopWakeups();
             leaveGroup();
+            closeMeters();
             releaseClaim();
             throw e;
         }
@@ -149,7 +164,9 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         } finally {
             // after the last poll's commits: the partitions go to the others at once
             leaveGroup();
+            closeMeters();
             releaseClaim();
+            failing.clear();
         }
     }
 
@@ -193,6 +210,12 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
             wakeups.close();
             wakeups = null;
         }
+    }
+
+    /** Ends the lag gauges of the partitions held: after the last poll, before the log is given back. */
+    private void closeMeters() {
+        meters.close();
+        meters = ConsumerMeters.NONE;
     }
 
     private void releaseClaim() {
@@ -353,6 +376,16 @@ public class KliteConsumer extends ScheduledBatchPollingConsumer {
         @Override
         public HeadersMapFactory headersMaps() {
             return getEndpoint().getCamelContext().getCamelContextExtension().getHeadersMapFactory();
+        }
+
+        @Override
+        public FailingPartitions failingPartitions() {
+            return failing;
+        }
+
+        @Override
+        public ConsumerMeters meters() {
+            return meters;
         }
     }
 

@@ -8,6 +8,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,7 +31,9 @@ import org.sqlite.SQLiteConfig;
  * a file no one else sees. The WAL stays bounded while readers never pause: the writer has SQLite cut a WAL it starts
  * over to {@link WalLimit#LIMIT_BYTES}, and as the outermost holder of {@link #writeLock} releases it, the writer
  * checkpoints a WAL grown past that, where {@link WalLimit} finds it time to look (never failing the write before it).
- * Nothing here knows about topics.
+ * The last write that failed with a SQLite error other than busy is remembered until a write succeeds
+ * ({@link #checkWritable()}). Each committed transaction's time goes to the log's {@link LogListener}s, where there
+ * are any. Nothing here knows about topics.
  */
 final class Database implements AutoCloseable {
 
@@ -59,8 +63,17 @@ final class Database implements AutoCloseable {
     /** Run each time the write lock is released and free; set once, by {@link GroupCommit}. */
     private volatile Runnable writerReleased = () -> { };
     private volatile boolean closed;
+    /** Why the last write on the writer failed, where it failed with a SQLite error other than busy; else null. */
+    private volatile String lastWriteFailure;
+    /** Told of each write transaction's time; see {@link LogListener#writeCommitted}. */
+    private final LogListeners listeners;
 
     Database(Path path, LogOptions options) {
+        this(path, options, new LogListeners());
+    }
+
+    Database(Path path, LogOptions options, LogListeners listeners) {
+        this.listeners = listeners;
         this.path = path.toAbsolutePath().normalize();
         this.url = "jdbc:sqlite:" + this.path;
         this.options = options;
@@ -108,6 +121,31 @@ final class Database implements AutoCloseable {
         }
         return Objects.equals(now, fileKey) ? Optional.empty()
                 : Optional.of("the database file '" + path + "' was replaced by another file since it was opened");
+    }
+
+    /**
+     * The reason the file cannot be written, as far as can be told without writing: the file, its folder, or its
+     * {@code -wal} or {@code -shm} file not writable, or the last write failed with a SQLite error other than busy
+     * and none has succeeded since; empty where none. Does not take {@link #writeLock}.
+     */
+    Optional<String> checkWritable() {
+        if (!Files.isWritable(path)) {
+            return Optional.of("the database file '" + path + "' is not writable (permissions, a read-only file"
+                    + " system or the immutable attribute)");
+        }
+        Path folder = path.getParent();
+        if (!Files.isWritable(folder)) {
+            return Optional.of("the folder '" + folder + "' of the database file is not writable; SQLite keeps the"
+                    + " file's -wal and -shm files there");
+        }
+        for (String suffix : new String[] {"-wal", "-shm"}) {
+            Path companion = Path.of(path + suffix);
+            if (Files.exists(companion) && !Files.isWritable(companion)) {
+                return Optional.of("the file '" + companion + "' of the database is not writable");
+            }
+        }
+        String failure = lastWriteFailure;
+        return failure == null ? Optional.empty() : Optional.of(failure);
     }
 
     /** Runs read-only work on a pooled reader connection (each statement sees a consistent snapshot). */
@@ -160,6 +198,8 @@ final class Database implements AutoCloseable {
     <T> T write(int busyTimeoutMillis, Work<T> work) {
         return onWriter(conn -> {
             requireOpenedFile();
+            boolean timed = listeners.any();
+            long started = timed ? System.nanoTime() : 0;
             try {
                 // a ROLLBACK with no transaction begun is harmless, so whatever fails from here on rolls back
                 conn.busyTimeout(busyTimeoutMillis);
@@ -170,6 +210,9 @@ final class Database implements AutoCloseable {
                 }
                 T result = work.run(conn);
                 conn.prepare("COMMIT").execute();
+                if (timed) {
+                    listeners.writeCommitted(System.nanoTime() - started);
+                }
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(conn, e);
@@ -275,16 +318,32 @@ final class Database implements AutoCloseable {
         writeLock.lock();
         Conn conn = null;
         try {
-            conn = writer();
-            return work.run(conn);
+            try {
+                conn = writer();
+            } catch (KliteStorageException e) {
+                lastWriteFailure = writeFailure(e.getMessage());
+                throw e;
+            }
+            T result = work.run(conn);
+            lastWriteFailure = null;
+            return result;
         } catch (SQLException e) {
             if (conn != null) {
                 conn.forgetStatements();
+            }
+            if (!isBusy(e)) {
+                lastWriteFailure = writeFailure(e.getMessage());
             }
             throw storageError("write", e);
         } finally {
             unlockWriter();
         }
+    }
+
+    /** What {@link #checkWritable()} says after a write failed for {@code reason}. */
+    private String writeFailure(String reason) {
+        return "the last write to the database file '" + path + "' failed at "
+                + Instant.now().truncatedTo(ChronoUnit.MILLIS) + " and none has succeeded since: " + reason;
     }
 
     /** Takes the write lock where it is free, without waiting; a caller that got it calls {@link #unlockWriter}. */

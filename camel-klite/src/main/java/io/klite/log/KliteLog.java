@@ -57,6 +57,7 @@ public final class KliteLog implements AutoCloseable {
     private final Retention retention;
     private final GroupLeases leases;
     private final IdempotencyKeys idempotencyKeys;
+    private final LogListeners listeners = new LogListeners();
 
     /** A time as SQLite's date functions read it, in UTC to the millisecond. */
     private static final DateTimeFormatter SQLITE_TIME =
@@ -73,14 +74,14 @@ public final class KliteLog implements AutoCloseable {
 
     private KliteLog(Path path, LogOptions options) {
         this.options = Objects.requireNonNull(options, "options");
-        this.db = new Database(Objects.requireNonNull(path, "path"), options);
+        this.db = new Database(Objects.requireNonNull(path, "path"), options, listeners);
         this.appends = AppendSignals.of(db.path());
         this.catalog = new Catalog(db, new GroupCommit(db));
         this.offsets = new ConsumerOffsets(db, catalog);
         this.attempts = new DeliveryAttemptsTable(db, catalog);
         this.deadLetters = new DeadLetters(db, catalog, offsets, appends, options.defaultPartitionCount());
         this.topicConfigs = new TopicConfigTable(db, catalog);
-        this.retention = new Retention(db, catalog);
+        this.retention = new Retention(db, catalog, listeners);
         this.leases = new GroupLeases(db);
         this.idempotencyKeys = new IdempotencyKeys(db);
         try {
@@ -125,6 +126,17 @@ public final class KliteLog implements AutoCloseable {
      */
     public Optional<String> checkFile() {
         return db.checkFile();
+    }
+
+    /**
+     * Whether the file can be written as far as can be told without writing: empty where it can; else the problem,
+     * naming the file: it, its folder (where SQLite keeps its {@code -wal} and {@code -shm} files) or one of those
+     * files is not writable (permissions, a read-only file system, the immutable attribute), or the last write of this
+     * log failed with a SQLite error (disk full, I/O error, read-only...) and no write has succeeded since. A lock held
+     * too long by another process is not such an error. A few {@code access} calls; never takes the write lock.
+     */
+    public Optional<String> checkWritable() {
+        return db.checkWritable();
     }
 
     // ---------------------------------------------------------------- producing
@@ -250,6 +262,7 @@ public final class KliteLog implements AutoCloseable {
         refuseOther(once, found);
         IdempotentSend send = ((IdempotencyKeys.Sent) found).send();
         if (!send.replayed()) {
+            listeners.produced(tp.topic(), tp.partition(), data.size());
             appends.appended(tp.topic(), tp.partition());
         }
         return send;
@@ -294,6 +307,7 @@ public final class KliteLog implements AutoCloseable {
             // the catalog has forgotten it: nothing was written, and a send to a topic that does not exist creates it
             result = appendAttempt(tp, key, headers, data, deadline);
         }
+        listeners.produced(tp.topic(), tp.partition(), data.size());
         appends.appended(tp.topic(), tp.partition());
         return result;
     }
@@ -313,6 +327,17 @@ public final class KliteLog implements AutoCloseable {
     public Subscription addAppendListener(String topic, IntConsumer listener) {
         TopicPartition.validateTopic(topic);
         return appends.listen(topic, Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Adds a listener of this log's work (sends, retention, write transactions): what metrics count with. It hears of
+     * work done through this {@code KliteLog} only, not through another one of the same file or another process. See
+     * {@link LogListener} for when it is called and what it must not do.
+     *
+     * @return closing it removes the listener
+     */
+    public Subscription addListener(LogListener listener) {
+        return listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**

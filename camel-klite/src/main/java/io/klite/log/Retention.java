@@ -29,10 +29,12 @@ final class Retention {
 
     private final Database db;
     private final Catalog catalog;
+    private final LogListeners listeners;
 
-    Retention(Database db, Catalog catalog) {
+    Retention(Database db, Catalog catalog, LogListeners listeners) {
         this.db = db;
         this.catalog = catalog;
+        this.listeners = listeners;
     }
 
     /**
@@ -72,6 +74,9 @@ final class Retention {
                 return bound <= 0 ? 0 : table.deleteOldestIn(conn, bound);
             });
             deleted += chunk;
+            if (chunk > 0) {
+                listeners.retentionDeleted(tp.topic(), chunk);
+            }
             if (chunk < CHUNK || !pause(System.nanoTime() - started)) {
                 return deleted;
             }

@@ -73,6 +73,13 @@ class KliteEndpointRejectsBadOptionsTest {
                         List.of("Invalid sessionTimeout 2000 ms", "above heartbeatInterval (3000 ms)")),
                 Arguments.of("klite:orders?group=billing&sessionTimeout=0",
                         List.of("Invalid sessionTimeout 0 ms")),
+                Arguments.of("klite:orders?group=billing&unhealthyAfter=0",
+                        List.of("Invalid unhealthyAfter 0 ms for consumer of topic 'orders': a duration of at least"
+                                + " 1 ms (default 5 minutes)")),
+                Arguments.of("klite:orders?group=billing&unhealthyAfter=soon", List.of("unhealthyAfter", "soon")),
+                Arguments.of("klite:orders?group=billing&unhealthyAfterAttempts=0",
+                        List.of("Invalid unhealthyAfterAttempts 0 for consumer of topic 'orders': 1 or more failed"
+                                + " attempts (default 10)")),
                 Arguments.of("klite:orders?group=billing&batchSize=many", List.of("batchSize", "many")));
     }
 

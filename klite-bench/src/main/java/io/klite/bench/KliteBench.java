@@ -31,6 +31,7 @@ public final class KliteBench {
 
     static final List<String> FIXED_HEAP = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
     private static final String LEASE_COST = "^" + ConsumeBench.class.getName() + "\\.leaseCost";
+    private static final String METRICS_COST = "^" + MetricsCostBench.class.getName() + "\\.metricsCost";
 
     private final boolean quick;
     /** JMH scores by {@code Class.method[param=value,...]}. */
@@ -58,12 +59,15 @@ public final class KliteBench {
         jmh(SingleSendBench.class, 1);
         jmh(ConsumeBench.class, 2);
         leaseCost();
+        metricsCost();
         jmh(DeadLetterBench.class, 2);
         String[] latency = child(LatencyBench.class, quick ? List.of("2", "5") : List.of("5", "30")).get("latency");
         String[] retention = child(RetentionLatencyBench.class,
                 quick ? List.of("2", "5", "1000000") : List.of("5", "10", "1000000")).get("retention");
         String[] runtime = child(RuntimeDeliveryBench.class, List.of(quick ? "1000000" : "10000000", "2"))
                 .get("runtime");
+        String[] runtimeMetrics = child(RuntimeMetricsCostBench.class,
+                quick ? List.of("300000", "2", "1") : List.of("1000000", "2", "3")).get("metrics");
         String[] api = child(ApiProduceBench.class, quick ? List.of("1", "3", "1") : List.of("3", "6", "2"))
                 .get("api");
         String[] failover = child(FailoverBench.class, List.of(quick ? "3" : "10")).get("failover");
@@ -74,6 +78,7 @@ public final class KliteBench {
         latencyRows(latency);
         retentionRows(retention);
         runtimeRows(runtime);
+        metricsRows(runtimeMetrics);
         rows.addAll(ApiProduceBench.rows(ApiProduceBench.parse(api)));
         failoverRows(failover);
         System.out.println();
@@ -153,6 +158,28 @@ public final class KliteBench {
                     messages / (score(benchmark, params, "withLeasesNanos") / 1e9),
                     messages / (score(benchmark, params, "withoutLeasesNanos") / 1e9), ">= 0.95x"));
         }
+    }
+
+    /**
+     * What Klite's meters cost: a consumer in a context with a Prometheus registry vs one without, taking turns in one
+     * JVM (MetricsCostBench); the runtime's workers with metrics on (the bundled settings) vs
+     * {@code --camel.metrics.enabled=false}, taking turns (RuntimeMetricsCostBench).
+     */
+    private void metricsRows(String[] runtimeMetrics) {
+        for (String mode : new String[] {"PerMessage", "Batching"}) {
+            String benchmark = "MetricsCostBench.metricsCost" + mode;
+            double messages = MetricsCostBench.MESSAGES * score(benchmark, "", "pairs");
+            rows.add(new Row("`klite:` consumer with a Prometheus registry in the context (metrics on), "
+                    + (mode.equals("Batching") ? "`batching=true`" : "exchange per message")
+                    + ", 100 B, vs no registry, taking turns",
+                    messages / (score(benchmark, "", "withMetricsNanos") / 1e9),
+                    messages / (score(benchmark, "", "withoutMetricsNanos") / 1e9), ">= 0.95x"));
+        }
+        // fields: name onMsgPerSecond offMsgPerSecond messages partitions pairs
+        rows.add(new Row(String.format(Locale.ROOT, "runtime workers delivering %,d messages, %s partitions, to a"
+                + " local HTTP sink with metrics on (bundled settings), vs `--camel.metrics.enabled=false`, taking"
+                + " turns (%s pairs)", Long.parseLong(runtimeMetrics[3]), runtimeMetrics[4], runtimeMetrics[5]),
+                Double.parseDouble(runtimeMetrics[1]), Double.parseDouble(runtimeMetrics[2]), ">= 0.95x"));
     }
 
     private void deadLetterRows() {
@@ -246,6 +273,11 @@ public final class KliteBench {
         run(options(secondsPerIteration, secondsPerIteration, quick ? 2 : 3)
                 .include("^" + benchmark.getName() + "\\.")
                 .exclude(LEASE_COST));
+    }
+
+    /** MetricsCostBench, with more and longer iterations than the rest, as {@link #leaseCost()}. */
+    private void metricsCost() throws RunnerException {
+        run(options(2, 4, quick ? 2 : 5).include(METRICS_COST));
     }
 
     /**

@@ -133,7 +133,7 @@ public final class RuntimeDeliveryBench {
     }
 
     /** Writes the orders, batches of {@value #PREFILL_BATCH} taking turns over the partitions; returns their end offsets. */
-    private static long[] prefill(Path database, long messages, int partitions) {
+    static long[] prefill(Path database, long messages, int partitions) {
         long[] endOffsets = new long[partitions];
         try (KliteLog log = KliteLog.open(database)) {
             log.createTopic(TOPIC, partitions);
@@ -153,13 +153,18 @@ public final class RuntimeDeliveryBench {
         return endOffsets;
     }
 
-    private static Path writeWorkerFile(Path workDir, int partitions, String endpoint) throws IOException {
+    static Path writeWorkerFile(Path workDir, int partitions, String endpoint) throws IOException {
+        return writeWorkerFile(workDir, partitions, endpoint, "bench-sink");
+    }
+
+    /** The worker file: one worker of {@code group} posting every partition of the topic to {@code endpoint}. */
+    static Path writeWorkerFile(Path workDir, int partitions, String endpoint, String group) throws IOException {
         String list = String.join(", ", Stream.iterate(0, p -> p + 1).limit(partitions).map(String::valueOf).toList());
         Path file = workDir.resolve("workers.yaml");
         Files.writeString(file, "topics:\n"
                 + "  " + TOPIC + ":\n"
                 + "    consumerGroups:\n"
-                + "      bench-sink: { partitions: [" + list + "], endpoint: \"" + endpoint + "\", batchSize: "
+                + "      " + group + ": { partitions: [" + list + "], endpoint: \"" + endpoint + "\", batchSize: "
                 + BATCH_SIZE + ", interval: 1s }\n");
         return file;
     }
@@ -170,18 +175,25 @@ public final class RuntimeDeliveryBench {
      */
     private static Process startRuntime(Path jar, Path workDir, Path database, Path workers, Path gcLog,
                                         Path childLog) throws IOException {
+        return startRuntime(jar, workDir, database, workers, gcLog, childLog, List.of());
+    }
+
+    /** {@link #startRuntime(Path, Path, Path, Path, Path, Path)} with more {@code --key=value} settings. */
+    static Process startRuntime(Path jar, Path workDir, Path database, Path workers, Path gcLog, Path childLog,
+                                List<String> settings) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--camel.component.klite.database=" + database.toAbsolutePath(),
+                "--klite.workers=" + workers.toAbsolutePath(),
+                "--camel.server.enabled=false",
+                "--camel.management.enabled=false"));
+        args.addAll(settings);
         List<String> command = RuntimeJar.command(jar,
                 List.of("-Xms" + CHILD_HEAP, "-Xmx" + CHILD_HEAP, "-XX:+AlwaysPreTouch",
-                        "-Xlog:gc:file=" + gcLog + ":" + GcLog.DECORATORS),
-                List.of("--camel.component.klite.database=" + database.toAbsolutePath(),
-                        "--klite.workers=" + workers.toAbsolutePath(),
-                        "--camel.server.enabled=false",
-                        "--camel.management.enabled=false"));
+                        "-Xlog:gc:file=" + gcLog + ":" + GcLog.DECORATORS), args);
         return RuntimeJar.start(command, workDir, childLog);
     }
 
     /** Waits for every message; fails where the child dies, the sink refuses a batch or nothing arrives for 30 s. */
-    private static void awaitDelivery(BatchSink sink, Process child, long messages, Path childLog)
+    static void awaitDelivery(BatchSink sink, Process child, long messages, Path childLog)
             throws InterruptedException, IOException {
         long lastCount = -1;
         long lastProgress = System.nanoTime();

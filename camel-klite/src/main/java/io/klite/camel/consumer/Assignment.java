@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code partition} option, partitions added while the consumer runs are picked up within {@link #REFRESH_NANOS},
  * from their first message: everything in them came after the start. With a {@link GroupMember}, the cursors are
  * those of the partitions the member may deliver now: a partition it takes is placed afresh at the group's committed
- * offset (another member may have moved it), and one it gave up or lost is dropped.
+ * offset (another member may have moved it), and one it gave up or lost is dropped. Each cursor placed is
+ * {@link ConsumerMeters#held held} in the consumer's meters, each dropped {@link ConsumerMeters#released released}.
  */
 public final class Assignment {
 
@@ -42,13 +43,20 @@ public final class Assignment {
     private final KliteConfiguration configuration;
     /** The consumer's current membership of its group across processes (with groupCoordination; null before it joins). */
     private final Supplier<GroupMember> member;
+    /** The failing partitions, for the health check: those the consumer no longer delivers are dropped from it. */
+    private final FailingPartitions failing;
+    /** Told of each partition whose cursor is placed or dropped: the lag gauges follow what the consumer holds. */
+    private final ConsumerMeters meters;
     private final Map<Integer, PartitionCursor> cursors = new TreeMap<>();
     /** With a member: the take of the partition each cursor was placed for. */
     private final Map<Integer, Long> placedFor = new TreeMap<>();
     private long refreshedAt;
 
-    public Assignment(KliteLog log, KliteConfiguration configuration, Supplier<GroupMember> member) {
+    public Assignment(KliteLog log, KliteConfiguration configuration, Supplier<GroupMember> member,
+                      FailingPartitions failing, ConsumerMeters meters) {
         this.member = member;
+        this.failing = failing;
+        this.meters = meters;
         this.log = log;
         this.topic = configuration.getTopic();
         this.group = configuration.getGroup();
@@ -86,6 +94,7 @@ public final class Assignment {
         } else {
             for (int partition : mine) {
                 cursors.put(partition, place(partition, committed.get(partition), newToTopic));
+                meters.held(partition);
             }
             resumeFailures(cursors);
         }
@@ -98,11 +107,12 @@ public final class Assignment {
      */
     private void resumeFailures(Map<Integer, PartitionCursor> placed) {
         Set<Integer> resumed = new HashSet<>();
-        for (DeliveryAttempts failing : log.deliveryAttempts(group, topic)) {
-            PartitionCursor cursor = placed.get(failing.partition());
-            if (cursor != null && failing.firstOffset() > cursor.position() && resumed.add(failing.partition())) {
-                cursor.resume(failing.firstOffset(), failing.lastOffset(), failing.attempts(),
-                        !configuration.isBatching());
+        for (DeliveryAttempts row : log.deliveryAttempts(group, topic)) {
+            PartitionCursor cursor = placed.get(row.partition());
+            if (cursor != null && row.firstOffset() > cursor.position() && resumed.add(row.partition())) {
+                cursor.resume(row.firstOffset(), row.lastOffset(), row.attempts(), !configuration.isBatching());
+                // the health check goes on from the file's count and first failure too
+                failing.resumed(row, cursor.attempt(row.firstOffset()) - 1);
             }
         }
     }
@@ -116,8 +126,15 @@ public final class Assignment {
             GroupMember current = member.get();
             Map<Integer, Long> deliverable = current == null ? Map.of() : current.deliverable(nowNanos);
             // a partition given up, lost, or lost and taken again since its cursor was placed
-            cursors.keySet().removeIf(partition -> !placedFor.get(partition).equals(deliverable.get(partition)));
+            cursors.keySet().removeIf(partition -> {
+                boolean dropped = !placedFor.get(partition).equals(deliverable.get(partition));
+                if (dropped) {
+                    meters.released(partition);
+                }
+                return dropped;
+            });
             placedFor.keySet().retainAll(cursors.keySet());
+            failing.retainOnly(cursors.keySet());
             Map<Integer, PartitionCursor> placed = new TreeMap<>();
             deliverable.forEach((partition, take) -> {
                 if (!cursors.containsKey(partition)) {
@@ -128,6 +145,7 @@ public final class Assignment {
             if (!placed.isEmpty()) {
                 resumeFailures(placed);
                 cursors.putAll(placed);
+                placed.keySet().forEach(meters::held);
             }
             return cursors.values();
         }
@@ -136,6 +154,7 @@ public final class Assignment {
             int count = log.partitionCount(topic);
             for (int partition = cursors.size(); partition < count; partition++) {
                 cursors.put(partition, place(partition, log.committed(group, topic, partition), false));
+                meters.held(partition);
             }
         }
         return cursors.values();
@@ -176,6 +195,7 @@ public final class Assignment {
                 topic, cursor.partition(), end, target, latest ? KliteConfiguration.LATEST : KliteConfiguration.EARLIEST);
         log.resetOffset(group, topic, cursor.partition(), target);
         cursor.resetTo(target);
+        failing.forget(cursor.partition());
         return true;
     }
 

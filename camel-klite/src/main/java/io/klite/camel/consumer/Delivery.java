@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * transaction as their dead-letter copy; a failure is counted in the file and stops the partition alone for its
  * backoff wait, doubling per attempt (see {@link FailurePolicy}); each failed attempt is reported once: to the
  * consumer's own {@code exceptionHandler}, or, with Camel's default one (which would log it again with its stack trace)
- * or {@code bridgeErrorHandler}, as one {@link DeliveryFailure#logLine()} at WARN with the stack trace at DEBUG. Works
- * through a {@link DeliveryContext}, not the consumer itself.
+ * or {@code bridgeErrorHandler}, as one {@link DeliveryFailure#logLine()} at WARN with the stack trace at DEBUG; each
+ * success, failed attempt and dead letter is counted once in the context's {@link ConsumerMeters}. Works through a
+ * {@link DeliveryContext}, not the consumer itself.
  */
 public abstract class Delivery {
 
@@ -42,6 +43,9 @@ public abstract class Delivery {
     private final boolean manualCommit;
     private final HeaderFilterStrategy headerFilter;
     private final HeadersMapFactory headersMaps;
+    /** The partitions failing now, for the consumer's health check. */
+    private final FailingPartitions failing;
+    private final ConsumerMeters meters;
     /** By partition: the headers that are the same for each of its exchanges (poll thread only). */
     private final Map<Integer, Map<String, Object>> partitionHeaders = new HashMap<>();
     /** The last {@code created} text read and its time header (poll thread only). */
@@ -56,6 +60,8 @@ public abstract class Delivery {
         this.manualCommit = configuration.isAllowManualCommit();
         this.headerFilter = configuration.getHeaderFilterStrategy();
         this.headersMaps = context.headersMaps();
+        this.failing = context.failingPartitions();
+        this.meters = context.meters();
     }
 
     /**
@@ -126,6 +132,7 @@ public abstract class Delivery {
             exchange.setException(e);
         }
         if (!exchange.isFailed() && !exchange.isRollbackOnly()) {
+            meters.consumed(cursor.partition(), messages.size());
             return Outcome.DELIVERED;
         }
         Exception cause = exchange.getException() != null ? exchange.getException()
@@ -137,6 +144,7 @@ public abstract class Delivery {
             context.member().lost(cursor.partition(), refused);
             return Outcome.FAILED;
         }
+        meters.failed(cursor.partition());
         boolean permanent = policy.deadLetters() && policy.isPermanent(cause);
         if (permanent || policy.exhausted(attempt)) {
             return deadLetter(exchange, cursor, messages, attempt, cause, permanent);
@@ -144,6 +152,7 @@ public abstract class Delivery {
         String reason = DeliveryFailure.reason(cause);
         int counted = record(cursor, first, last, attempt, reason);
         cursor.failed(first, counted);
+        failing.failed(cursor.partition(), first, last, counted, reason);
         Duration wait = policy.backoff(counted);
         cursor.pauseUntil(System.nanoTime() + wait.toNanos());
         report(exchange, cause, DeliveryFailure.retried(topic, cursor.partition(), first, last, group, counted,
@@ -164,11 +173,8 @@ public abstract class Delivery {
             DeadLetter letter = new DeadLetter(group, topic, cursor.partition(), messages, policy.deadLetterTopic(),
                     attempts, cause.getClass().getName(), cause.getMessage(), Instant.now());
             GroupMember member = context.member();
-            if (member == null) {
-                log.deadLetter(letter);
-            } else {
-                log.deadLetter(letter, member.memberId());
-            }
+            int written = member == null ? log.deadLetter(letter) : log.deadLetter(letter, member.memberId());
+            meters.deadLettered(cursor.partition(), written);
         } catch (LeaseLostException e) {
             context.member().lost(cursor.partition(), e);
             return Outcome.FAILED;
@@ -182,6 +188,7 @@ public abstract class Delivery {
             return Outcome.FAILED;
         }
         cursor.deadLettered(last);
+        failing.movedPast(cursor.partition(), last);
         report(exchange, cause, DeliveryFailure.deadLettered(topic, cursor.partition(), first, last, group, attempts,
                 policy.maxAttempts(), policy.deadLetterTopic(), permanent, DeliveryFailure.reason(cause)));
         return Outcome.DEAD_LETTERED;
@@ -349,6 +356,7 @@ public abstract class Delivery {
      */
     protected void processed(PartitionCursor cursor, long offset) {
         cursor.advanceTo(offset);
+        failing.movedPast(cursor.partition(), offset);
         if (manualCommit) {
             return;
         }

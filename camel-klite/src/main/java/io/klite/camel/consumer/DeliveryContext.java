@@ -35,4 +35,9 @@ public interface DeliveryContext {
 
     /** Makes Camel's header maps, for headers copied from one map to every exchange of a partition. */
     HeadersMapFactory headersMaps();
+
+    /** Where the consumer notes which of its partitions are failing, for its health check. */
+    FailingPartitions failingPartitions();
+    /** What the consumer counts for metrics (consumed, failed attempts, dead letters); never null. */
+    ConsumerMeters meters();
 }

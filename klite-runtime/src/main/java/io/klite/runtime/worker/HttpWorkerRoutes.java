@@ -19,7 +19,6 @@ import org.apache.camel.Message;
 import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
@@ -37,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * batch again, while every other partition, each its own route, goes on; after {@code maxAttempts} failed posts (at
  * once for a {@link PermanentHttpFailure}) the consumer writes the batch to the dead-letter topic and moves on. An
  * answer other than 2xx fails the exchange with an {@link HttpAnswerFailure}, which names the answer, not the URL.
+ * Each worker route is a {@code klite:} consumer, so its health is that consumer's check,
+ * {@code consumer:worker:<topic>:<group>:<partition>}: DOWN in readiness while its batch has failed
+ * {@code camel.component.klite.unhealthyAfterAttempts} times or for {@code unhealthyAfter}, whichever first.
  * Invariant: a route is created only from an {@link HttpWorker}, whose settings were checked once, where they came in
  * (the worker file, or the template's parameters), and its {@code klite:} URI gets the checked values.
  */
@@ -55,22 +57,14 @@ public final class HttpWorkerRoutes extends RouteBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpWorkerRoutes.class);
 
-    private final WorkerFailures failures = new WorkerFailures();
     /** The worker of each route, by {@link HttpWorker#routeId}: what its exchanges are delivered with. */
     private final Map<String, HttpWorker> routes = new ConcurrentHashMap<>();
 
     @Override
     public void configure() {
         String timeout = KliteSettings.check(getContext());
-        WorkerFailureHandler failureHandler = new WorkerFailureHandler(failures, timeout);
-        bindToRegistry(WorkerFailures.BEAN, failures);
+        WorkerFailureHandler failureHandler = new WorkerFailureHandler(timeout);
         bindToRegistry(WorkerFailureHandler.BEAN, failureHandler);
-        HealthCheckRegistry health = HealthCheckRegistry.get(getContext());
-        if (health != null) {
-            WorkersHealthCheck check = new WorkersHealthCheck(failures);
-            check.setCamelContext(getContext());
-            health.register(check);
-        }
 
         // checks a templated route's parameters before Camel puts them into the route's URIs
         getContext().getCamelContextExtension().getContextPlugin(Model.class)

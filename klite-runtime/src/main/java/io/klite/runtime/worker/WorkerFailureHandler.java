@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker consumers' {@code exceptionHandler}. Invariant: each failed attempt at a batch is logged once, as one WARN
  * line ({@link WorkerFailures#line}) from the consumer's {@link DeliveryFailure} (attempt n of max, the next attempt or
- * the dead-letter topic), its stack trace only at DEBUG; it is noted in the {@link WorkerFailures}, and a
- * dead-lettered batch ends the route's failures there, since its partition has moved on. A failure that is not a
- * delivery (the consumer's read or commit) is one WARN line naming what failed.
+ * the dead-letter topic), its stack trace only at DEBUG; a batch accepted after failed attempts is one INFO line with
+ * the consumer's count. A failure that is not a delivery (the consumer's read or commit) is one WARN line naming what
+ * failed. It keeps no count of its own: the consumer's, kept in the file, is the one the health check reports.
  */
 final class WorkerFailureHandler implements ExceptionHandler {
 
@@ -21,12 +21,10 @@ final class WorkerFailureHandler implements ExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerFailureHandler.class);
 
-    private final WorkerFailures failures;
     private final String timeout;
 
     /** @param timeout the workers' HTTP timeout as written, for the reason of an attempt without an answer */
-    WorkerFailureHandler(WorkerFailures failures, String timeout) {
-        this.failures = failures;
+    WorkerFailureHandler(String timeout) {
         this.timeout = timeout;
     }
 
@@ -50,31 +48,24 @@ final class WorkerFailureHandler implements ExceptionHandler {
             LOG.debug("Failure in detail", exception);
             return;
         }
-        long last = exchange.getIn().getHeader(KliteConstants.LAST_OFFSET, first, Long.class);
         String reason = WorkerFailures.reason(exception, timeout);
         DeliveryFailure failure = exchange.getProperty(DeliveryFailure.PROPERTY, DeliveryFailure.class);
-        if (failure != null && failure.isDeadLettered()) {
-            failures.delivered(exchange.getFromRouteId());
+        if (failure != null) {
             LOG.warn("{}", WorkerFailures.line(worker, failure, reason));
         } else {
-            failures.failed(exchange.getFromRouteId(), first, last, reason);
-            if (failure != null) {
-                LOG.warn("{}", WorkerFailures.line(worker, failure, reason));
-            } else {
-                // the consumer's own summary: it sets a DeliveryFailure on every failed delivery it reports
-                LOG.warn("{}; reason: {}; endpoint {}", message, reason, HttpWorker.withoutQuery(worker.endpoint()));
-            }
+            // the consumer's own summary: it sets a DeliveryFailure on every failed delivery it reports
+            LOG.warn("{}; reason: {}; endpoint {}", message, reason, HttpWorker.withoutQuery(worker.endpoint()));
         }
         LOG.debug("Delivery failure in detail", exception);
     }
 
-    /** Notes an accepted batch, logging the end of a run of failures. */
+    /** Logs the end of a run of failures where an accepted batch was not its first attempt (the consumer's count). */
     void delivered(Exchange exchange) {
-        WorkerFailures.Failing before = failures.delivered(exchange.getFromRouteId());
+        Integer attempt = exchange.getIn().getHeader(KliteConstants.ATTEMPT, Integer.class);
         HttpWorker worker = exchange.getProperty(HttpWorker.PROPERTY, HttpWorker.class);
-        if (before != null && worker != null) {
+        if (attempt != null && attempt > 1 && worker != null) {
             LOG.info("Delivered after {} failed attempt(s): topic '{}' partition {} offsets {}..{} group '{}'; endpoint {}",
-                    before.attempts(), worker.topic(), worker.partition(),
+                    attempt - 1, worker.topic(), worker.partition(),
                     exchange.getIn().getHeader(KliteConstants.FIRST_OFFSET),
                     exchange.getIn().getHeader(KliteConstants.LAST_OFFSET), worker.group(),
                     HttpWorker.withoutQuery(worker.endpoint()));

@@ -5,58 +5,20 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
- * The batches worker routes are failing to deliver: the state the workers' health check reads. Invariant: a route has
- * an entry from its first failed attempt at a batch until a batch of it is accepted or dead-lettered (either way its
- * partition has moved on); the attempts count up while the failing batch starts at the same offset, and start again
- * at 1 for another batch.
- *
- * <p>{@link #line} is the one wording of a failed attempt in the service's log.
+ * The one wording of a worker's failed attempt in the service's log: {@link #line} and {@link #reason}. It keeps no
+ * state: how often a worker's batch has failed, and since when, is the consumer's (the {@code klite:} route's
+ * {@code CamelKliteAttempt} header and {@link io.klite.camel.consumer.DeliveryFailure}, counted in the file), and so
+ * is the health of each worker, its consumer's check {@code consumer:worker:<topic>:<group>:<partition>}.
  */
 public final class WorkerFailures {
 
-    /** The registry name under which the worker routes and the health check find it. */
-    public static final String BEAN = "kliteWorkerFailures";
-
     private static final int MAX_ANSWER_IN_LOG = 200;
 
-    /** Consecutive failed attempts per route, for the batch starting at {@code firstOffset}. */
-    private final Map<String, Failing> failing = new ConcurrentHashMap<>();
-
-    /** The batch a worker route keeps failing to deliver. */
-    record Failing(long firstOffset, long lastOffset, int attempts, String reason, Instant since) {
-    }
-
-    /** Notes a failed attempt of a route at the batch starting at {@code first}; the route's state after it. */
-    Failing failed(String routeId, long first, long last, String reason) {
-        return failing.compute(routeId, (route, before) -> before != null && before.firstOffset() == first
-                ? new Failing(first, last, before.attempts() + 1, reason, before.since())
-                : new Failing(first, last, 1, reason, Instant.now()));
-    }
-
-    /**
-     * Notes an accepted or a dead-lettered batch of a route; the failures it ends, or {@code null} where there were
-     * none.
-     */
-    Failing delivered(String routeId) {
-        return failing.remove(routeId);
-    }
-
-    /** Failed attempts in a row of the batch a worker route is posting: 0 while its deliveries succeed. */
-    public int failedAttempts(String routeId) {
-        Failing now = failing.get(routeId);
-        return now == null ? 0 : now.attempts();
-    }
-
-    /** The worker routes whose current batch has failed, by route id. */
-    Map<String, Failing> failing() {
-        return Map.copyOf(failing);
+    private WorkerFailures() {
     }
 
     /**
@@ -80,6 +42,9 @@ public final class WorkerFailures {
 
     private static String describe(Throwable exception, String timeout) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof HttpAnswerFailure answer) {
+                return answer.getMessage();
+            }
             if (t instanceof HttpOperationFailedException http) {
                 String answer = http.getResponseBody() == null ? "" : http.getResponseBody().strip();
                 if (answer.length() > MAX_ANSWER_IN_LOG) {

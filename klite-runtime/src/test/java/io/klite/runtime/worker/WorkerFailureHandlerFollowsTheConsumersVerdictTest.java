@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The workers' exception handler takes what the consumer decided from the failed exchange's {@link DeliveryFailure}:
- * a retried batch counts as failing (for the health check) and its line says when the next attempt is; a
- * dead-lettered one ends the route's failures, its partition having moved on. An exchange without a
- * {@code DeliveryFailure} is still one line, the consumer's summary with the worker's reason.
+ * a retried batch's line says when the next attempt is, a dead-lettered one's where the batch went, each with the
+ * worker's reason. An exchange without a {@code DeliveryFailure} is still one line, the consumer's summary with the
+ * worker's reason. A batch accepted after failed attempts is one line with the consumer's count (its attempt header):
+ * the handler keeps no count of its own.
  */
 class WorkerFailureHandlerFollowsTheConsumersVerdictTest {
 
@@ -33,8 +34,7 @@ class WorkerFailureHandlerFollowsTheConsumersVerdictTest {
             3, "orders.dlq", true, Limits.DEFAULT_MAX_BATCH_BYTES);
 
     private final CamelContext context = new DefaultCamelContext();
-    private final WorkerFailures failures = new WorkerFailures();
-    private final WorkerFailureHandler handler = new WorkerFailureHandler(failures, "10s");
+    private final WorkerFailureHandler handler = new WorkerFailureHandler("10s");
 
     @AfterEach
     void stop() {
@@ -42,17 +42,13 @@ class WorkerFailureHandlerFollowsTheConsumersVerdictTest {
     }
 
     @Test
-    void retriedAttemptsCountAsFailingUntilTheBatchIsDeadLettered() throws Exception {
+    void retriedAttemptsSayTheNextAttemptAndTheLastWhereTheBatchWent() throws Exception {
         String first = logged(() -> handler.handleException("summary", exchange(DeliveryFailure.retried("orders", 0, 4,
                 5, "billing", 1, 3, Duration.ofMillis(500), Instant.now(), "java.io.IOException: down")), cause()));
-        handler.handleException("summary", exchange(DeliveryFailure.retried("orders", 0, 4, 5, "billing", 2, 3,
-                Duration.ofSeconds(1), Instant.now(), "java.io.IOException: down")), cause());
-        assertThat(failures.failedAttempts(ROUTE)).isEqualTo(2);
 
         String last = logged(() -> handler.handleException("summary", exchange(DeliveryFailure.deadLettered("orders",
                 0, 4, 5, "billing", 3, 3, "orders.dlq", false, "java.io.IOException: down")), cause()));
 
-        assertThat(failures.failedAttempts(ROUTE)).isZero();
         // the worker's reason, not the consumer's, and the endpoint without its query
         assertThat(first).contains("Delivery failed: topic 'orders' partition 0 offsets 4..5 group 'billing' attempt 1"
                 + " of 3; next attempt at ").contains(" (in 500 ms); reason: cannot connect (refused); endpoint"
@@ -69,8 +65,20 @@ class WorkerFailureHandlerFollowsTheConsumersVerdictTest {
 
         String line = logged(() -> handler.handleException("summary", exchange, cause()));
 
-        assertThat(failures.failedAttempts(ROUTE)).isEqualTo(1);
         assertThat(line).contains("summary; reason: cannot connect (refused); endpoint http://127.0.0.1:9000/hook\n");
+    }
+
+    @Test
+    void aBatchAcceptedAfterFailedAttemptsIsOneLineWithTheConsumersCount() throws Exception {
+        Exchange exchange = exchange(null);
+        exchange.getIn().setHeader(KliteConstants.ATTEMPT, 4);
+        String line = logged(() -> handler.delivered(exchange));
+        assertThat(line).contains("INFO", "Delivered after 3 failed attempt(s): topic 'orders' partition 0 offsets 4..5"
+                + " group 'billing'; endpoint http://127.0.0.1:9000/hook\n");
+
+        Exchange first = exchange(null);
+        first.getIn().setHeader(KliteConstants.ATTEMPT, 1);
+        assertThat(logged(() -> handler.delivered(first))).isEmpty();
     }
 
     /** A failed exchange of the worker's route holding offsets 4 and 5, with the consumer's verdict where given. */
