@@ -2,6 +2,7 @@ package io.klite.runtime;
 
 import io.klite.runtime.api.ApiRoutes;
 import io.klite.runtime.api.MaxBodySize;
+import io.klite.runtime.cli.KliteCli;
 import io.klite.runtime.worker.HttpWorkerRoutes;
 import io.klite.runtime.worker.KliteSettings;
 import java.nio.file.Files;
@@ -78,7 +79,8 @@ public class KliteMain extends Main {
         try {
             int exitCode = super.run(camelArgs.toArray(String[]::new));
             if (optionsShown && !camelArgs.contains("-h") && !camelArgs.contains("-help")) {
-                LOG.error("Klite cannot start: unknown argument in {}; settings are --key=value", camelArgs);
+                LOG.error("Klite cannot start: unknown argument in {}; settings are --key=value, and the admin"
+                          + " commands {} (java -jar klite-runtime.jar --help)", camelArgs, KliteCli.commands());
                 return 1;
             }
             return exitCode;
@@ -148,7 +150,7 @@ public class KliteMain extends Main {
     }
 
     /** An exception's message, with its causes' where they add something. */
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()).strip());
         for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
             String message = cause.getMessage();

@@ -3,13 +3,11 @@ package io.klite.runtime.api;
 import static io.klite.runtime.api.ApiExchange.answer;
 
 import io.klite.log.KliteLog;
-import io.klite.log.TopicPartition;
+import io.klite.runtime.admin.OffsetReset;
 import io.klite.runtime.api.ApiExchange.Answer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -53,66 +51,21 @@ final class GroupsApi {
     /**
      * Works out where the body's {@code to} puts each partition of the topic (or the one it names), checks it lies in
      * {@code startOffset..endOffset + 1}, and, with {@code "execute": true}, resets the group there in one
-     * transaction.
+     * transaction ({@link OffsetReset}, shared with the admin CLI).
      */
     void resetGroup(Exchange exchange) {
         answer(exchange, () -> {
             String group = group(exchange);
             ResetRequest request = ResetRequest.read(JsonBody.read(exchange, "send the reset, such as "
                     + ResetRequest.EXAMPLE));
-            String topic = TopicPartition.validateTopic(request.topic());
-            int count = log.get().partitionCount(topic);
-            if (count == 0) {
-                throw new ApiException(404, "Topic '" + topic + "' does not exist");
-            }
-            List<Integer> partitions = new ArrayList<>();
-            if (request.partition() == null) {
-                for (int partition = 0; partition < count; partition++) {
-                    partitions.add(partition);
-                }
-            } else if (request.partition() >= count) {
-                throw new TopicPartition(topic, request.partition()).outOfRange(true, count);
-            } else {
-                partitions.add(request.partition());
-            }
-
-            Map<Integer, Long> newCommitted = new TreeMap<>();
-            Map<Integer, Long> committed = new TreeMap<>();
-            for (int partition : partitions) {
-                long start = log.get().startOffset(topic, partition);
-                long end = log.get().endOffset(topic, partition);
-                long next = request.to().nextOffset(log.get(), topic, partition, start, end);
-                if (next < start || next > end + 1) {
-                    throw new ApiException(400, "Cannot reset group '" + group + "' on topic '" + topic
-                            + "' partition " + partition + " to offset " + next + ": the next offset to deliver must"
-                            + " be within " + start + ".." + (end + 1) + " (startOffset " + start + " to endOffset "
-                            + end + " + 1)");
-                }
-                newCommitted.put(partition, next - 1);
-                committed.put(partition, log.get().committed(group, topic, partition).orElse(0));
-            }
+            OffsetReset reset = OffsetReset.plan(log.get(), group, request.topic(),
+                    request.partition() == null ? List.of() : List.of(request.partition()), request.to());
             if (request.execute()) {
-                committed = log.get().resetOffsets(group, topic, newCommitted, request.force());
-                LOG.info("Group '{}' reset on topic '{}'{}: committed offsets by partition {}, before {}", group,
-                        topic, request.force() ? " (forced: the partitions' leases revoked)" : "", newCommitted,
-                        committed);
+                reset = reset.execute(log.get(), request.force());
+                LOG.info("Group '{}' reset on topic '{}'{}: {}", group, reset.topic(),
+                        request.force() ? " (forced: the partitions' leases revoked)" : "", reset.describe());
             }
-
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (int partition : partitions) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("partition", partition);
-                row.put("committedOffset", committed.get(partition));
-                row.put("newCommittedOffset", newCommitted.get(partition));
-                row.put("nextOffset", newCommitted.get(partition) + 1);
-                rows.add(row);
-            }
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("group", group);
-            json.put("topic", topic);
-            json.put("executed", request.execute());
-            json.put("partitions", rows);
-            return new Answer(200, json);
+            return new Answer(200, reset.json(request.execute()));
         });
     }
 

@@ -20,9 +20,10 @@ import java.util.Map;
  * given or sharing it, a lease, a failed delivery); {@code committedOffset} is null where the group has never
  * committed there, and the lag then counts every stored message. {@code memberId} is the live member that holds the
  * partition's lease, {@code null} where none does; {@code members} lists every live member of the group on the topic,
- * holders and standbys alike.
+ * holders and standbys alike. The admin CLI answers {@code groups list} and {@code groups describe} with the same
+ * JSON.
  */
-final class GroupsJson {
+public final class GroupsJson {
 
     private GroupsJson() {
     }
@@ -33,7 +34,7 @@ final class GroupsJson {
      * @param partitions by partition
      * @param members    by member id
      */
-    record GroupTopic(String group, String topic, List<GroupPartition> partitions, List<Member> members) {
+    public record GroupTopic(String group, String topic, List<GroupPartition> partitions, List<Member> members) {
     }
 
     /**
@@ -42,7 +43,7 @@ final class GroupsJson {
      * @param partitions {@code KliteLog.groupPartitions()}
      * @param members    the live members of every group, {@code KliteLog.liveMembers()}
      */
-    static List<GroupTopic> of(List<GroupPartition> partitions, List<Member> members) {
+    public static List<GroupTopic> of(List<GroupPartition> partitions, List<Member> members) {
         Map<List<String>, List<Member>> membersOf = new HashMap<>();
         for (Member member : members) {
             membersOf.computeIfAbsent(List.of(member.group(), member.topic()), k -> new ArrayList<>()).add(member);
@@ -58,7 +59,7 @@ final class GroupsJson {
     }
 
     /** The answer of {@code GET /groups}: a row per group, topic and partition. */
-    static List<Map<String, Object>> list(List<GroupTopic> groups) {
+    public static List<Map<String, Object>> list(List<GroupTopic> groups) {
         List<Map<String, Object>> answer = new ArrayList<>();
         for (GroupTopic groupTopic : groups) {
             List<Map<String, Object>> members = members(groupTopic);
@@ -78,7 +79,7 @@ final class GroupsJson {
      * The answer of {@code GET /groups/{group}}: the group's topics with their partitions and live members; null where
      * the group shows on none (no commit, live member, lease or failed delivery).
      */
-    static Map<String, Object> describe(String group, List<GroupTopic> groups) {
+    public static Map<String, Object> describe(String group, List<GroupTopic> groups) {
         List<Map<String, Object>> topics = new ArrayList<>();
         for (GroupTopic groupTopic : groups) {
             if (groupTopic.group().equals(group)) {

@@ -1,15 +1,11 @@
 package io.klite.runtime.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializable;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import io.klite.camel.KliteBatchSerializer;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.Message;
+import io.klite.runtime.admin.MessageJson;
 import io.klite.runtime.api.ApiExchange.Answer;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -126,31 +122,6 @@ final class RecordsApi {
             }
             throw new ApiException(400, "Invalid fromTime '" + text + "': it has no time zone; give Z (UTC) or an"
                     + " offset, " + TIME_EXAMPLES + " (write the + of an offset as %2B in a URL)");
-        }
-    }
-
-    /** One message of the answer: {@code {"offset","key","headers","created","data"[,"encoding"]}}. */
-    private record MessageJson(Message message) implements JsonSerializable {
-
-        @Override
-        public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-            gen.writeStartObject();
-            gen.writeNumberField("offset", message.offset());
-            gen.writeStringField("key", message.key());
-            gen.writeObjectFieldStart("headers");
-            for (Map.Entry<String, String> header : message.headers().entrySet()) {
-                gen.writeStringField(header.getKey(), header.getValue());
-            }
-            gen.writeEndObject();
-            gen.writeStringField("created", message.created());
-            KliteBatchSerializer.writeData(gen, message.payload());
-            gen.writeEndObject();
-        }
-
-        @Override
-        public void serializeWithType(JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-                throws IOException {
-            serialize(gen, serializers);
         }
     }
 }

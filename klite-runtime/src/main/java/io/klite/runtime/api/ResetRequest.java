@@ -1,7 +1,12 @@
 package io.klite.runtime.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.klite.log.KliteLog;
+import io.klite.runtime.admin.OffsetReset;
+import io.klite.runtime.admin.OffsetReset.Earliest;
+import io.klite.runtime.admin.OffsetReset.Latest;
+import io.klite.runtime.admin.OffsetReset.Offset;
+import io.klite.runtime.admin.OffsetReset.Time;
+import io.klite.runtime.admin.OffsetReset.To;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -14,7 +19,7 @@ import java.util.List;
  * optional, and {@code to} is {@code "earliest"}, {@code "latest"}, a whole number (the next offset to deliver, as
  * {@code kafka-consumer-groups --to-offset}) or an ISO-8601 instant with {@code Z} or an offset (the first message
  * written at or after it). Invariant: a body reads whole into a request, or is refused naming the field, the value and
- * what is allowed.
+ * what is allowed. What {@code to} means is {@link OffsetReset}'s, shared with the admin CLI.
  */
 record ResetRequest(String topic, Integer partition, To to, boolean execute, boolean force) {
 
@@ -23,45 +28,6 @@ record ResetRequest(String topic, Integer partition, To to, boolean execute, boo
             + " such as 42) or an ISO-8601 instant with Z or an offset (such as \"2026-12-01T10:00:00Z\" or"
             + " \"2026-12-01T11:00:00+01:00\")";
     private static final List<String> FIELDS = List.of("topic", "partition", "to", "execute", "force");
-
-    /** Where to reset to: {@code "earliest"}, {@code "latest"}, an offset or a time. */
-    sealed interface To {
-
-        /** The next offset to deliver on the partition, whose start and end offsets are given. */
-        long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset);
-    }
-
-    /** The partition's start offset: the oldest message still stored. */
-    record Earliest() implements To {
-        @Override
-        public long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset) {
-            return startOffset;
-        }
-    }
-
-    /** After the partition's end: only messages written from now on. */
-    record Latest() implements To {
-        @Override
-        public long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset) {
-            return endOffset + 1;
-        }
-    }
-
-    /** The offset given, the next one to deliver. */
-    record Offset(long offset) implements To {
-        @Override
-        public long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset) {
-            return offset;
-        }
-    }
-
-    /** The first message written at or after the time, or the end + 1 where none is. */
-    record Time(Instant time) implements To {
-        @Override
-        public long nextOffset(KliteLog log, String topic, int partition, long startOffset, long endOffset) {
-            return Math.max(startOffset, log.offsetForTime(topic, partition, time));
-        }
-    }
 
     /**
      * The request a body gives.

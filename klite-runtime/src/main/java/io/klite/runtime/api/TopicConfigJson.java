@@ -16,7 +16,7 @@ import java.util.Map;
  * a field it leaves out, or gives as {@code null}, is none (or false). Invariant: a body reads whole into settings {@link TopicConfig} accepts, or is refused naming the field, the
  * value and what is allowed.
  */
-final class TopicConfigJson {
+public final class TopicConfigJson {
 
     static final String EXAMPLE = "{\"retention\": {\"age\": \"7d\", \"messages\": 1000000, \"keepUnconsumed\": true}}";
 
@@ -27,7 +27,7 @@ final class TopicConfigJson {
     }
 
     /** The answer for a topic's settings. */
-    static Map<String, Object> answer(String topic, TopicConfig config) {
+    public static Map<String, Object> answer(String topic, TopicConfig config) {
         Map<String, Object> retention = new LinkedHashMap<>();
         retention.put("age", config.retentionAge() == null ? null : Limits.formatRetentionAge(config.retentionAge()));
         retention.put("messages", config.retentionMessages());

@@ -14,7 +14,7 @@ import java.util.Map;
  * answer it, {@code {"topic":"orders","partitions":[{"partition":0,"startOffset":1,"endOffset":0}]}}. Invariant: a
  * body reads into a partition count the log accepts, or is refused naming the field, the value and what is allowed.
  */
-final class TopicJson {
+public final class TopicJson {
 
     static final String EXAMPLE = "{\"partitions\": 3}";
 
@@ -56,7 +56,7 @@ final class TopicJson {
      * The answer for a topic of {@code count} partitions: each with its start offset (the oldest still stored, or
      * the end + 1 where none is), read before its end offset, so that the two never cross.
      */
-    static Map<String, Object> answer(KliteLog log, String topic, int count) {
+    public static Map<String, Object> answer(KliteLog log, String topic, int count) {
         List<Map<String, Object>> partitions = new ArrayList<>(count);
         for (int partition = 0; partition < count; partition++) {
             Map<String, Object> json = new LinkedHashMap<>();

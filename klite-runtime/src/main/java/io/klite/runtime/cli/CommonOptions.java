@@ -1,0 +1,103 @@
+package io.klite.runtime.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.klite.log.KliteLog;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options of every command: the database file, the output's form and {@code --help}; and how a command opens the
+ * file and writes its answer. Invariants: {@link #openExisting()} never creates a file (a read command, or a change
+ * that needs something in the file, fails naming the path instead); an answer is either the table (for people) or one
+ * JSON document (for scripts), never both.
+ */
+final class CommonOptions {
+
+    /** What an answer looks like. */
+    enum Format { table, json }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
+
+    @Option(names = "--database", paramLabel = "<file>", defaultValue = "data/klite.db",
+            description = "The SQLite file (default: ${DEFAULT-VALUE}, the service's default, relative to the working"
+                          + " directory).")
+    Path database;
+
+    @Option(names = "--output", paramLabel = "table|json", defaultValue = "table",
+            description = "table (default): aligned columns for people; json: one JSON document for scripts, with"
+                          + " the HTTP API's field names.")
+    Format output;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help and exits.")
+    boolean help;
+
+    /**
+     * Opens the log of a file that must exist.
+     *
+     * @throws CliFailure naming the path where there is no file
+     */
+    KliteLog openExisting() {
+        if (!Files.exists(database)) {
+            throw new CliFailure("Database file '" + database.toAbsolutePath().normalize() + "' does not exist; give"
+                    + " the service's file with --database (default data/klite.db, relative to the working"
+                    + " directory)");
+        }
+        return KliteLog.open(database);
+    }
+
+    /** Opens the log of the file, creating it (and its folder) where missing: for commands that create topics. */
+    KliteLog openOrCreate() {
+        return KliteLog.open(database);
+    }
+
+    boolean json() {
+        return output == Format.json;
+    }
+
+    /** Writes the answer: {@code json} as one JSON document, or {@code table} (any text, each line ended). */
+    void print(Object json, String table) {
+        PrintWriter out = out();
+        if (json()) {
+            try {
+                out.println(JSON.writeValueAsString(json));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Cannot write the answer as JSON", e);
+            }
+        } else {
+            out.print(table);
+        }
+        out.flush();
+    }
+
+    /** A JSON object of the names and values given in turn, in that order. */
+    static Map<String, Object> object(Object... namesAndValues) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            json.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return json;
+    }
+
+    CommandLine commandLine() {
+        return command.commandLine();
+    }
+
+    PrintWriter out() {
+        return command.commandLine().getOut();
+    }
+
+    static ObjectMapper mapper() {
+        return JSON;
+    }
+}

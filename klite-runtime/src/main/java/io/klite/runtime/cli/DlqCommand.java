@@ -1,0 +1,131 @@
+package io.klite.runtime.cli;
+
+import io.klite.log.DeadLetter;
+import io.klite.log.KliteLog;
+import io.klite.log.Limits;
+import io.klite.log.Message;
+import io.klite.log.RedriveResult;
+import io.klite.log.TopicPartition;
+import io.klite.runtime.admin.MessageJson;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dlq list|redrive}: the dead letters of a dead-letter topic ({@code <topic>.dlq} by default), each with the
+ * {@code klite.original.*} headers saying where it came from and why it failed, and their redrive back to their
+ * original topics ({@link KliteLog#redrive}, {@link KliteLog#redriveAll}). A dead letter is pending until redriven;
+ * how far each partition was redriven is the {@value KliteLog#REDRIVE_GROUP} group's committed offset there.
+ * Invariants: {@code list} writes nothing; a redrive copies each dead letter back once.
+ */
+@Command(name = "dlq", description = "Lists and redrives dead letters.", synopsisSubcommandLabel = "(list | redrive)")
+final class DlqCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help and exits.")
+    private boolean help;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Give a subcommand of dlq: list or redrive");
+    }
+
+    @Command(name = "list", description = "The dead letters not redriven yet (with --all, every one), oldest first"
+            + " per partition: where each came from, the group, its attempts and the last error.")
+    int list(@Mixin CommonOptions common, @Mixin TopicOption topic,
+            @Option(names = "--all", description = "Also those redriven already.") boolean all,
+            @Option(names = "--max-messages", paramLabel = "<n>", defaultValue = "100",
+                    description = "Show at most n (default: ${DEFAULT-VALUE}).") int maxMessages) {
+        if (maxMessages < 1) {
+            throw new ParameterException(common.commandLine(), "Invalid value for option '--max-messages': '"
+                    + maxMessages + "' is not a count; allowed: 1 or more");
+        }
+        try (KliteLog log = common.openExisting()) {
+            int count = TopicsCommand.existing(log, topic.name);
+            Table table = new Table("PARTITION", "OFFSET", "REDRIVEN", "ORIGINAL-TOPIC", "ORIGINAL-PARTITION",
+                    "ORIGINAL-OFFSET", "GROUP", "ATTEMPTS", "FAILED-AT", "ERROR");
+            List<Map<String, Object>> partitions = new ArrayList<>();
+            int left = maxMessages;
+            boolean more = false;
+            for (int p = 0; p < count; p++) {
+                long redriven = log.committed(KliteLog.REDRIVE_GROUP, topic.name, p).orElse(0);
+                long from = all ? 0 : redriven;
+                List<Message> messages = left == 0 ? List.of()
+                        : log.read(topic.name, p, from, left + 1, Limits.DEFAULT_MAX_BATCH_BYTES);
+                if (messages.size() > left || (left == 0 && log.endOffset(topic.name, p) > from)) {
+                    more = true;
+                    messages = messages.subList(0, left);
+                }
+                left -= messages.size();
+                for (Message message : messages) {
+                    Map<String, String> headers = message.headers();
+                    String exception = headers.get(DeadLetter.EXCEPTION_CLASS);
+                    String error = exception == null ? null : exception + (headers.getOrDefault(
+                            DeadLetter.EXCEPTION_MESSAGE, "").isEmpty() ? "" : ": "
+                            + headers.get(DeadLetter.EXCEPTION_MESSAGE).replaceAll("\\s+", " "));
+                    table.row(p, message.offset(), message.offset() <= redriven ? "yes" : "no",
+                            headers.get(DeadLetter.ORIGINAL_TOPIC), headers.get(DeadLetter.ORIGINAL_PARTITION),
+                            headers.get(DeadLetter.ORIGINAL_OFFSET), headers.get(DeadLetter.GROUP),
+                            headers.get(DeadLetter.ATTEMPTS), headers.get(DeadLetter.FAILED_AT), error);
+                }
+                partitions.add(CommonOptions.object("partition", p, "redrivenOffset", redriven, "messages",
+                        messages.stream().map(MessageJson::new).toList()));
+            }
+            String note = more ? "More dead letters follow; --max-messages shows more.\n" : "";
+            common.print(CommonOptions.object("topic", topic.name, "partitions", partitions, "more", more),
+                    table.render() + note);
+        }
+        return 0;
+    }
+
+    @Command(name = "redrive", description = "Copies dead letters back to the topic and partition each came from"
+            + " (key, payload and headers kept, the dead-letter headers taken off), once: every pending one, or"
+            + " those of --partition from --from-offset to --to-offset.")
+    int redrive(@Mixin CommonOptions common, @Mixin TopicOption topic,
+            @Option(names = "--partition", paramLabel = "<partition>", converter = Values.Partition.class,
+                    description = "Only this partition of the dead-letter topic.") Integer partition,
+            @Option(names = "--from-offset", paramLabel = "<offset>", description = "The first dead-letter offset"
+                    + " (needs --partition); default the first not redriven.") Long from,
+            @Option(names = "--to-offset", paramLabel = "<offset>", description = "The last dead-letter offset"
+                    + " (needs --partition); default the partition's end.") Long to) {
+        if (partition == null && (from != null || to != null)) {
+            throw new ParameterException(common.commandLine(), "--from-offset and --to-offset need --partition:"
+                    + " offsets are a partition's");
+        }
+        try (KliteLog log = common.openExisting()) {
+            int count = TopicsCommand.existing(log, topic.name);
+            List<RedriveResult> results;
+            if (partition == null) {
+                results = log.redriveAll(topic.name);
+            } else {
+                if (partition >= count) {
+                    throw new TopicPartition(topic.name, partition).outOfRange(true, count);
+                }
+                long first = from != null ? from : log.committed(KliteLog.REDRIVE_GROUP, topic.name, partition)
+                        .orElse(0) + 1;
+                long last = to != null ? to : log.endOffset(topic.name, partition);
+                results = List.of(log.redrive(topic.name, partition, first, Math.max(first, last)));
+            }
+            Table table = new Table("TOPIC", "PARTITION", "REDRIVEN", "FIRST-OFFSET", "LAST-OFFSET");
+            List<Map<String, Object>> partitions = new ArrayList<>();
+            for (RedriveResult result : results) {
+                boolean any = result.messages() > 0;
+                table.row(result.deadLetterTopic(), result.partition(), result.messages(),
+                        any ? result.firstOffset() : null, any ? result.lastOffset() : null);
+                partitions.add(CommonOptions.object("partition", result.partition(), "messages", result.messages(),
+                        "firstOffset", any ? result.firstOffset() : null, "lastOffset", any ? result.lastOffset()
+                        : null));
+            }
+            common.print(CommonOptions.object("topic", topic.name, "partitions", partitions), table.render());
+        }
+        return 0;
+    }
+}

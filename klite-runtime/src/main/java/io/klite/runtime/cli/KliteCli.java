@@ -1,0 +1,152 @@
+package io.klite.runtime.cli;
+
+import io.klite.log.GroupNotEmptyException;
+import io.klite.log.InvalidTopicException;
+import io.klite.log.KliteException;
+import io.klite.runtime.KliteMain;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The admin CLI of the runtime jar: {@code java -jar klite-runtime.jar <command> ...} on the database file of a Klite
+ * service, running or not. Invariants: the exit code is 0 where the command did what it says, 1 where it failed (an
+ * unknown topic or group, an offset out of range, a group with live members, a file that cannot be used) and 2 for
+ * bad usage (an unknown command or option, a value of the wrong form); a failure or a bad usage prints one line on
+ * standard error naming the value and what is allowed, and writes nothing to the file; a command that only reads
+ * never creates a file.
+ */
+@Command(name = "java -jar klite-runtime.jar",
+        synopsisHeading = "",
+        customSynopsis = {"Usage: java -jar klite-runtime.jar <command> [<subcommand>] [options]",
+                          "       java -jar klite-runtime.jar [--key=value]... [-duration <seconds>]"},
+        description = {"Klite's admin commands on the service's database file (default data/klite.db; safe while the"
+                       + " service runs on it). Without a command, the jar runs the service: --key=value arguments"
+                       + " are its settings, and -help lists Camel Main's own options."},
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%n",
+        footer = {"Every command takes --database <file>, --output table|json and --help, such as"
+                  + " 'java -jar klite-runtime.jar groups reset-offsets --help'.",
+                  "Exit codes: 0 done, 1 failed (unknown topic or group, offset out of range, live members),"
+                  + " 2 bad usage."},
+        subcommands = {TopicsCommand.class, GroupsCommand.class, ProduceCommand.class, ConsumeCommand.class,
+                       DlqCommand.class, CompactCommand.class, HelpCommand.class})
+public final class KliteCli implements Runnable {
+
+    /** The first arguments that run the CLI rather than the service. */
+    private static final Set<String> ENTRIES = Set.of("topics", "groups", "produce", "consume", "dlq", "compact",
+            "help", "--help", "-h");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Shows this help and exits.")
+    boolean help;
+
+    /** What {@code produce} reads its messages from. */
+    final InputStream in;
+
+    KliteCli(InputStream in) {
+        this.in = in;
+    }
+
+    /**
+     * Whether the arguments are for the CLI rather than the service: a command ({@code topics ...}), {@code help},
+     * {@code --help} or {@code -h}. Anything else is the service's ({@code --key=value} settings, Camel Main's
+     * {@code -duration 10}), which refuses an argument it does not know, naming the commands too.
+     */
+    public static boolean isCommand(String[] args) {
+        return args.length > 0 && ENTRIES.contains(args[0]);
+    }
+
+    /** The admin commands, for the service's refusal of an argument it does not know. */
+    public static String commands() {
+        return "topics, groups, produce, consume, dlq, compact";
+    }
+
+    /** Runs the command on the process's standard streams; its exit code. */
+    public static int run(String[] args) {
+        return run(args, System.in, System.out, System.err);
+    }
+
+    /** Runs the command with the given streams (UTF-8); its exit code. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        try {
+            return commandLine(in, outWriter, errWriter).execute(args);
+        } finally {
+            outWriter.flush();
+            errWriter.flush();
+        }
+    }
+
+    /** The CLI as picocli runs it, with Klite's handling of failures and bad usage. */
+    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new KliteCli(in));
+        cli.getSubcommands().get("groups").addSubcommand("reset-offsets", new ResetOffsetsCommand());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(false);
+        cli.setUsageHelpLongOptionsMaxWidth(30);
+        cli.setParameterExceptionHandler(KliteCli::badUsage);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failed(e, commandLine));
+        return cli;
+    }
+
+    /** {@code java -jar klite-runtime.jar} alone never gets here (it runs the service); {@code --help} shows this. */
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Give a command: " + String.join(", ", commandNames()));
+    }
+
+    private List<String> commandNames() {
+        return List.copyOf(spec.subcommands().keySet());
+    }
+
+    /** Bad usage: one line naming the problem, and where the command's usage is; exit code 2. */
+    private static int badUsage(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        String message = String.valueOf(e.getMessage()).strip().replaceFirst("^Error: ", "");
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
+            && !command.getSubcommands().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            boolean root = command.getCommandSpec().root() == command.getCommandSpec();
+            message = "Unknown " + (root ? "command '" : "subcommand '") + unmatched.getUnmatched().get(0) + "'"
+                      + (root ? "" : " of " + command.getCommandName()) + "; allowed: "
+                      + String.join(", ", command.getSubcommands().keySet());
+        }
+        command.getErr().println(message + " (see " + usageOf(command) + " --help)");
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /**
+     * A command that failed: one line with the reason, exit code 1; a topic name the log refuses (illegal characters,
+     * a clash in case with another topic) is bad usage, exit code 2.
+     */
+    private static int failed(Exception e, CommandLine command) {
+        if (e instanceof InvalidTopicException) {
+            command.getErr().println(e.getMessage() + " (see " + usageOf(command) + " --help)");
+            return CommandLine.ExitCode.USAGE;
+        }
+        boolean expected = e instanceof CliFailure || e instanceof KliteException
+                           || e instanceof GroupNotEmptyException || e instanceof IllegalArgumentException;
+        command.getErr().println(expected ? e.getMessage() : "Failed: " + KliteMain.describe(e));
+        return CommandLine.ExitCode.SOFTWARE;
+    }
+
+    /** {@code java -jar klite-runtime.jar groups reset-offsets}: how the command is run. */
+    private static String usageOf(CommandLine command) {
+        return command.getCommandSpec().qualifiedName();
+    }
+}

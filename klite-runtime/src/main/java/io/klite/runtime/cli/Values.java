@@ -1,0 +1,140 @@
+package io.klite.runtime.cli;
+
+import io.klite.log.KliteLog;
+import io.klite.log.Limits;
+import io.klite.log.TopicPartition;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The options' values, read and checked as the log and the HTTP API check them, before a command opens the file: a
+ * value of the wrong form is bad usage (exit code 2), its message naming the value and what is allowed.
+ */
+final class Values {
+
+    private Values() {
+    }
+
+    /** A topic name: Kafka's rule, 1 to 249 characters of {@code [A-Za-z0-9._-]}. */
+    static final class Topic implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                return TopicPartition.validateTopic(value);
+            } catch (RuntimeException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A consumer group name: any text that is not blank. */
+    static final class Group implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                return KliteLog.validateGroup(value);
+            } catch (RuntimeException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A partition number, 0 to 999. */
+    static final class Partition implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return Limits.partition("", value);
+            } catch (RuntimeException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A topic's partition count, 1 to 1000. */
+    static final class PartitionCount implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return Limits.partitionCount("", Integer.parseInt(value));
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a partition count; allowed: 1 to "
+                        + Limits.MAX_PARTITIONS);
+            } catch (RuntimeException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code true} or {@code false}. */
+    static final class Bool implements ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new TypeConversionException("'" + value + "' is not a boolean; allowed: true or false");
+            }
+            return Boolean.valueOf(value);
+        }
+    }
+
+    /** A retention age ({@code 7d}, {@code 12h}), or {@code none} for no age limit. */
+    static final class RetentionAge implements ITypeConverter<Limit<Duration>> {
+        @Override
+        public Limit<Duration> convert(String value) {
+            if (value.equals("none")) {
+                return new Limit<>(null);
+            }
+            try {
+                return new Limit<>(Limits.retentionAge("", value));
+            } catch (RuntimeException e) {
+                throw new TypeConversionException(e.getMessage() + "; or none for no age limit");
+            }
+        }
+    }
+
+    /** A count of messages to keep per partition, or {@code none} for no count limit. */
+    static final class RetentionMessages implements ITypeConverter<Limit<Long>> {
+        @Override
+        public Limit<Long> convert(String value) {
+            if (value.equals("none")) {
+                return new Limit<>(null);
+            }
+            try {
+                return new Limit<>(Limits.retentionMessages("", value));
+            } catch (RuntimeException e) {
+                throw new TypeConversionException(e.getMessage() + "; or none for no count limit");
+            }
+        }
+    }
+
+    /** A retention limit given on the command line: {@code value} null for {@code none}. */
+    record Limit<T>(T value) {
+    }
+
+    /** An ISO-8601 time with {@code Z} or an offset, as the HTTP API takes it. */
+    static final class Time implements ITypeConverter<Instant> {
+        private static final String EXAMPLES = "such as 2026-12-01T10:00:00Z or 2026-12-01T11:00:00+01:00";
+
+        @Override
+        public Instant convert(String value) {
+            try {
+                return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException notWithZone) {
+                try {
+                    LocalDateTime.parse(value, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+                } catch (DateTimeParseException notATime) {
+                    throw new TypeConversionException("'" + value + "' is not an ISO-8601 time; give one with Z or an"
+                            + " offset, " + EXAMPLES);
+                }
+                throw new TypeConversionException("'" + value + "' has no time zone; give Z (UTC) or an offset, "
+                        + EXAMPLES);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.klite.runtime.jar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.klite.runtime.api.ApiClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar runs the admin CLI where its first argument is a command (or --help), with the exit codes 0, 1 and
+ * 2, on the service's default database file data/klite.db of the working directory; while the jar also runs as the
+ * service in another process on that file.
+ */
+class KliteRuntimeRunsAdminCommandsIT {
+
+    @TempDir
+    Path dir;
+
+    /** What a run of the jar printed, and its exit code. */
+    record Run(int exit, String out, String err) {
+    }
+
+    private Run cli(String input, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", KliteProcess.JAR.toString()));
+        command.addAll(List.of(args));
+        Path out = dir.resolve("cli.out");
+        Path err = dir.resolve("cli.err");
+        Process process = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the CLI did not exit within 60 s: " + String.join(" ", args));
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void helpAndTheExitCodesOfAMistakeAndOfAMissingFile() throws Exception {
+        Run help = cli("", "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).startsWith("Usage: java -jar klite-runtime.jar <command>")
+                .contains("\n  topics ").contains("\n  compact ");
+        assertThat(help.err()).isEmpty();
+
+        Run typo = cli("", "topics", "lisst");
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).isEqualTo("Unknown subcommand 'lisst' of topics; allowed: config, create, delete,"
+                + " describe, list (see java -jar klite-runtime.jar topics --help)\n");
+
+        Run missing = cli("", "groups", "list");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("Database file '" + dir.resolve("data/klite.db") + "' does not exist;"
+                + " give the service's file with --database (default data/klite.db, relative to the working"
+                + " directory)\n");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void producesAndConsumesOnTheFileOfARunningService() throws Exception {
+        try (KliteProcess service = KliteProcess.start(dir)) {
+            ApiClient api = new ApiClient(service.awaitRunning());
+
+            Run produced = cli("first\nsecond\n", "produce", "--topic", "orders");
+            assertThat(produced.exit()).as(produced.err()).isZero();
+            assertThat(api.post("/topics/orders/messages", "\"third\"").status()).isEqualTo(201);
+
+            Run consumed = cli("", "consume", "--topic", "orders", "--from-beginning", "--group", "ops",
+                    "--commit");
+            assertThat(consumed.exit()).as(consumed.err()).isZero();
+            assertThat(consumed.out()).isEqualTo("first\nsecond\n\"third\"\n");
+            assertThat(api.get("/groups/ops").json().at("/topics/0/partitions/0/committedOffset").asLong())
+                    .isEqualTo(3);
+            Run described = cli("", "groups", "describe", "--group", "ops");
+            assertThat(described.out()).isEqualTo("""
+                    GROUP  TOPIC   PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG  MEMBER-ID
+                    ops    orders  0          3               3               0    -
+                    """);
+
+            service.terminate();
+            assertThat(service.awaitExit(Duration.ofSeconds(30))).isEqualTo(143);
+        }
+    }
+}
