@@ -109,8 +109,9 @@ final class Catalog {
     }
 
     /**
-     * Makes an existing partition table readable with Klite's columns, and says what the partition is. Where that
-     * takes a write, it waits for another connection's lock until {@code deadline} at most.
+     * Makes an existing partition table readable with Klite's columns, and says what the partition is. A table that
+     * has them is looked at with reads only; where adding them takes a write, it waits for another connection's lock
+     * until {@code deadline} at most.
      *
      * @throws InvalidPartitionException where the topic exists and the partition is beyond its count
      */
@@ -129,8 +130,18 @@ final class Catalog {
         if (!existing.partitions().contains(tp.partition())) {
             return PartitionState.EMPTY;
         }
-        commitThenMarkReady(deadline, conn -> ensureTables(conn, scan, List.of(tp)));
+        if (db.read(conn -> kliteColumns(conn, tp))) {
+            // committed with Klite's columns already (the usual case): a read takes no write lock and writes nothing
+            ready.add(tp.tableName());
+        } else {
+            commitThenMarkReady(deadline, conn -> ensureTables(conn, scan, List.of(tp)));
+        }
         return PartitionState.READY;
+    }
+
+    /** Whether the partition's table has Klite's {@code key} and {@code headers} columns. */
+    private static boolean kliteColumns(Conn conn, TopicPartition tp) throws SQLException {
+        return columns(conn, tp).containsAll(List.of("key", "headers"));
     }
 
     /**
@@ -272,6 +283,16 @@ final class Catalog {
 
     /** Adds {@code key} and {@code headers} to a partition table another program created with the seed's DDL. */
     private static void addMissingColumns(Conn conn, TopicPartition tp) throws SQLException {
+        Set<String> columns = columns(conn, tp);
+        for (String column : List.of("key", "headers")) {
+            if (!columns.contains(column)) {
+                conn.exec("ALTER TABLE " + tp.table() + " ADD COLUMN " + column + " TEXT");
+            }
+        }
+    }
+
+    /** The columns of the partition's table, in lower case. */
+    private static Set<String> columns(Conn conn, TopicPartition tp) throws SQLException {
         Set<String> columns = new HashSet<>();
         PreparedStatement info = conn.prepare(COLUMNS);
         info.setString(1, tp.tableName());
@@ -280,11 +301,7 @@ final class Catalog {
                 columns.add(TableScan.lower(rs.getString(1)));
             }
         }
-        for (String column : List.of("key", "headers")) {
-            if (!columns.contains(column)) {
-                conn.exec("ALTER TABLE " + tp.table() + " ADD COLUMN " + column + " TEXT");
-            }
-        }
+        return columns;
     }
 
     static String resource(String name) {

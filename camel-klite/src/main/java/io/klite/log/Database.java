@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 
@@ -41,6 +42,9 @@ final class Database implements AutoCloseable {
     private static final int SQLITE_BUSY = 5;
 
     private static final int MAX_IDLE_READERS = 4;
+
+    /** How long {@link #compact()} waits before it tries a {@code TRUNCATE} checkpoint again. */
+    private static final long CHECKPOINT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Work on one connection; SQL errors propagate and are wrapped once, by the caller of {@code read}/{@code write}. */
     @FunctionalInterface
@@ -223,24 +227,31 @@ final class Database implements AutoCloseable {
 
     /**
      * Rebuilds the file without its free pages ({@code VACUUM}) and empties the WAL, on the writer, so that no write
-     * of this process runs meanwhile.
+     * of this process runs meanwhile. The WAL's {@code TRUNCATE} checkpoint is tried again until the busy timeout has
+     * passed since the rebuild, while another connection's reads or writes keep it from finishing; where it still
+     * cannot finish, the rebuilt pages stay in the WAL (nothing is lost) and a later checkpoint copies them back.
+     *
+     * @return whether the WAL was emptied
      */
-    void compact() {
-        onWriter(conn -> {
+    boolean compact() {
+        return onWriter(conn -> {
             requireOpenedFile();
             // VACUUM runs only where no statement of the connection is in progress: the cached ones are dropped
             conn.forgetStatements();
             conn.exec("VACUUM");
-            // VACUUM wrote the whole file into the WAL: it shrinks once copied back, which waits for readers
-            try (ResultSet rs = conn.prepare("PRAGMA wal_checkpoint(TRUNCATE)").executeQuery()) {
-                if (rs.next() && rs.getInt(1) != 0) {
-                    throw new KliteStorageException("Compacted Klite database '" + path + "', but its WAL could not"
-                            + " be copied back into the file within the busy timeout of " + busyTimeoutMillis
-                            + " ms: another connection kept reading it; the file shrinks at a later checkpoint"
-                            + " (nothing is lost)", null);
+            // VACUUM wrote the whole file into the WAL: it shrinks once copied back, which waits for other connections
+            long deadline = deadline();
+            while (true) {
+                try (ResultSet rs = conn.prepare("PRAGMA wal_checkpoint(TRUNCATE)").executeQuery()) {
+                    if (!rs.next() || rs.getInt(1) == 0) {
+                        return true;
+                    }
                 }
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(Math.min(CHECKPOINT_RETRY_NANOS, deadline - System.nanoTime()));
             }
-            return null;
         });
     }
 

@@ -85,22 +85,45 @@ public final class KliteLog implements AutoCloseable {
         this.leases = new GroupLeases(db);
         this.idempotencyKeys = new IdempotencyKeys(db);
         try {
-            db.write(conn -> {
-                conn.exec(Catalog.CONSUMER_OFFSETS_DDL);
-                conn.exec(DeliveryAttemptsTable.DDL);
-                conn.exec(TopicConfigTable.DDL);
-                conn.exec(GroupLeases.MEMBERS_DDL);
-                conn.exec(GroupLeases.LEASES_DDL);
-                conn.exec(IdempotencyKeys.DDL);
-                return null;
-            });
+            // a read first: a file that has every table already (the usual case) takes no write lock to open
+            if (!db.read(KliteLog::hasEveryTable)) {
+                db.write(conn -> {
+                    conn.exec(Catalog.CONSUMER_OFFSETS_DDL);
+                    conn.exec(DeliveryAttemptsTable.DDL);
+                    conn.exec(TopicConfigTable.DDL);
+                    conn.exec(GroupLeases.MEMBERS_DDL);
+                    conn.exec(GroupLeases.LEASES_DDL);
+                    conn.exec(IdempotencyKeys.DDL);
+                    return null;
+                });
+            }
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
     }
 
-    /** Opens (creating where missing, with its parent folders) the log in the SQLite file at {@code path}. */
+    /** The tables {@link #KliteLog} creates where missing, each created by one {@code CREATE TABLE IF NOT EXISTS}. */
+    private static final List<String> TABLES = List.of("consumer_offsets", "klite_delivery_attempts",
+            "klite_topic_config", "klite_members", "klite_partition_leases", "klite_idempotency_keys");
+
+    /** Whether the file has every one of {@link #TABLES}: then opening it writes nothing and takes no write lock. */
+    private static boolean hasEveryTable(Conn conn) throws java.sql.SQLException {
+        int found = 0;
+        try (java.sql.ResultSet rs = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .executeQuery()) {
+            while (rs.next()) {
+                found += TABLES.contains(rs.getString(1)) ? 1 : 0;
+            }
+        }
+        return found == TABLES.size();
+    }
+
+    /**
+     * Opens (creating where missing, with its parent folders) the log in the SQLite file at {@code path}. Klite's
+     * tables are created where one is missing, in one write transaction; a file that has them all is opened with a
+     * read only, so that opening waits for no writer and writes nothing.
+     */
     public static KliteLog open(Path path) {
         return open(path, LogOptions.DEFAULTS);
     }
@@ -464,10 +487,11 @@ public final class KliteLog implements AutoCloseable {
      * it holds after retention deleted many messages. Writers of this process wait while it runs, and other
      * processes' writers wait up to their busy timeout (and fail where it runs longer): an operation for a quiet moment.
      *
-     * @return the file's size in bytes afterwards
-     * @throws KliteStorageException where another connection kept reading the WAL for the whole busy timeout after the
-     *                               rebuild, so that it could not be copied back into the file yet (nothing is lost;
-     *                               the file shrinks at a later checkpoint)
+     * The rebuilt pages then go from the {@code -wal} file back into the file, tried again for up to the busy timeout
+     * while other connections keep that from finishing; where it still cannot, they stay in the WAL (nothing is lost,
+     * and a read sees them) and a later checkpoint copies them back: the {@code -wal} file then stays large meanwhile.
+     *
+     * @return the file's size in bytes afterwards (without its {@code -wal} file)
      */
     public long compact() {
         db.compact();

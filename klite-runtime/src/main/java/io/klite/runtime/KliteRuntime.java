@@ -5,9 +5,9 @@ import io.klite.runtime.cli.KliteCli;
 /**
  * {@code java -jar klite-runtime.jar}: the Klite service. What it runs comes from {@code application.properties},
  * {@code routes/*.yaml} and the worker file in the working directory; see {@link KliteMain}. Where the first argument
- * is an admin command ({@code topics}, {@code groups}, {@code produce}, {@code consume}, {@code dlq}, {@code compact},
- * {@code help}) or {@code --help}/{@code -h}, the jar runs the admin CLI instead ({@link KliteCli}); Camel Main's own
- * options stay under {@code -help}.
+ * does not start with {@code -} (an admin command such as {@code topics}, or a mistyped one), or is {@code --help},
+ * {@code -h}, {@code --database} or {@code --output}, the jar runs the admin CLI instead ({@link KliteCli#isCommand});
+ * the service's own arguments all start with {@code -}, and Camel Main's options stay under {@code -help}.
  */
 public final class KliteRuntime {
 

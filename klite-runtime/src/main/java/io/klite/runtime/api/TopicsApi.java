@@ -8,6 +8,7 @@ import io.klite.camel.KliteComponent;
 import io.klite.camel.KliteConstants;
 import io.klite.log.KliteLog;
 import io.klite.log.TopicConfig;
+import io.klite.runtime.admin.TopicDeletion;
 import io.klite.runtime.api.ApiExchange.Answer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -119,10 +120,9 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         answer(exchange, () -> {
             String topic = ProduceRequest.topic(exchange);
             String confirm = QueryParameters.of(exchange, List.of("confirm"), "a DELETE takes confirm").get("confirm");
-            if (!topic.equals(confirm)) {
-                throw new ApiException(400, (confirm == null ? "Deleting topic '" + topic + "' needs a confirmation"
-                        : "The confirmation '" + confirm + "' is not the topic '" + topic + "'")
-                        + ": it deletes the topic's messages and every group's offsets on it; add ?confirm=" + topic);
+            String unconfirmed = TopicDeletion.unconfirmed(topic, confirm, "?confirm=");
+            if (unconfirmed != null) {
+                throw new ApiException(400, unconfirmed);
             }
             // refused with a GroupNotEmptyException (409) while live members consume the topic, naming them
             int partitions = log.deleteTopic(topic);

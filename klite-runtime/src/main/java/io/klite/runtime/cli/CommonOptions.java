@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The options of every command: the database file, the output's form and {@code --help}; and how a command opens the
- * file and writes its answer. Invariants: {@link #openExisting()} never creates a file (a read command, or a change
- * that needs something in the file, fails naming the path instead); an answer is either the table (for people) or one
+ * file and writes its answer. Invariants: {@link #openExisting()} never creates a file and writes nothing to a file that
+ * is not a Klite one (a read command, or a change that needs something in the file, fails naming the path instead);
+ * an answer is either the table (for people) or one
  * JSON document (for scripts), never both.
  */
 final class CommonOptions {
@@ -29,9 +30,10 @@ final class CommonOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;
 
-    @Option(names = "--database", paramLabel = "<file>", defaultValue = "data/klite.db",
-            description = "The SQLite file (default: ${DEFAULT-VALUE}, the service's default, relative to the working"
-                          + " directory).")
+    @Option(names = "--database", paramLabel = "<file>",
+            description = "The SQLite file; default the service's, as it finds it in the working directory:"
+                          + " $CAMEL_COMPONENT_KLITE_DATABASE, else camel.component.klite.database in"
+                          + " ./application.properties, else data/klite.db.")
     Path database;
 
     @Option(names = "--output", paramLabel = "table|json", defaultValue = "table",
@@ -43,22 +45,36 @@ final class CommonOptions {
     boolean help;
 
     /**
-     * Opens the log of a file that must exist.
+     * Opens the log of a file that must exist and be a Klite file (it has the {@code consumer_offsets} table, as every
+     * Klite or seed klite file has), checked with a read-only connection first, so that a file that is not one is
+     * refused with nothing written to it.
      *
-     * @throws CliFailure naming the path where there is no file
+     * @throws CliFailure naming the path (and where it came from) where there is no file, or not a Klite one
      */
     KliteLog openExisting() {
-        if (!Files.exists(database)) {
-            throw new CliFailure("Database file '" + database.toAbsolutePath().normalize() + "' does not exist; give"
-                    + " the service's file with --database (default data/klite.db, relative to the working"
-                    + " directory)");
+        DatabaseFile file = databaseFile();
+        if (!Files.exists(file.path())) {
+            throw new CliFailure("Database file '" + file.path().toAbsolutePath().normalize() + "' does not exist ("
+                    + file.source() + "); give the service's file with --database");
         }
-        return KliteLog.open(database);
+        if (!Files.isDirectory(file.path())) {
+            file.requireKlite();
+        }
+        return KliteLog.open(file.path());
     }
 
-    /** Opens the log of the file, creating it (and its folder) where missing: for commands that create topics. */
+    /**
+     * Opens the log of the file, creating it (and its folder) where missing, and Klite's tables where the file lacks
+     * them, as the service does: for the commands that create topics ({@code topics create}, {@code produce}).
+     */
     KliteLog openOrCreate() {
-        return KliteLog.open(database);
+        return KliteLog.open(databaseFile().path());
+    }
+
+    /** The database file: {@code --database}, else the service's ({@link DatabaseFile#ofService}). */
+    DatabaseFile databaseFile() {
+        return database != null ? new DatabaseFile(database, "from --database")
+                : DatabaseFile.ofService(System.getenv(), Path.of(""));
     }
 
     boolean json() {

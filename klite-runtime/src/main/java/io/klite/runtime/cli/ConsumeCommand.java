@@ -30,9 +30,12 @@ import picocli.CommandLine.ParameterException;
  * "headers","created","data"}]}}, written as the messages come. Where it starts on each partition: {@code --offset};
  * else the group's committed offset + 1 where {@code --group} has one; else the start with {@code --from-beginning};
  * else the end (only messages written from now on, as Kafka's default). It ends after {@code --max-messages}, or once
- * no new message came for {@code --timeout-ms}. Invariants: it writes nothing unless {@code --group} and
- * {@code --commit} (then it commits each partition's last printed offset after printing it, refused where live
- * members of the group consume the topic); reads take no write lock.
+ * no new message came for {@code --timeout-ms}, or with exit code 1 once standard output is closed (as after
+ * {@code | head -1}: Kafka's console consumer stops there too). {@code --offset} goes with {@code --partition} and
+ * lies within the partition's start (below it starts there) and end + 1. Invariants: it writes nothing unless
+ * {@code --group} and {@code --commit} (then it commits each partition's last printed offset after printing it, never
+ * one that standard output did not take, refused where live members of the group consume the topic); reads take no
+ * write lock.
  */
 @Command(name = "consume", sortOptions = false, description = "Prints a topic's messages; commits nothing unless"
         + " --group and --commit. Ends after --max-messages, or when no message came for --timeout-ms.")
@@ -55,8 +58,8 @@ final class ConsumeCommand implements Callable<Integer> {
             + " committed offset); default: at the end, printing only new messages.")
     private boolean fromBeginning;
 
-    @Option(names = "--offset", paramLabel = "<offset>", description = "Start at this offset (the start where it is"
-            + " below it).")
+    @Option(names = "--offset", paramLabel = "<offset>", description = "Start at this offset of --partition (the"
+            + " start where it is below it; at most the end + 1).")
     private Long offset;
 
     @Option(names = "--group", paramLabel = "<group>", converter = Values.Group.class,
@@ -112,6 +115,14 @@ final class ConsumeCommand implements Callable<Integer> {
         if (offset != null && (fromBeginning || group != null)) {
             throw new ParameterException(common.commandLine(), "--offset goes without --from-beginning and --group");
         }
+        if (offset != null && partition == null) {
+            throw new ParameterException(common.commandLine(), "--offset needs --partition: the partition is required"
+                    + " when an offset is given, as an offset is a partition's");
+        }
+        if (offset != null && offset < 0) {
+            throw new ParameterException(common.commandLine(), "Invalid value for option '--offset': '" + offset
+                    + "' is not an offset; allowed: 0 or more (a partition's first offset is 1)");
+        }
         if (maxMessages != null && maxMessages < 1) {
             throw new ParameterException(common.commandLine(), "Invalid value for option '--max-messages': '"
                     + maxMessages + "' is not a count; allowed: 1 or more");
@@ -135,6 +146,12 @@ final class ConsumeCommand implements Callable<Integer> {
     private long startOffset(KliteLog log, int p) {
         long start = log.startOffset(topic.name, p);
         if (offset != null) {
+            long end = log.endOffset(topic.name, p);
+            if (offset > end + 1) {
+                throw new CliFailure("Cannot consume topic '" + topic.name + "' partition " + p + " from offset "
+                        + offset + ": the offset must be within " + start + ".." + (end + 1) + " (startOffset "
+                        + start + " to endOffset " + end + " + 1; below the start starts at the start)");
+            }
             return Math.max(offset, start);
         }
         if (group != null) {
@@ -163,15 +180,21 @@ final class ConsumeCommand implements Callable<Integer> {
                 if (messages.isEmpty()) {
                     continue;
                 }
+                long last = -1; // the last message of the batch printed
                 for (Message message : messages) {
-                    print(position.getKey(), message);
+                    if (!print(position.getKey(), message)) {
+                        if (commit && last > 0) {
+                            log.commit(group, topic.name, position.getKey(), last);
+                        }
+                        throw outputClosed(printed);
+                    }
+                    last = message.offset();
+                    printed++;
                 }
-                long last = messages.get(messages.size() - 1).offset();
                 position.setValue(last + 1);
                 if (commit) {
                     log.commit(group, topic.name, position.getKey(), last);
                 }
-                printed += messages.size();
                 any = true;
             }
             if (any) {
@@ -186,12 +209,20 @@ final class ConsumeCommand implements Callable<Integer> {
         }
     }
 
-    private void print(int p, Message message) throws IOException {
+    private CliFailure outputClosed(long printed) {
+        return new CliFailure("Cannot write to standard output (closed, such as by '| head'): stopped after "
+                + printed + " message(s) written" + (commit ? "; group '" + group + "' committed past those only"
+                : ""));
+    }
+
+    /** Prints the message; whether standard output took it (false where it is closed: stop then). */
+    private boolean print(int p, Message message) throws IOException {
+        PrintWriter out = common.out();
         if (json != null) {
             json.writeObject(new MessageJson(p, message));
-            return;
+            json.flush();
+            return !out.checkError();
         }
-        PrintWriter out = common.out();
         StringBuilder line = new StringBuilder();
         if (printOffset) {
             line.append(p).append(':').append(message.offset()).append('\t');
@@ -200,6 +231,7 @@ final class ConsumeCommand implements Callable<Integer> {
             line.append(message.key() == null ? "-" : message.key()).append('\t');
         }
         out.println(line.append(new String(message.payload(), StandardCharsets.UTF_8)));
+        return !out.checkError();
     }
 
     private void startJson() throws IOException {

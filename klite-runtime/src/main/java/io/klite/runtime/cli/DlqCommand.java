@@ -86,6 +86,13 @@ final class DlqCommand implements Runnable {
         return 0;
     }
 
+    private static void checkOffset(CommonOptions common, String option, Long offset) {
+        if (offset != null && offset < 1) {
+            throw new ParameterException(common.commandLine(), "Invalid value for option '" + option + "': '" + offset
+                    + "' is not an offset; allowed: 1 or more (a partition's first offset is 1)");
+        }
+    }
+
     @Command(name = "redrive", description = "Copies dead letters back to the topic and partition each came from"
             + " (key, payload and headers kept, the dead-letter headers taken off), once: every pending one, or"
             + " those of --partition from --from-offset to --to-offset.")
@@ -100,6 +107,12 @@ final class DlqCommand implements Runnable {
             throw new ParameterException(common.commandLine(), "--from-offset and --to-offset need --partition:"
                     + " offsets are a partition's");
         }
+        checkOffset(common, "--from-offset", from);
+        checkOffset(common, "--to-offset", to);
+        if (from != null && to != null && from > to) {
+            throw new ParameterException(common.commandLine(), "--from-offset " + from + " is after --to-offset " + to
+                    + ": the range runs from --from-offset to --to-offset, so --from-offset must not be greater");
+        }
         try (KliteLog log = common.openExisting()) {
             int count = TopicsCommand.existing(log, topic.name);
             List<RedriveResult> results;
@@ -109,10 +122,12 @@ final class DlqCommand implements Runnable {
                 if (partition >= count) {
                     throw new TopicPartition(topic.name, partition).outOfRange(true, count);
                 }
-                long first = from != null ? from : log.committed(KliteLog.REDRIVE_GROUP, topic.name, partition)
-                        .orElse(0) + 1;
-                long last = to != null ? to : log.endOffset(topic.name, partition);
-                results = List.of(log.redrive(topic.name, partition, first, Math.max(first, last)));
+                long end = log.endOffset(topic.name, partition);
+                long next = log.committed(KliteLog.REDRIVE_GROUP, topic.name, partition).orElse(0) + 1;
+                // a default never makes the range run backwards: those before the first pending one are redriven
+                long last = to != null ? to : Math.max(end, from != null ? from : next);
+                long first = from != null ? from : Math.min(next, last);
+                results = List.of(log.redrive(topic.name, partition, first, last));
             }
             Table table = new Table("TOPIC", "PARTITION", "REDRIVEN", "FIRST-OFFSET", "LAST-OFFSET");
             List<Map<String, Object>> partitions = new ArrayList<>();

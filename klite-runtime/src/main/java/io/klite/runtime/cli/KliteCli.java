@@ -10,7 +10,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
+import java.util.ArrayList;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -31,22 +31,24 @@ import picocli.CommandLine.Spec;
         synopsisHeading = "",
         customSynopsis = {"Usage: java -jar klite-runtime.jar <command> [<subcommand>] [options]",
                           "       java -jar klite-runtime.jar [--key=value]... [-duration <seconds>]"},
-        description = {"Klite's admin commands on the service's database file (default data/klite.db; safe while the"
-                       + " service runs on it). Without a command, the jar runs the service: --key=value arguments"
-                       + " are its settings, and -help lists Camel Main's own options."},
+        description = {"Klite's admin commands on the service's database file (by default the one the service uses"
+                       + " in the working directory: $CAMEL_COMPONENT_KLITE_DATABASE, else"
+                       + " camel.component.klite.database in ./application.properties, else data/klite.db; safe"
+                       + " while the service runs on it). Without a command, the jar runs the service: --key=value"
+                       + " arguments are its settings, and -help lists Camel Main's own options."},
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {"Every command takes --database <file>, --output table|json and --help, such as"
-                  + " 'java -jar klite-runtime.jar groups reset-offsets --help'.",
+                  + " 'java -jar klite-runtime.jar groups reset-offsets --help'; --database and --output may also"
+                  + " come before the command.",
                   "Exit codes: 0 done, 1 failed (unknown topic or group, offset out of range, live members),"
                   + " 2 bad usage."},
         subcommands = {TopicsCommand.class, GroupsCommand.class, ProduceCommand.class, ConsumeCommand.class,
                        DlqCommand.class, CompactCommand.class, HelpCommand.class})
 public final class KliteCli implements Runnable {
 
-    /** The first arguments that run the CLI rather than the service. */
-    private static final Set<String> ENTRIES = Set.of("topics", "groups", "produce", "consume", "dlq", "compact",
-            "help", "--help", "-h");
+    /** The options every command takes that may also come before the command: moved after it. */
+    private static final List<String> LEADING_OPTIONS = List.of("--database", "--output");
 
     @Spec
     CommandSpec spec;
@@ -62,12 +64,52 @@ public final class KliteCli implements Runnable {
     }
 
     /**
-     * Whether the arguments are for the CLI rather than the service: a command ({@code topics ...}), {@code help},
-     * {@code --help} or {@code -h}. Anything else is the service's ({@code --key=value} settings, Camel Main's
-     * {@code -duration 10}), which refuses an argument it does not know, naming the commands too.
+     * Whether the arguments are for the CLI rather than the service: a first argument that does not start with
+     * {@code -} (a command, or a mistyped one, which the CLI refuses naming the commands), {@code --help}, {@code -h},
+     * or {@code --database}/{@code --output} before the command. The service's own arguments all start with
+     * {@code -}: {@code --key=value} settings and Camel Main's options ({@code -duration 10}, {@code -help}).
      */
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && ENTRIES.contains(args[0]);
+        if (args.length == 0) {
+            return false;
+        }
+        String first = args[0];
+        return !first.startsWith("-") || first.equals("--help") || first.equals("-h") || leadingOption(first) != null;
+    }
+
+    /** The common option {@code arg} is ({@code --database} or {@code --database=x.db}), or null. */
+    private static String leadingOption(String arg) {
+        for (String option : LEADING_OPTIONS) {
+            if (arg.equals(option) || arg.startsWith(option + "=")) {
+                return option;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The arguments with {@code --database} and {@code --output} given before the command moved after it, where
+     * every command takes them: {@code --database x.db topics list} runs as {@code topics list --database x.db}.
+     */
+    static String[] commandFirst(String[] args) {
+        List<String> leading = new ArrayList<>();
+        int i = 0;
+        while (i < args.length && leadingOption(args[i]) != null) {
+            boolean separateValue = !args[i].contains("=") && i + 1 < args.length;
+            leading.add(args[i++]);
+            if (separateValue) {
+                leading.add(args[i++]);
+            }
+        }
+        if (leading.isEmpty()) {
+            return args;
+        }
+        if (i == args.length) {
+            return new String[0]; // options and no command: "Give a command"
+        }
+        List<String> all = new ArrayList<>(List.of(args).subList(i, args.length));
+        all.addAll(leading);
+        return all.toArray(String[]::new);
     }
 
     /** The admin commands, for the service's refusal of an argument it does not know. */
@@ -82,13 +124,33 @@ public final class KliteCli implements Runnable {
 
     /** Runs the command with the given streams (UTF-8); its exit code. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter outWriter = new Output(out);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(in, outWriter, errWriter).execute(args);
+            return commandLine(in, outWriter, errWriter).execute(commandFirst(args));
         } finally {
             outWriter.flush();
             errWriter.flush();
+        }
+    }
+
+    /**
+     * Standard output as UTF-8 text, flushed at each line, whose {@link #checkError()} also reports a failed write of
+     * the stream below (a {@link PrintStream} such as {@code System.out} keeps its failures to itself: a closed pipe,
+     * as after {@code | head -1}, shows only in its own {@code checkError()}).
+     */
+    static final class Output extends PrintWriter {
+        private final PrintStream stream;
+
+        Output(PrintStream stream) {
+            super(new OutputStreamWriter(stream, StandardCharsets.UTF_8), true);
+            this.stream = stream;
+        }
+
+        /** Flushes, then whether any write failed so far, here or in the stream below. */
+        @Override
+        public boolean checkError() {
+            return super.checkError() | stream.checkError();
         }
     }
 
@@ -105,7 +167,10 @@ public final class KliteCli implements Runnable {
         return cli;
     }
 
-    /** {@code java -jar klite-runtime.jar} alone never gets here (it runs the service); {@code --help} shows this. */
+    /**
+     * {@code java -jar klite-runtime.jar} alone never gets here (it runs the service); {@code --database x.db} with no
+     * command does; {@code --help} shows this.
+     */
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Give a command: " + String.join(", ", commandNames()));

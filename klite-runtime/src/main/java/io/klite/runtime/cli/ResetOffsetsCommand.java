@@ -2,8 +2,10 @@ package io.klite.runtime.cli;
 
 import io.klite.log.GroupNotEmptyException;
 import io.klite.log.GroupPartition;
+import io.klite.log.KliteException;
 import io.klite.log.KliteLog;
 import io.klite.log.Member;
+import io.klite.runtime.KliteMain;
 import io.klite.runtime.admin.OffsetReset;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +24,10 @@ import picocli.CommandLine.ParameterException;
  * {@code --force} (which revokes the reset partitions' leases, so that their holders deliver again from the new
  * offsets). Where each partition goes is {@link OffsetReset}'s, as for the HTTP API's {@code POST /groups/{g}/reset}.
  * Invariants: every topic's plan is checked (topic, partitions, offsets within range, live members) before anything is
- * written; a dry run writes nothing.
+ * written; a dry run writes nothing (and warns where live members would make {@code --execute} need {@code --force});
+ * each topic is reset whole or not at all, in its own transaction, so that where a later topic's reset fails (its
+ * partitions changed since the plan, the file busy past the timeout) the earlier ones stay reset: they are printed,
+ * and the failure (exit code 1) names the topics reset and those not.
  */
 @Command(name = "reset-offsets", sortOptions = false,
         description = {"Moves a group's offsets; shows where each partition would go and writes nothing unless"
@@ -61,7 +66,7 @@ final class ResetOffsetsCommand implements Callable<Integer> {
         String topic;
 
         @Option(names = "--all-topics", required = true, description = "Every topic the group consumes (one"
-                + " transaction per topic).")
+                + " transaction per topic: where one fails, those before it stay reset and are shown).")
         boolean allTopics;
     }
 
@@ -126,19 +131,58 @@ final class ResetOffsetsCommand implements Callable<Integer> {
                 if (!force && topics.size() > 1) {
                     refuseLiveMembers(log, topics);
                 }
-                List<OffsetReset> done = new ArrayList<>();
-                for (OffsetReset reset : resets) {
-                    try {
-                        done.add(reset.execute(log, force)); // one transaction per topic
-                    } catch (GroupNotEmptyException e) {
-                        throw new CliFailure(e.getMessage() + " (--force)");
-                    }
-                }
-                resets = done;
+                resets = executeAll(log, resets);
+            } else {
+                warnOfLiveMembers(log, topics);
             }
             print(resets, execute);
         }
         return 0;
+    }
+
+    /**
+     * Resets each topic in its own transaction, in turn. Where one fails, those before it stay reset: they are
+     * printed, and the failure names the topics reset and those not.
+     */
+    private List<OffsetReset> executeAll(KliteLog log, List<OffsetReset> resets) {
+        List<OffsetReset> done = new ArrayList<>();
+        for (OffsetReset reset : resets) {
+            try {
+                done.add(reset.execute(log, force));
+            } catch (RuntimeException e) {
+                String reason = e instanceof GroupNotEmptyException ? e.getMessage() + " (--force)"
+                        : e instanceof KliteException || e instanceof IllegalArgumentException ? e.getMessage()
+                        : KliteMain.describe(e);
+                if (done.isEmpty()) {
+                    throw new CliFailure(reason);
+                }
+                print(done, true);
+                List<String> notReset = resets.subList(done.size(), resets.size()).stream().map(OffsetReset::topic)
+                        .toList();
+                throw new CliFailure("Reset group '" + group.name + "' on topic(s) " + names(done.stream()
+                        .map(OffsetReset::topic).toList()) + " (shown above), then failed on topic '" + reset.topic()
+                        + "': " + reason + "; not reset: " + names(notReset));
+            }
+        }
+        return done;
+    }
+
+    private static String names(List<String> topics) {
+        return topics.stream().map(topic -> "'" + topic + "'").collect(Collectors.joining(", "));
+    }
+
+    /** A dry run of a group with live members warns, on standard error, that {@code --execute} needs --force. */
+    private void warnOfLiveMembers(KliteLog log, List<String> topics) {
+        int live = 0;
+        for (String topic : topics) {
+            live += log.liveMembers(group.name, topic).size();
+        }
+        if (live > 0 && !force) {
+            common.commandLine().getErr().println("Warning: " + live + " live member(s) of group '" + group.name
+                    + "' consume " + (topics.size() == 1 ? "topic '" + topics.get(0) + "'" : "these topics")
+                    + ": --execute will be refused unless --force (see 'groups describe --group " + group.name
+                    + "')");
+        }
     }
 
     private List<String> topicsOf(KliteLog log) {

@@ -4,6 +4,7 @@ import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.TopicConfig;
 import io.klite.log.TopicInfo;
+import io.klite.runtime.admin.TopicDeletion;
 import io.klite.runtime.api.TopicConfigJson;
 import io.klite.runtime.api.TopicJson;
 import java.time.Duration;
@@ -118,11 +119,9 @@ final class TopicsCommand implements Runnable {
     int delete(@Mixin CommonOptions common, @Mixin TopicOption topic,
             @Option(names = "--confirm", paramLabel = "<topic>", description = "The topic's name again: the"
                     + " confirmation.") String confirm) {
-        if (!topic.name.equals(confirm)) {
-            throw new ParameterException(common.commandLine(), (confirm == null ? "Deleting topic '" + topic.name
-                    + "' needs a confirmation" : "The confirmation '" + confirm + "' is not the topic '" + topic.name
-                    + "'") + ": it deletes the topic's messages and every group's offsets on it; add --confirm "
-                    + topic.name);
+        String unconfirmed = TopicDeletion.unconfirmed(topic.name, confirm, "--confirm ");
+        if (unconfirmed != null) {
+            throw new ParameterException(common.commandLine(), unconfirmed);
         }
         try (KliteLog log = common.openExisting()) {
             // refused with a GroupNotEmptyException while live members consume it, naming them

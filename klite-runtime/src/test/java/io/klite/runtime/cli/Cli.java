@@ -2,6 +2,7 @@ package io.klite.runtime.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,6 +34,14 @@ final class Cli {
         all.add("--database");
         all.add(database.toString());
         return run(all.toArray(String[]::new));
+    }
+
+    /** Runs the command with its standard output going to {@code out}; what it printed on standard error. */
+    static Run runWithOutput(OutputStream out, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = KliteCli.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, "", err.toString(StandardCharsets.UTF_8));
     }
 
     /** Runs the command with {@code input} on standard input. */

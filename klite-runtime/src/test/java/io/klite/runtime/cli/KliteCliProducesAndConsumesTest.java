@@ -105,8 +105,8 @@ class KliteCliProducesAndConsumesTest extends RunningServiceTest {
 
         // from the end, the default: only messages written from now on, until none came for the timeout
         Cli.Run fromNow = Cli.on(database, "consume", "--topic", TRAFFIC, "--max-messages", "5", "--print-offset");
-        Cli.Run fromOffset = Cli.on(database, "consume", "--topic", TRAFFIC, "--offset", "2", "--max-messages", "3",
-                "--print-offset");
+        Cli.Run fromOffset = Cli.on(database, "consume", "--topic", TRAFFIC, "--partition", "0", "--offset", "2",
+                "--max-messages", "3", "--print-offset");
 
         assertThat(fromNow.exit()).as(fromNow.toString()).isZero();
         assertThat(fromNow.out().lines().toList()).hasSize(5).allSatisfy(line ->

@@ -108,8 +108,8 @@ class KliteCliRefusesBadInputTest {
         Cli.Run run = Cli.run(args.toArray(String[]::new));
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("Database file '" + database + "' does not exist; give the service's file with"
-                + " --database (default data/klite.db, relative to the working directory)\n");
+        assertThat(run.err()).isEqualTo("Database file '" + database + "' does not exist (from --database); give the"
+                + " service's file with --database\n");
         assertThat(run.out()).isEmpty();
         assertThat(dir).isEmptyDirectory();
     }
@@ -148,5 +148,74 @@ class KliteCliRefusesBadInputTest {
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(database);
         }
+    }
+
+    @Test
+    void aRedriveRangeThatRunsBackwardsOrBelowOneIsBadUsage() throws Exception {
+        Path database = dir.resolve("klite.db");
+        try (KliteLog log = KliteLog.open(database)) {
+            log.sendBatch("orders.dlq", 0, List.of("a", "b", "c"));
+        }
+        byte[] before = Files.readAllBytes(database);
+        String db = database.toString();
+
+        badUsage(Cli.run("dlq", "redrive", "--topic", "orders.dlq", "--partition", "0", "--from-offset", "3",
+                "--to-offset", "1", "--database", db), "--from-offset 3 is after --to-offset 1: the range runs from"
+                + " --from-offset to --to-offset, so --from-offset must not be greater (see java -jar"
+                + " klite-runtime.jar dlq redrive --help)");
+        badUsage(Cli.run("dlq", "redrive", "--topic", "orders.dlq", "--partition", "0", "--from-offset", "-1",
+                "--database", db), "Invalid value for option '--from-offset': '-1' is not an offset; allowed: 1 or"
+                + " more (a partition's first offset is 1) (see java -jar klite-runtime.jar dlq redrive --help)");
+        badUsage(Cli.run("dlq", "redrive", "--topic", "orders.dlq", "--partition", "0", "--to-offset", "0",
+                "--database", db), "Invalid value for option '--to-offset': '0' is not an offset; allowed: 1 or"
+                + " more (a partition's first offset is 1) (see java -jar klite-runtime.jar dlq redrive --help)");
+        assertThat(Files.readAllBytes(database)).isEqualTo(before);
+    }
+
+    @Test
+    void consumeAtAnOffsetNeedsAPartitionAndAnOffsetInRange() throws Exception {
+        Path database = dir.resolve("klite.db");
+        try (KliteLog log = KliteLog.open(database)) {
+            log.createTopic("orders", 2);
+            log.sendBatch("orders", 0, List.of("a", "b", "c"));
+        }
+        String db = database.toString();
+
+        badUsage(Cli.run("consume", "--topic", "orders", "--offset", "2", "--database", db), "--offset needs"
+                + " --partition: the partition is required when an offset is given, as an offset is a partition's"
+                + " (see java -jar klite-runtime.jar consume --help)");
+        badUsage(Cli.run("consume", "--topic", "orders", "--partition", "0", "--offset", "-1", "--database", db),
+                "Invalid value for option '--offset': '-1' is not an offset; allowed: 0 or more (a partition's first"
+                + " offset is 1) (see java -jar klite-runtime.jar consume --help)");
+
+        Cli.Run beyond = Cli.run("consume", "--topic", "orders", "--partition", "0", "--offset", "5", "--database",
+                db);
+        assertThat(beyond.exit()).as(beyond.toString()).isEqualTo(1);
+        assertThat(beyond.err()).isEqualTo("Cannot consume topic 'orders' partition 0 from offset 5: the offset must"
+                + " be within 1..4 (startOffset 1 to endOffset 3 + 1; below the start starts at the start)\n");
+
+        Cli.Run atEnd = Cli.run("consume", "--topic", "orders", "--partition", "0", "--offset", "4", "--timeout-ms",
+                "0", "--database", db);
+        Cli.Run fromTwo = Cli.run("consume", "--topic", "orders", "--partition", "0", "--offset", "2",
+                "--timeout-ms", "0", "--database", db);
+        assertThat(atEnd.exit()).as(atEnd.toString()).isZero();
+        assertThat(atEnd.out()).isEmpty();
+        assertThat(fromTwo.out()).isEqualTo("b\nc\n");
+    }
+
+    @Test
+    void aProduceThatSendsNothingCreatesNoFile() {
+        Path database = dir.resolve("data").resolve("klite.db");
+
+        Cli.Run outOfRange = Cli.runWithInput("a\n", "produce", "--topic", "orders", "--partition", "1",
+                "--database", database.toString());
+        Cli.Run noLine = Cli.runWithInput("", "produce", "--topic", "orders", "--database", database.toString());
+
+        assertThat(outOfRange.exit()).as(outOfRange.toString()).isEqualTo(1);
+        assertThat(outOfRange.err()).isEqualTo("Partition 1 is out of range for topic 'orders': a new topic gets"
+                + " 1 partition (valid: 0)\n");
+        assertThat(noLine.exit()).as(noLine.toString()).isZero();
+        assertThat(noLine.out()).isEqualTo("No line on standard input: nothing was sent.\n");
+        assertThat(dir).isEmptyDirectory();
     }
 }

@@ -62,9 +62,9 @@ class KliteRuntimeRunsAdminCommandsIT {
 
         Run missing = cli("", "groups", "list");
         assertThat(missing.exit()).isEqualTo(1);
-        assertThat(missing.err()).isEqualTo("Database file '" + dir.resolve("data/klite.db") + "' does not exist;"
-                + " give the service's file with --database (default data/klite.db, relative to the working"
-                + " directory)\n");
+        assertThat(missing.err()).isEqualTo("Database file '" + dir.resolve("data/klite.db") + "' does not exist (the"
+                + " default, data/klite.db relative to the working directory); give the service's file with"
+                + " --database\n");
         assertThat(dir.resolve("data")).doesNotExist();
     }
 
