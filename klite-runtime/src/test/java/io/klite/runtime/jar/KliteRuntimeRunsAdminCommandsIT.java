@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,13 +31,22 @@ class KliteRuntimeRunsAdminCommandsIT {
     }
 
     private Run cli(String input, String... args) throws IOException, InterruptedException {
+        return cli(Map.of(), input, args);
+    }
+
+    /** Runs the jar in the test's folder with these environment variables added. */
+    private Run cli(Map<String, String> environment, String input, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-jar", KliteProcess.JAR.toString()));
         command.addAll(List.of(args));
         Path out = dir.resolve("cli.out");
         Path err = dir.resolve("cli.err");
-        Process process = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().remove("CAMEL_COMPONENT_KLITE_DATABASE");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.write(input.getBytes(StandardCharsets.UTF_8));
         }
@@ -65,6 +75,45 @@ class KliteRuntimeRunsAdminCommandsIT {
         assertThat(missing.err()).isEqualTo("Database file '" + dir.resolve("data/klite.db") + "' does not exist (the"
                 + " default, data/klite.db relative to the working directory); give the service's file with"
                 + " --database\n");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void everyFirstWordIsTheClisAndTheOptionsMayComeFirst() throws Exception {
+        for (String mistake : List.of("topic", "workers.yml")) {
+            Run run = cli("", mistake, "list");
+            assertThat(run.exit()).as(run.err()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("Unknown command '" + mistake + "'; allowed: topics, groups, produce,"
+                    + " consume, dlq, compact, help (see java -jar klite-runtime.jar --help)\n");
+            assertThat(run.out()).isEmpty();
+        }
+
+        Run created = cli("", "--database=state/orders.db", "topics", "create", "--topic", "orders");
+        Run listed = cli("", "--database", "state/orders.db", "--output", "json", "topics", "list");
+
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(listed.out()).isEqualTo("[{\"topic\":\"orders\",\"partitions\":[{\"partition\":0,"
+                + "\"endOffset\":0}]}]\n");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void theDefaultFileIsTheServicesOfTheWorkingDirectory() throws Exception {
+        Files.writeString(dir.resolve("application.properties"), "camel.component.klite.database = props.db\n");
+
+        Run fromProperties = cli("a\n", "produce", "--topic", "orders");
+        Run fromVariable = cli(Map.of("CAMEL_COMPONENT_KLITE_DATABASE", "env.db"), "b\nc\n", "produce", "--topic",
+                "orders");
+        Run missing = cli(Map.of("CAMEL_COMPONENT_KLITE_DATABASE", "none.db"), "", "topics", "list");
+
+        assertThat(fromProperties.exit()).as(fromProperties.err()).isZero();
+        assertThat(fromVariable.exit()).as(fromVariable.err()).isZero();
+        assertThat(cli("", "topics", "describe", "--topic", "orders", "--database", "props.db").out())
+                .contains("\norders  0          1             1\n");
+        assertThat(cli("", "topics", "describe", "--topic", "orders", "--database", "env.db").out())
+                .contains("\norders  0          1             2\n");
+        assertThat(missing.err()).isEqualTo("Database file '" + dir.resolve("none.db") + "' does not exist (from"
+                + " CAMEL_COMPONENT_KLITE_DATABASE); give the service's file with --database\n");
         assertThat(dir.resolve("data")).doesNotExist();
     }
 
