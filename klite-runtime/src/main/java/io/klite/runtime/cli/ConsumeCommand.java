@@ -30,8 +30,8 @@ import picocli.CommandLine.ParameterException;
  * "headers","created","data"}]}}, written as the messages come. Where it starts on each partition: {@code --offset};
  * else the group's committed offset + 1 where {@code --group} has one; else the start with {@code --from-beginning};
  * else the end (only messages written from now on, as Kafka's default). It ends after {@code --max-messages}, or once
- * no new message came for {@code --timeout-ms}, or with exit code 1 once standard output is closed (as after
- * {@code | head -1}: Kafka's console consumer stops there too). {@code --offset} goes with {@code --partition} and
+ * no new message came for {@code --timeout-ms}, or with exit code 1 at its first write after standard output closed
+ * (as after {@code | head -1}: Kafka's console consumer stops there too). {@code --offset} goes with {@code --partition} and
  * lies within the partition's start (below it starts there) and end + 1. Invariants: it writes nothing unless
  * {@code --group} and {@code --commit} (then it commits each partition's last printed offset after printing it, never
  * one that standard output did not take, refused where live members of the group consume the topic); reads take no
@@ -84,6 +84,9 @@ final class ConsumeCommand implements Callable<Integer> {
 
     private JsonGenerator json;
 
+    /** The messages standard output took so far. */
+    private long printed;
+
     @Override
     public Integer call() throws IOException {
         checkUsage();
@@ -104,6 +107,9 @@ final class ConsumeCommand implements Callable<Integer> {
             startJson();
             consume(log, next);
             endJson();
+            if (common.out().checkError()) {
+                throw outputClosed(printed);
+            }
         }
         return 0;
     }
@@ -165,7 +171,6 @@ final class ConsumeCommand implements Callable<Integer> {
 
     /** Reads the partitions in turn, a batch each, until enough are printed or none came for the timeout. */
     private void consume(KliteLog log, Map<Integer, Long> next) throws IOException {
-        long printed = 0;
         long idleSince = System.nanoTime();
         long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (maxMessages == null || printed < maxMessages) {
