@@ -71,7 +71,7 @@ class KliteRuntimeServesMetricsTest {
                     assertThat(metrics.value("klite_consumer_lag", billing0)).hasValue(0.0);
                 });
                 PrometheusText metrics = scrape(klite);
-                assertThat(metrics.value("klite_commit_seconds_count"))
+                assertThat(metrics.value("klite_commit_seconds_count", "database", database))
                         .hasValueSatisfying(count -> assertThat(count).isGreaterThan(0));
                 assertThat(metrics.value("klite_database_bytes", "database", database))
                         .hasValueSatisfying(bytes -> assertThat(bytes).isGreaterThan(0));
