@@ -2,25 +2,21 @@ package io.klite.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.camel.consumer.ConsumerMeters;
-import io.klite.camel.consumer.DeliveryFailure;
 import io.klite.camel.metrics.KliteMeters;
+import io.klite.camel.metrics.MeteredLog;
 import io.klite.log.Durability;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.LogOptions;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code klite:} component: topics, partitions and consumer groups in one SQLite file, with Kafka's model.
@@ -33,9 +29,8 @@ import org.slf4j.LoggerFactory;
 @Component("klite")
 public class KliteComponent extends HealthCheckComponent {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KliteComponent.class);
-    /** How long stopping waits for a cleaner's run to end (it ends after the chunk it is in, milliseconds). */
-    private static final long CLEANER_STOP_TIMEOUT_SECONDS = 5;
+    /** How often the lag gauges follow the file's known groups: a group deleted elsewhere, a partition added. */
+    private static final Duration DEFAULT_LAG_REFRESH_INTERVAL = Duration.ofSeconds(5);
 
     @Metadata(description = "The options every endpoint starts from (camel.component.klite.database=... and so on);"
                             + " an endpoint's URI overrides them.")
@@ -67,6 +62,9 @@ public class KliteComponent extends HealthCheckComponent {
     private final SharedLogs logs = new SharedLogs(this::whileOpen);
     private final KliteDatabaseHealthCheck databaseCheck = new KliteDatabaseHealthCheck(logs::openLogs);
     private final ConsumerClaims claims = new ConsumerClaims();
+    /** The meters of each open log, from its opening to its closing. */
+    private final Map<KliteLog, MeteredLog> metered = new ConcurrentHashMap<>();
+    private Duration lagRefreshInterval = DEFAULT_LAG_REFRESH_INTERVAL;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -115,72 +113,42 @@ public class KliteComponent extends HealthCheckComponent {
     }
 
     /**
-     * Starts what runs while a log is open: its retention cleaner, and its meters where the Camel context has a meter
-     * registry ({@link KliteMeters}).
+     * Starts what runs while a log is open: its meters where the Camel context has a meter registry
+     * ({@link KliteMeters}), and its chores ({@link LogChores}: the retention cleaner, the lag gauges' refresh).
      *
-     * @return what stops both
+     * @return what stops them, the chores first
      */
     private Runnable whileOpen(KliteLog log) {
-        Runnable cleaner = startCleaner(log);
-        Runnable meters = KliteMeters.of(getCamelContext()).bind(log);
+        MeteredLog meters = KliteMeters.of(getCamelContext()).bind(log);
+        Runnable chores;
+        try {
+            chores = LogChores.start(this, log, retentionCheckInterval, meters, lagRefreshInterval);
+        } catch (RuntimeException e) {
+            meters.close();
+            throw e;
+        }
+        metered.put(log, meters);
         return () -> {
             try {
-                meters.run();
+                chores.run();
             } finally {
-                cleaner.run();
+                metered.remove(log, meters);
+                meters.close();
             }
         };
     }
 
     /**
-     * The meters of a consumer of the group on the log, where the Camel context has a meter registry; else
-     * {@link ConsumerMeters#NONE}.
+     * The meters of a consumer of the group on the log, where the log is metered (its Camel context had a meter
+     * registry when it opened); else {@link ConsumerMeters#NONE}.
      */
     ConsumerMeters consumerMeters(KliteLog log, KliteConfiguration consumer) {
-        return KliteMeters.of(getCamelContext()).consumer(log, consumer.getGroup(), consumer.getTopic());
+        return metered.getOrDefault(log, MeteredLog.NONE).consumer(consumer.getGroup(), consumer.getTopic());
     }
 
-    /**
-     * Starts the retention cleaner of a log just opened, on one of Camel's scheduled threads: every
-     * {@code retentionCheckInterval} it deletes what the topics' settings no longer keep; a failed run is one WARN line
-     * and the next run tries again.
-     *
-     * @return what stops it
-     */
-    private Runnable startCleaner(KliteLog log) {
-        if (retentionCheckInterval == 0) {
-            return () -> { };
-        }
-        ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
-        ScheduledExecutorService cleaner = executors.newSingleThreadScheduledExecutor(this, "KliteRetention");
-        cleaner.scheduleWithFixedDelay(() -> {
-            try {
-                long deleted = log.applyRetention();
-                if (deleted > 0) {
-                    LOG.debug("Retention deleted {} message(s) of {}", deleted, log.path());
-                }
-            } catch (RuntimeException e) {
-                if (cleaner.isShutdown()) {
-                    LOG.debug("Retention of {} stopped with the component", log.path(), e);
-                    return;
-                }
-                LOG.warn("Retention of {} failed; trying again in {} ms; reason: {}", log.path(),
-                        retentionCheckInterval, DeliveryFailure.reason(e));
-                LOG.debug("Retention failure in detail", e);
-            }
-        }, retentionCheckInterval, retentionCheckInterval, TimeUnit.MILLISECONDS);
-        return () -> {
-            // a run stops after the chunk it is in once interrupted; the log closes after it
-            executors.shutdownNow(cleaner);
-            try {
-                if (!cleaner.awaitTermination(CLEANER_STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    LOG.debug("Retention of {} still runs after {} s; closing the log anyway", log.path(),
-                            CLEANER_STOP_TIMEOUT_SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+    /** How often the lag gauges of each metered log are brought in line with the file's known groups (tests: less). */
+    void setLagRefreshInterval(Duration lagRefreshInterval) {
+        this.lagRefreshInterval = lagRefreshInterval;
     }
 
     /** Holds a consumer's partitions of the group, refusing a second consumer of the same ones. */

@@ -2,10 +2,11 @@ package io.klite.log;
 
 import io.klite.log.Catalog.PartitionState;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * committed past already (another process got there first) is not written again. A redrive copies dead letters back
  * in chunks, each chunk in one transaction with the {@value KliteLog#REDRIVE_GROUP} group's commit past it on the
  * dead-letter partition, so no dead letter is copied back twice, whatever fails or runs at the same time; it never
- * skips a dead letter that was not redriven yet.
+ * skips a dead letter that was not redriven yet. Each write that committed tells the log's listeners what it appended,
+ * once per partition written ({@link LogListener#produced}), and wakes its consumers.
  */
 final class DeadLetters {
 
@@ -28,20 +30,26 @@ final class DeadLetters {
     /** Payload bytes read per chunk at most (at least one message is). */
     private static final long REDRIVE_CHUNK_BYTES = 16L * 1024 * 1024;
 
+    /** Partitions in the order the listeners hear of them: by topic, then number. */
+    private static final Comparator<TopicPartition> BY_PARTITION =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
     private final Database db;
     private final Catalog catalog;
     private final ConsumerOffsets offsets;
     private final AppendSignals appends;
+    private final LogListeners listeners;
     private final int defaultPartitionCount;
     /** The partition count of each dead-letter topic written to, and when it was looked up: a lookup scans the schema. */
     private final Map<String, long[]> partitionCounts = new ConcurrentHashMap<>();
 
-    DeadLetters(Database db, Catalog catalog, ConsumerOffsets offsets, AppendSignals appends,
+    DeadLetters(Database db, Catalog catalog, ConsumerOffsets offsets, AppendSignals appends, LogListeners listeners,
                 int defaultPartitionCount) {
         this.db = db;
         this.catalog = catalog;
         this.offsets = offsets;
         this.appends = appends;
+        this.listeners = listeners;
         this.defaultPartitionCount = defaultPartitionCount;
     }
 
@@ -73,36 +81,56 @@ final class DeadLetters {
         // key, else partition 0
         int count = partitionCount(target);
         List<PartitionTable> tables = new ArrayList<>(letter.messages().size());
-        TreeSet<Integer> partitions = new TreeSet<>();
+        List<TopicPartition> targets = new ArrayList<>(letter.messages().size());
         for (Message message : letter.messages()) {
             int partition = letter.partition() < count ? letter.partition()
                     : message.key() != null ? KafkaPartitioner.partitionFor(message.key(), count) : 0;
-            partitions.add(partition);
-            tables.add(catalog.forWrite(new TopicPartition(target, partition), 1, deadline));
+            TopicPartition copy = new TopicPartition(target, partition);
+            targets.add(copy);
+            tables.add(catalog.forWrite(copy, 1, deadline));
         }
-        int written = catalog.table(source).write(deadline, conn -> {
+        // the group's committed offset before the write: the messages after it were written
+        long committedBefore = catalog.table(source).write(deadline, conn -> {
             if (memberId != null) {
                 GroupLeases.requireLeaseIn(conn, letter.group(), source, memberId, letter.lastOffset());
             }
             long committed = ConsumerOffsets.committedIn(conn, letter.group(), source);
-            int rows = 0;
             for (int i = 0; i < letter.messages().size(); i++) {
                 Message message = letter.messages().get(i);
                 if (message.offset() > committed) {
                     tables.get(i).appendIn(conn, message.key(), Headers.toColumn(headers(letter, message)),
                             List.of(message.payload()));
-                    rows++;
                 }
             }
             if (letter.lastOffset() > committed) {
                 offsets.commitReadIn(conn, letter.group(), source, letter.lastOffset());
             }
-            return rows;
+            return committed;
         });
-        if (written > 0) {
-            partitions.forEach(partition -> appends.appended(target, partition));
+        Map<TopicPartition, Integer> written = new TreeMap<>(BY_PARTITION);
+        for (int i = 0; i < letter.messages().size(); i++) {
+            if (letter.messages().get(i).offset() > committedBefore) {
+                written.merge(targets.get(i), 1, Integer::sum);
+            }
         }
-        return written;
+        return appended(written);
+    }
+
+    /**
+     * Tells the listeners and the append signals of the messages a transaction that committed appended, per
+     * partition.
+     *
+     * @return how many messages it appended in all
+     */
+    private int appended(Map<TopicPartition, Integer> written) {
+        int total = 0;
+        for (Map.Entry<TopicPartition, Integer> partition : written.entrySet()) {
+            TopicPartition tp = partition.getKey();
+            listeners.produced(tp.topic(), tp.partition(), partition.getValue());
+            appends.appended(tp.topic(), tp.partition());
+            total += partition.getValue();
+        }
+        return total;
     }
 
     /**
@@ -219,11 +247,9 @@ final class DeadLetters {
             }
             return rows;
         });
-        if (copied > 0) {
-            targets.subList(chunk.size() - copied, chunk.size()).stream().distinct()
-                    .forEach(tp -> appends.appended(tp.topic(), tp.partition()));
-        }
-        return copied;
+        Map<TopicPartition, Integer> written = new TreeMap<>(BY_PARTITION);
+        targets.subList(chunk.size() - copied, chunk.size()).forEach(tp -> written.merge(tp, 1, Integer::sum));
+        return appended(written);
     }
 
     /** Where a dead letter came from, read from its headers. */

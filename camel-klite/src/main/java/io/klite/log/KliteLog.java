@@ -79,7 +79,7 @@ public final class KliteLog implements AutoCloseable {
         this.catalog = new Catalog(db, new GroupCommit(db));
         this.offsets = new ConsumerOffsets(db, catalog);
         this.attempts = new DeliveryAttemptsTable(db, catalog);
-        this.deadLetters = new DeadLetters(db, catalog, offsets, appends, options.defaultPartitionCount());
+        this.deadLetters = new DeadLetters(db, catalog, offsets, appends, listeners, options.defaultPartitionCount());
         this.topicConfigs = new TopicConfigTable(db, catalog);
         this.retention = new Retention(db, catalog, listeners);
         this.leases = new GroupLeases(db);
@@ -353,9 +353,9 @@ public final class KliteLog implements AutoCloseable {
     }
 
     /**
-     * Adds a listener of this log's work (sends, retention, write transactions): what metrics count with. It hears of
-     * work done through this {@code KliteLog} only, not through another one of the same file or another process. See
-     * {@link LogListener} for when it is called and what it must not do.
+     * Adds a listener of this log's work (sends, dead letters, redrives, retention, write transactions): what metrics
+     * count with. It hears of work done through this {@code KliteLog} only, not through another one of the same file
+     * or another process. See {@link LogListener} for when it is called and what it must not do.
      *
      * @return closing it removes the listener
      */

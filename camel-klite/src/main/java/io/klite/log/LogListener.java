@@ -13,9 +13,10 @@ package io.klite.log;
 public interface LogListener {
 
     /**
-     * A send or batch appended {@code count} messages to the partition: the Java API's {@code send}/{@code sendBatch},
-     * the {@code klite:} producer and the runtime's HTTP API, idempotent sends that wrote (not those answered from
-     * their key). Dead letters and redrives are not sends.
+     * A write appended {@code count} messages to the partition: a send or batch (the Java API's {@code send}/{@code
+     * sendBatch}, the {@code klite:} producer and the runtime's HTTP API, idempotent sends that wrote, not those
+     * answered from their key), a dead letter (to the dead-letter topic's partition) or a chunk of a redrive (to the
+     * partition each dead letter came from). One call per partition a transaction appended to, after it committed.
      */
     default void produced(String topic, int partition, int count) {
     }

@@ -70,10 +70,10 @@ class KliteComponentCleansRetainedMessagesTest extends KliteCamelTestSupport {
                 .hasMessage("Invalid retentionCheckInterval -1 ms: 0 (no cleaner) or more milliseconds");
     }
 
-    /** This context's cleaner threads ("Camel (camel-1) thread #3 - KliteRetention"). */
+    /** This context's cleaner threads ("Camel (camel-1) thread #3 - KliteChores"). */
     private List<Thread> cleanerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.isAlive() && thread.getName().contains("(" + context.getName() + ")")
-                                  && thread.getName().contains("KliteRetention")).toList();
+                                  && thread.getName().contains("KliteChores")).toList();
     }
 }

@@ -10,12 +10,13 @@ import java.util.Optional;
 /**
  * A scrape in Prometheus's text format (0.0.4) read into samples: each line {@code name{label="value",...} value}
  * becomes a {@link Sample}, each {@code # TYPE name type} a type. Label values are unescaped ({@code \\}, {@code \"},
- * {@code \n}). Enough for tests to assert on values by name and labels, not on substrings.
+ * {@code \n}). Enough for tests to assert on values by name and labels, not on substrings. Shared with the runtime's
+ * tests through this module's test jar.
  */
-final class PrometheusText {
+public final class PrometheusText {
 
     /** One sample line. */
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private final List<Sample> samples;
@@ -26,7 +27,7 @@ final class PrometheusText {
         this.types = types;
     }
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         List<Sample> samples = new ArrayList<>();
         Map<String, String> types = new HashMap<>();
         for (String line : text.split("\n")) {
@@ -85,7 +86,7 @@ final class PrometheusText {
     }
 
     /** The value of the sample with exactly this name and these labels (name, value, name, value...), if any. */
-    Optional<Double> value(String name, String... labels) {
+    public Optional<Double> value(String name, String... labels) {
         Map<String, String> wanted = new HashMap<>();
         for (int i = 0; i < labels.length; i += 2) {
             wanted.put(labels[i], labels[i + 1]);
@@ -95,12 +96,12 @@ final class PrometheusText {
     }
 
     /** Every sample of this name. */
-    List<Sample> samples(String name) {
+    public List<Sample> samples(String name) {
         return samples.stream().filter(s -> s.name().equals(name)).toList();
     }
 
     /** The type a {@code # TYPE} line gives the metric family, if any. */
-    Optional<String> type(String family) {
+    public Optional<String> type(String family) {
         return Optional.ofNullable(types.get(family));
     }
 }

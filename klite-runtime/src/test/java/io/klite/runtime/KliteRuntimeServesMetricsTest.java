@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.klite.camel.PrometheusText;
 import io.klite.runtime.api.ApiClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * failed attempts while the webhook answers 500. Read over HTTP and parsed, as Prometheus would.
  */
 class KliteRuntimeServesMetricsTest {
-
-    private static final String[] BILLING_0 = {"group", "billing", "topic", "orders", "partition", "0"};
 
     @TempDir
     Path dir;
@@ -44,6 +43,8 @@ class KliteRuntimeServesMetricsTest {
                           billing: { partitions: [0], endpoint: "%s", batchSize: 10, interval: 100ms }
                     """.formatted(sink.url("/hook")));
             try (RunningKlite klite = RunningKlite.start(dir, Map.of("klite.workers", workers.toString()))) {
+                String database = klite.database().toString();
+                String[] billing0 = {"group", "billing", "topic", "orders", "partition", "0", "database", database};
                 ApiClient api = new ApiClient(klite.api());
                 for (int i = 1; i <= 3; i++) {
                     assertThat(api.post("/topics/orders/messages?partition=0", "{\"order\": " + i + "}").status())
@@ -51,27 +52,28 @@ class KliteRuntimeServesMetricsTest {
                 }
 
                 PrometheusText produced = scrape(klite);
-                assertThat(produced.value("klite_messages_produced_total", "topic", "orders", "partition", "0"))
+                assertThat(produced.value("klite_messages_produced_total", "topic", "orders", "partition", "0",
+                        "database", database))
                         .hasValue(3.0);
                 // the webhook answers 500: attempts fail and the group lags by all three
                 await().atMost(20, SECONDS).untilAsserted(() -> {
                     PrometheusText metrics = scrape(klite);
-                    assertThat(metrics.value("klite_delivery_failures_total", BILLING_0))
+                    assertThat(metrics.value("klite_delivery_failures_total", billing0))
                             .hasValueSatisfying(failures -> assertThat(failures).isGreaterThanOrEqualTo(2));
-                    assertThat(metrics.value("klite_consumer_lag", BILLING_0)).hasValue(3.0);
+                    assertThat(metrics.value("klite_consumer_lag", billing0)).hasValue(3.0);
                 });
-                assertThat(scrape(klite).value("klite_messages_consumed_total", BILLING_0)).isEmpty();
+                assertThat(scrape(klite).value("klite_messages_consumed_total", billing0)).isEmpty();
 
                 failing.set(false);
                 await().atMost(20, SECONDS).untilAsserted(() -> {
                     PrometheusText metrics = scrape(klite);
-                    assertThat(metrics.value("klite_messages_consumed_total", BILLING_0)).hasValue(3.0);
-                    assertThat(metrics.value("klite_consumer_lag", BILLING_0)).hasValue(0.0);
+                    assertThat(metrics.value("klite_messages_consumed_total", billing0)).hasValue(3.0);
+                    assertThat(metrics.value("klite_consumer_lag", billing0)).hasValue(0.0);
                 });
                 PrometheusText metrics = scrape(klite);
-                assertThat(metrics.value("klite_commit_seconds_count"))
+                assertThat(metrics.value("klite_commit_seconds_count", "database", database))
                         .hasValueSatisfying(count -> assertThat(count).isGreaterThan(0));
-                assertThat(metrics.value("klite_database_bytes", "database", klite.database().toString()))
+                assertThat(metrics.value("klite_database_bytes", "database", database))
                         .hasValueSatisfying(bytes -> assertThat(bytes).isGreaterThan(0));
                 // Camel's own meters are there too
                 assertThat(metrics.samples("camel_exchanges_total")).isNotEmpty();

@@ -13,7 +13,10 @@ public interface ConsumerMeters {
     ConsumerMeters NONE = new ConsumerMeters() {
     };
 
-    /** The route processed {@code count} messages of the partition successfully: the consumer commits past them. */
+    /**
+     * The route processed {@code count} messages of the partition successfully (its exchange completed), before the
+     * commit past them.
+     */
     default void consumed(int partition, int count) {
     }
 
@@ -25,11 +28,14 @@ public interface ConsumerMeters {
     default void deadLettered(int partition, int count) {
     }
 
-    /** The consumer holds the partition now: its lag is measured from now on. */
+    /** The consumer holds the partition now: its lag is shown from now on, without waiting for anything else. */
     default void held(int partition) {
     }
 
-    /** The consumer gave the partition up (a rebalance, a lost lease): its lag is no longer this consumer's to show. */
+    /**
+     * The consumer gave the partition up (a rebalance, a lost lease); its lag is still shown while the file knows
+     * that the group consumes it.
+     */
     default void released(int partition) {
     }
 

@@ -36,6 +36,13 @@ public abstract class Delivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
+    /**
+     * How the error an attempt counted as it starts ({@link #countAhead}) ends, which only that error says: it stays
+     * the row's last error while the attempt runs, and after a process stopped during it.
+     */
+    private static final String UNFINISHED = " started and did not end: the process stopped during it (killed,"
+            + " crashed or out of memory), unless it is still running";
+
     protected final DeliveryContext context;
     protected final KliteLog log;
     protected final String topic;
@@ -180,6 +187,9 @@ public abstract class Delivery {
             return Outcome.FAILED;
         } catch (RuntimeException e) {
             cursor.deadLetterFailed(new PartitionCursor.PendingDeadLetter(first, attempts, cause, permanent));
+            // the partition is stuck until the write succeeds: the health check counts it as any failure
+            failing.failed(cursor.partition(), first, last, attempts,
+                    "dead-letter write failed: " + DeliveryFailure.reason(e));
             Duration wait = policy.backoff(attempts);
             cursor.pauseUntil(System.nanoTime() + wait.toNanos());
             reportProblem("Failed to dead-letter " + offsets(first, last) + " of topic '" + topic + "' partition "
@@ -223,9 +233,15 @@ public abstract class Delivery {
     }
 
     private void countAhead(PartitionCursor cursor, long first, long last, int attempt) {
-        record(cursor, first, last, attempt, "attempt " + attempt + " of offsets " + first + ".." + last + " started"
-                + " and did not end: the process stopped during it (killed, crashed or out of memory), unless it is"
-                + " still running");
+        record(cursor, first, last, attempt, "attempt " + attempt + " of offsets " + first + ".." + last + UNFINISHED);
+    }
+
+    /**
+     * Whether a {@code klite_delivery_attempts} row's last error says only that its latest attempt was counted as it
+     * started and did not end (a process stopped during it), not that an attempt failed.
+     */
+    static boolean unfinished(String lastError) {
+        return lastError != null && lastError.endsWith(UNFINISHED);
     }
 
     /**

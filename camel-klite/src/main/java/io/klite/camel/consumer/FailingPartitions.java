@@ -12,10 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The partitions of one consumer whose current message (batch) has failed and not yet been delivered or
  * dead-lettered: what the consumer's health check reads. Invariants: a partition has an entry from the first failed
- * attempt at a message (or from a failure the file held when its cursor was placed, so a restart goes on with the
- * file's count and first failure time) until the consumer moves past that message, drops the partition (given up,
- * lost, reset, stopped); {@code attempts} is the count the file holds, and {@code since} stays the time of the first
- * failure while the failing message is the same. Written by the poll thread, read by any thread.
+ * attempt at a message, or failed write of its dead letter (or from a failure the file held when its cursor was
+ * placed, so a restart goes on with the file's count and first failure time; not from a row that only says an attempt
+ * started and did not end) until the consumer moves past that message, drops the partition (given up, lost, reset,
+ * stopped); {@code attempts} is the count the file holds, and {@code since} stays the time of the first failure while
+ * the failing message is the same. Written by the poll thread (cleared by the thread that stops the consumer), read by
+ * any thread.
  */
 public final class FailingPartitions {
 
@@ -52,10 +54,13 @@ public final class FailingPartitions {
 
     /**
      * Goes on from a failure the file holds for a cursor just placed, with {@code attempts} of its attempts charged to
-     * the message (see {@link PartitionCursor#resume}); nothing where none is.
+     * the message (see {@link PartitionCursor#resume}); nothing where none is, nor where the row's latest attempt was
+     * only counted as it started and did not end ({@link Delivery#unfinished}): a process stopped during it, and
+     * nothing says that it failed, so its time counts for nothing. Should the next attempt fail, its count goes on
+     * from the file's (the cursor's), its time from then.
      */
     void resumed(DeliveryAttempts row, int attempts) {
-        if (attempts > 0) {
+        if (attempts > 0 && !Delivery.unfinished(row.lastError())) {
             byPartition.put(row.partition(), new Failing(row.partition(), row.firstOffset(), row.lastOffset(),
                     attempts, row.lastError(), row.firstFailedAt() != null ? row.firstFailedAt() : Instant.now()));
         }
@@ -63,6 +68,10 @@ public final class FailingPartitions {
 
     /** The consumer moved past {@code offset} of the partition (delivered, or dead-lettered): a failure up to it ends. */
     void movedPast(int partition, long offset) {
+        if (byPartition.isEmpty()) {
+            // the usual case, once per delivered message (batch): no lookup, no lambda
+            return;
+        }
         byPartition.computeIfPresent(partition, (p, failing) -> failing.firstOffset() <= offset ? null : failing);
     }
 

@@ -1,6 +1,5 @@
 package io.klite.camel.metrics;
 
-import io.klite.camel.consumer.ConsumerMeters;
 import io.klite.log.KliteLog;
 import org.apache.camel.CamelContext;
 
@@ -9,37 +8,26 @@ import org.apache.camel.CamelContext;
  * the rest), registered where the context has a Micrometer {@code MeterRegistry}, found as camel-micrometer finds it:
  * the bean {@code metricsRegistry}, else the only one of its type. Invariants: this type and its callers name no
  * Micrometer class, so the component loads and runs without Micrometer on the classpath, and with it but no registry in
- * the context, with {@link #NONE}: no meters and no cost beyond a call that does nothing.
+ * the context, with {@link #NONE}: no meters and no cost beyond a call that does nothing. Every meter carries the
+ * {@code database} label (the file's absolute path), so that two files in one registry never share a series.
  */
 public interface KliteMeters {
 
     /** No registry: nothing is measured. */
-    KliteMeters NONE = new KliteMeters() {
-        @Override
-        public Runnable bind(KliteLog log) {
-            return () -> { };
-        }
-
-        @Override
-        public ConsumerMeters consumer(KliteLog log, String group, String topic) {
-            return ConsumerMeters.NONE;
-        }
-    };
+    KliteMeters NONE = log -> MeteredLog.NONE;
 
     /**
      * The meters of the context's registry, or {@link #NONE} where Micrometer is not on the classpath or the context
-     * has no registry. Looked up each time: call it where a log opens or a consumer starts, not per message.
+     * has no registry. Looked up each time: call it where a log opens, not per message.
      */
     static KliteMeters of(CamelContext context) {
         return MicrometerPresence.PRESENT ? MicrometerMeters.find(context) : NONE;
     }
 
     /**
-     * Measures a log just opened, until the answer runs: its sends (produced), its retention (deleted), its write
-     * transactions (commit time) and the sizes of its file and WAL.
+     * Measures a log just opened, until the answer is {@link MeteredLog#close closed}: its sends, dead letters and
+     * redrives (produced), its retention (deleted), its write transactions (commit time), the sizes of its file and
+     * WAL, its consumers, and the lag of the known groups of the file.
      */
-    Runnable bind(KliteLog log);
-
-    /** Meters for a consumer of the topic in the group, on the log; {@link ConsumerMeters#close} ends them. */
-    ConsumerMeters consumer(KliteLog log, String group, String topic);
+    MeteredLog bind(KliteLog log);
 }

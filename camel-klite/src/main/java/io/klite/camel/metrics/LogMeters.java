@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.DoubleStream;
 
 /**
- * The meters of one open log: its sends ({@code klite_messages_produced_total{topic,partition}}), its retention
- * ({@code klite_retention_deleted_total{topic}}), its write transactions ({@code klite_commit_seconds}, a histogram)
- * and the sizes of its file and WAL ({@code klite_database_bytes{database}}, {@code klite_wal_bytes{database}}).
- * Invariants: a send costs a map lookup and an array read once the partition's counter exists (counters are made once
- * per partition and kept); counters and the timer stay in the registry after {@link #close()} (they are cumulative, and
- * another log of the same registry adds to the same ones), the size gauges go with it.
+ * The meters of what one open log writes: messages appended by its sends, dead letters and redrives
+ * ({@code klite_messages_produced_total{topic,partition}}), its retention ({@code klite_retention_deleted_total{topic}}),
+ * its write transactions ({@code klite_commit_seconds}, a histogram) and the sizes of its file and WAL
+ * ({@code klite_database_bytes}, {@code klite_wal_bytes}); each with the {@code database} label, the file's absolute
+ * path. Invariants: a send costs a map lookup and an array read once the partition's counter exists (counters are made
+ * once per partition and kept); counters and the timer stay in the registry after {@link #close()} (they are
+ * cumulative, and another log of the same file in the same registry, another Camel context's, adds to the same ones);
+ * the size gauges this object registered go with it, one another owner registered first stays.
  */
 final class LogMeters implements LogListener {
 
@@ -33,26 +36,32 @@ final class LogMeters implements LogListener {
             .toArray(Duration[]::new);
 
     private final MeterRegistry registry;
+    private final String database;
     /** By topic, by partition: the produced counters made so far (arrays replaced, never changed, when they grow). */
     private final Map<String, Counter[]> produced = new ConcurrentHashMap<>();
     private final Map<String, Counter> deleted = new ConcurrentHashMap<>();
     private final Timer commits;
-    private final List<Gauge> sizes;
+    /** The size gauges this object registered. */
+    private final List<Gauge> sizes = new ArrayList<>(2);
 
-    LogMeters(MeterRegistry registry, Path database) {
+    LogMeters(MeterRegistry registry, Path file) {
         this.registry = registry;
+        this.database = file.toString();
         this.commits = Timer.builder("klite.commit")
                 .description("Time of each write transaction on the database file, BEGIN to COMMIT")
-                .serviceLevelObjectives(COMMIT_BUCKETS)
+                .serviceLevelObjectives(COMMIT_BUCKETS).tag("database", database)
                 .register(registry);
-        Path wal = Path.of(database + "-wal");
-        this.sizes = List.of(
-                Gauge.builder("klite.database", database, LogMeters::size).baseUnit("bytes").strongReference(true)
-                        .description("Size of the SQLite database file").tag("database", database.toString())
-                        .register(registry),
-                Gauge.builder("klite.wal", wal, LogMeters::size).baseUnit("bytes").strongReference(true)
-                        .description("Size of the database's write-ahead log (-wal file); 0 where there is none")
-                        .tag("database", database.toString()).register(registry));
+        sizeGauge("klite.database", file, "Size of the SQLite database file");
+        sizeGauge("klite.wal", Path.of(file + "-wal"),
+                "Size of the database's write-ahead log (-wal file); 0 where there is none");
+    }
+
+    /** Registers a size gauge where the registry has none for this file yet. */
+    private void sizeGauge(String name, Path of, String description) {
+        if (registry.find(name).tag("database", database).meter() == null) {
+            sizes.add(Gauge.builder(name, of, LogMeters::size).baseUnit("bytes").strongReference(true)
+                    .description(description).tag("database", database).register(registry));
+        }
     }
 
     @Override
@@ -74,8 +83,9 @@ final class LogMeters implements LogListener {
             if (grown[partition] == null) {
                 grown = grown == counters ? counters.clone() : grown;
                 grown[partition] = Counter.builder("klite.messages.produced")
-                        .description("Messages appended to the partition by sends (Java API, klite: producer, HTTP API)")
-                        .tags("topic", topic, "partition", Integer.toString(partition))
+                        .description("Messages appended to the partition: sends (Java API, klite: producer, HTTP API), dead"
+                             + " letters (to the dead-letter topic) and redrives (to the original topic)")
+                        .tags("topic", topic, "partition", Integer.toString(partition), "database", database)
                         .register(registry);
             }
             made[0] = grown;
@@ -88,7 +98,7 @@ final class LogMeters implements LogListener {
     public void retentionDeleted(String topic, long count) {
         deleted.computeIfAbsent(topic, name -> Counter.builder("klite.retention.deleted")
                 .description("Messages the retention cleaner deleted from the topic")
-                .tag("topic", name).register(registry)).increment(count);
+                .tags("topic", name, "database", database).register(registry)).increment(count);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.klite.camel.metrics;
 
-import io.klite.camel.consumer.ConsumerMeters;
 import io.klite.log.KliteLog;
-import io.klite.log.Subscription;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Set;
@@ -50,17 +48,7 @@ final class MicrometerMeters implements KliteMeters {
     }
 
     @Override
-    public Runnable bind(KliteLog log) {
-        LogMeters meters = new LogMeters(registry, log.path());
-        Subscription listening = log.addListener(meters);
-        return () -> {
-            listening.close();
-            meters.close();
-        };
-    }
-
-    @Override
-    public ConsumerMeters consumer(KliteLog log, String group, String topic) {
-        return new PartitionMeters(registry, log, group, topic);
+    public MeteredLog bind(KliteLog log) {
+        return new MicrometerLog(registry, log);
     }
 }

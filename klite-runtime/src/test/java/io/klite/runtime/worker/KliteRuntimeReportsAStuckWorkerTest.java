@@ -82,6 +82,45 @@ class KliteRuntimeReportsAStuckWorkerTest {
         }
     }
 
+    /**
+     * The README's way to keep the workers out of readiness (Camel's {@code camel.health.excludePattern}): with
+     * {@code consumer:worker:*} excluded, readiness and the overall health stay 200 while the batch fails more than
+     * {@code unhealthyAfterAttempts} times, and list no worker consumer check; the worker's route check and the
+     * database check are still there.
+     */
+    @Test
+    void excludedWorkerChecksLeaveReadinessUp() throws Exception {
+        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"))) {
+            log.sendBatch("orders", 0, List.of("{\"order\":1}", "{\"order\":2}"));
+        }
+        try (HttpSink sink = HttpSink.start(request -> 500)) {
+            Path workers = Files.writeString(dir.resolve("workers.yaml"), """
+                    topics:
+                      orders:
+                        consumerGroups:
+                          billing: { partitions: [0], endpoint: "%s", interval: 100ms, maxInterval: 100ms }
+                    """.formatted(sink.url("/hook")));
+            try (RunningKlite klite = RunningKlite.start(dir, Map.of("klite.workers", workers.toString(),
+                    "camel.component.klite.unhealthyAfterAttempts", "3",
+                    "camel.health.excludePattern", "consumer:worker:*",
+                    "camel.health.exposureLevel", "full"))) {
+                ApiClient api = new ApiClient(klite.api());
+                await().atMost(20, SECONDS).until(() -> klite.file().deliveryAttempts("billing", "orders").stream()
+                        .anyMatch(row -> row.attempts() >= 4));
+
+                for (String path : List.of("/observe/health/ready", "/observe/health")) {
+                    ApiClient.Answer health = api.get(path);
+                    assertThat(health.status()).as(path + ": " + health.json()).isEqualTo(200);
+                    List<String> names = health.json().get("checks").findValuesAsText("name");
+                    // the worker's route check stays (its route is started), its consumer check is gone
+                    assertThat(names).as(path).contains("database", "route:worker:orders:billing:0")
+                            .doesNotContain(CHECK);
+                }
+                assertThat(klite.file().committed("billing", "orders", 0)).isEmpty();
+            }
+        }
+    }
+
     private static JsonNode check(JsonNode health) {
         for (JsonNode check : health.get("checks")) {
             if (CHECK.equals(check.get("name").asText())) {
