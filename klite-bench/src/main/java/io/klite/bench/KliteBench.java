@@ -67,7 +67,7 @@ public final class KliteBench {
         String[] runtime = child(RuntimeDeliveryBench.class, List.of(quick ? "1000000" : "10000000", "2"))
                 .get("runtime");
         String[] runtimeMetrics = child(RuntimeMetricsCostBench.class,
-                quick ? List.of("300000", "2", "1") : List.of("1000000", "2", "3")).get("metrics");
+                quick ? List.of("300000", "2", "1") : List.of("1000000", "2", "5")).get("metrics");
         String[] api = child(ApiProduceBench.class, quick ? List.of("1", "3", "1") : List.of("3", "6", "2"))
                 .get("api");
         String[] failover = child(FailoverBench.class, List.of(quick ? "3" : "10")).get("failover");
