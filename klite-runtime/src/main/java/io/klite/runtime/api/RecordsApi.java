@@ -4,16 +4,14 @@ import io.klite.camel.KliteBatchSerializer;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.Message;
+import io.klite.runtime.admin.IsoTimes;
 import io.klite.runtime.admin.MessageJson;
 import io.klite.runtime.api.ApiExchange.Answer;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -111,17 +109,15 @@ final class RecordsApi {
     static Instant time(String text) {
         String value = OFFSET_AS_SPACE.matcher(text).matches()
                 ? text.substring(0, text.length() - 6) + "+" + text.substring(text.length() - 5) : text;
-        try {
-            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-        } catch (DateTimeParseException notWithZone) {
-            try {
-                LocalDateTime.parse(value, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
-            } catch (DateTimeParseException notATime) {
-                throw new ApiException(400, "Invalid fromTime '" + text + "': not an ISO-8601 time; give one with Z"
-                        + " or an offset, " + TIME_EXAMPLES + " (write the + of an offset as %2B in a URL)");
-            }
+        Optional<Instant> time = IsoTimes.parse(value);
+        if (time.isPresent()) {
+            return time.get();
+        }
+        if (IsoTimes.lacksZone(value)) {
             throw new ApiException(400, "Invalid fromTime '" + text + "': it has no time zone; give Z (UTC) or an"
                     + " offset, " + TIME_EXAMPLES + " (write the + of an offset as %2B in a URL)");
         }
+        throw new ApiException(400, "Invalid fromTime '" + text + "': not an ISO-8601 time; give one with Z"
+                + " or an offset, " + TIME_EXAMPLES + " (write the + of an offset as %2B in a URL)");
     }
 }

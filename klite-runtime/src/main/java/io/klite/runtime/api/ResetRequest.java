@@ -1,6 +1,7 @@
 package io.klite.runtime.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.klite.runtime.admin.IsoTimes;
 import io.klite.runtime.admin.OffsetReset;
 import io.klite.runtime.admin.OffsetReset.Earliest;
 import io.klite.runtime.admin.OffsetReset.Latest;
@@ -8,9 +9,8 @@ import io.klite.runtime.admin.OffsetReset.Offset;
 import io.klite.runtime.admin.OffsetReset.Time;
 import io.klite.runtime.admin.OffsetReset.To;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The body of {@code POST /groups/{group}/reset}:
@@ -66,10 +66,9 @@ record ResetRequest(String topic, Integer partition, To to, boolean execute, boo
             if (text.equals("latest")) {
                 return new Latest();
             }
-            try {
-                return new Time(OffsetDateTime.parse(text).toInstant());
-            } catch (DateTimeParseException e) {
-                // said below
+            Optional<Instant> time = IsoTimes.parse(text);
+            if (time.isPresent()) {
+                return new Time(time.get());
             }
         }
         boolean quotedNumber = to.isTextual() && to.asText().matches("-?[0-9]+");

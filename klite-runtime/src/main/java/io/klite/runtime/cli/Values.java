@@ -3,12 +3,10 @@ package io.klite.runtime.cli;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.TopicPartition;
+import io.klite.runtime.admin.IsoTimes;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -123,18 +121,16 @@ final class Values {
 
         @Override
         public Instant convert(String value) {
-            try {
-                return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            } catch (DateTimeParseException notWithZone) {
-                try {
-                    LocalDateTime.parse(value, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
-                } catch (DateTimeParseException notATime) {
-                    throw new TypeConversionException("'" + value + "' is not an ISO-8601 time; give one with Z or an"
-                            + " offset, " + EXAMPLES);
-                }
+            Optional<Instant> time = IsoTimes.parse(value);
+            if (time.isPresent()) {
+                return time.get();
+            }
+            if (IsoTimes.lacksZone(value)) {
                 throw new TypeConversionException("'" + value + "' has no time zone; give Z (UTC) or an offset, "
                         + EXAMPLES);
             }
+            throw new TypeConversionException("'" + value + "' is not an ISO-8601 time; give one with Z or an"
+                    + " offset, " + EXAMPLES);
         }
     }
 }
