@@ -73,7 +73,7 @@ final class GroupsApi {
     void deleteGroup(Exchange exchange) {
         answer(exchange, () -> {
             String group = group(exchange);
-            if (GroupsJson.describe(group, groups()) == null) {
+            if (log.get().groupPartitions(group).isEmpty()) {
                 throw unknown(group);
             }
             int removed = log.get().deleteGroup(group);
