@@ -1,0 +1,148 @@
+package io.klite.runtime.console;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The system's Chromium, headless, driven through its chromedriver with plain WebDriver: one window of 1400x1000, so
+ * that screenshots have one width. Both binaries are given to Selenium, so Selenium Manager never looks for (or
+ * downloads) a browser or driver; where one is missing, opening fails naming the Debian packages (the console's
+ * tests are in the default suite: they fail rather than skip).
+ */
+public final class Browser implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** How long a view may take to show its data, or a change to show in the page. */
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final ChromeDriverService service;
+    private final ChromeDriver driver;
+
+    private Browser(ChromeDriverService service, ChromeDriver driver) {
+        this.service = service;
+        this.driver = driver;
+    }
+
+    /** Starts chromedriver and a headless Chromium window. */
+    public static Browser open() throws IOException {
+        for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(binary)) {
+                throw new IllegalStateException("The web console's browser tests need Chromium and its chromedriver,"
+                        + " and " + binary + " is missing: install Debian's packages chromium and chromium-driver"
+                        + " (apt-get install -y chromium chromium-driver, as .ci/run does)");
+            }
+        }
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1400,1000", "--no-first-run", "--no-default-browser-check",
+                "--disable-extensions", "--disable-background-networking", "--lang=en-US");
+        try {
+            return new Browser(service, new ChromeDriver(service, options));
+        } catch (RuntimeException e) {
+            service.stop();
+            throw e;
+        }
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** Loads a URL as typed into the address bar (a new document, not a hash change). */
+    public void load(String url) {
+        driver.get(url);
+    }
+
+    /**
+     * Waits until the page shows view {@code view} ({@code body[data-view]}) with its data rendered
+     * ({@code main#view[data-loaded="true"]}).
+     */
+    public void waitForView(String view) {
+        until("view '" + view + "' loaded", d -> shows(view));
+    }
+
+    /** Whether the page shows view {@code view} with its data rendered. */
+    public boolean shows(String view) {
+        return view.equals(find("body").getAttribute("data-view"))
+               && "true".equals(find("main#view").getAttribute("data-loaded"));
+    }
+
+    /** Waits until an element matching {@code css} is in the page, and answers it. */
+    public WebElement waitFor(String css) {
+        return until("an element " + css, d -> d.findElements(By.cssSelector(css)).stream().findFirst().orElse(null));
+    }
+
+    /** Waits until {@code condition} answers true or non-null, failing with {@code what} after {@link #WAIT}. */
+    public <T> T until(String what, ExpectedCondition<T> condition) {
+        return new WebDriverWait(driver, WAIT).withMessage(() -> what + "; the page shows: " + pageState())
+                .until(condition);
+    }
+
+    public WebElement find(String css) {
+        return driver.findElement(By.cssSelector(css));
+    }
+
+    public List<WebElement> findAll(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    /** The visible text of the first element matching {@code css}. */
+    public String text(String css) {
+        return find(css).getText();
+    }
+
+    public Object script(String javascript, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(javascript, arguments);
+    }
+
+    /** Writes the window as {@code target/console-screenshots/<name>.png} and answers its path. */
+    public Path screenshot(String name) {
+        try {
+            Path folder = Path.of(System.getProperty("basedir", ".")).resolve("target/console-screenshots");
+            Files.createDirectories(folder);
+            return Files.write(folder.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a failed wait reports: the URL, view, loaded flag, error and the start of the view's text. */
+    private String pageState() {
+        try {
+            String text = driver.findElement(By.tagName("body")).getText();
+            return driver.getCurrentUrl() + " data-view=" + script("return document.body.dataset.view")
+                    + " data-loaded=" + script("var v = document.querySelector('main#view');"
+                                               + " return v && v.getAttribute('data-loaded')")
+                    + " text: " + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text);
+        } catch (RuntimeException e) {
+            return driver.getCurrentUrl() + " (" + e.getMessage().lines().findFirst().orElse("") + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            service.stop();
+        }
+    }
+}
