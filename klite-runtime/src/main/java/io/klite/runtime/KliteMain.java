@@ -1,6 +1,7 @@
 package io.klite.runtime;
 
 import io.klite.runtime.api.ApiRoutes;
+import io.klite.runtime.console.ConsoleRoutes;
 import io.klite.runtime.api.MaxBodySize;
 import io.klite.runtime.cli.KliteCli;
 import io.klite.runtime.worker.HttpWorkerRoutes;
@@ -48,6 +49,7 @@ public class KliteMain extends Main {
         }
         configure().addRoutesBuilder(new HttpWorkerRoutes());
         configure().addRoutesBuilder(new ApiRoutes());
+        configure().addRoutesBuilder(new ConsoleRoutes());
         addMainListener(MaxBodySize.registration());
         addMainListener(new StartupCheck());
         addMainListener(TopicSettings.registration());
