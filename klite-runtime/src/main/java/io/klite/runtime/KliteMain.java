@@ -1,6 +1,7 @@
 package io.klite.runtime;
 
 import io.klite.runtime.api.ApiRoutes;
+import io.klite.runtime.console.ConsoleRoutes;
 import io.klite.runtime.api.MaxBodySize;
 import io.klite.runtime.cli.KliteCli;
 import io.klite.runtime.worker.HttpWorkerRoutes;
@@ -48,6 +49,7 @@ public class KliteMain extends Main {
         }
         configure().addRoutesBuilder(new HttpWorkerRoutes());
         configure().addRoutesBuilder(new ApiRoutes());
+        configure().addRoutesBuilder(new ConsoleRoutes());
         addMainListener(MaxBodySize.registration());
         addMainListener(new StartupCheck());
         addMainListener(TopicSettings.registration());
@@ -116,7 +118,7 @@ public class KliteMain extends Main {
      * {@code ./application.properties}: {@code CAMEL_COMPONENT_KLITE_*} (it maps component variables by its catalog of
      * Camel's own components), {@code CAMEL_SERVER_*} and {@code CAMEL_MANAGEMENT_*} (it resolves them as
      * placeholders but does not configure the servers with them), and Klite's own {@code KLITE_WORKERS},
-     * {@code KLITE_WORKER_TIMEOUT}, {@code KLITE_API_IDEMPOTENCY_WINDOW}, {@code KLITE_API_MAX_BODY_SIZE} (or
+     * {@code KLITE_WORKER_TIMEOUT}, {@code KLITE_CONSOLE_ENABLED}, {@code KLITE_API_IDEMPOTENCY_WINDOW}, {@code KLITE_API_MAX_BODY_SIZE} (or
      * {@code KLITE_API_MAXBODYSIZE}) and {@code KLITE_TOPICS_*} ({@link KliteSettings#topicSettingOfVariable}).
      * {@code CAMEL_SERVER_PORT=9090} becomes {@code camel.server.port=9090}, {@code KLITE_WORKER_TIMEOUT=5s}
      * {@code klite.worker.timeout=5s}, {@code KLITE_API_MAX_BODY_SIZE=1MiB} {@code klite.api.maxBodySize=1MiB},
@@ -126,7 +128,8 @@ public class KliteMain extends Main {
     static Map<String, String> environmentSettings(Map<String, String> environment) {
         Map<String, String> settings = new TreeMap<>();
         environment.forEach((name, value) -> {
-            if (name.equals("KLITE_WORKERS") || name.equals("KLITE_WORKER_TIMEOUT")) {
+            if (name.equals("KLITE_WORKERS") || name.equals("KLITE_WORKER_TIMEOUT")
+                || name.equals("KLITE_CONSOLE_ENABLED")) {
                 settings.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
             if (API_VARIABLES.containsKey(name)) {

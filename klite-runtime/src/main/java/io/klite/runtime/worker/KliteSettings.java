@@ -47,8 +47,11 @@ public final class KliteSettings {
     /** {@code klite.api.idempotencyWindow}: how long the API remembers an {@code Idempotency-Key} (default 24h). */
     public static final String IDEMPOTENCY_WINDOW = "klite.api.idempotencyWindow";
 
+    /** {@code klite.console.enabled}: whether the service serves its web console at {@code /console} (default true). */
+    public static final String CONSOLE_ENABLED = "klite.console.enabled";
+
     static final List<String> KNOWN = List.of(WorkerFileLocation.PROPERTY, WORKER_TIMEOUT, IDEMPOTENCY_WINDOW,
-            MaxBodySize.SETTING);
+            MaxBodySize.SETTING, CONSOLE_ENABLED);
 
     /** What follows {@code klite.topics.<topic>.retention.}: the fields of {@link TopicConfig}. */
     static final List<String> RETENTION_KEYS = List.of("age", "messages", "keepUnconsumed");
@@ -79,6 +82,21 @@ public final class KliteSettings {
     }
 
     /**
+     * {@code klite.console.enabled}: {@code true} (the default) or {@code false}.
+     *
+     * @throws WorkerConfigException naming the setting, the value and the allowed values
+     */
+    public static boolean consoleEnabled(CamelContext context) {
+        String value = context.getPropertiesComponent().resolveProperty(CONSOLE_ENABLED).map(String::strip)
+                .orElse("true");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new WorkerConfigException(CONSOLE_ENABLED + ": '" + value + "' is not allowed; use true (serve the"
+                    + " web console at /console, the default) or false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    /**
      * Checks Klite's settings in the context's properties.
      *
      * @return the worker timeout as written, such as {@code 10s}
@@ -95,6 +113,7 @@ public final class KliteSettings {
         topics(context, settings);
         checkGroupTimes(context);
         idempotencyWindow(context);
+        consoleEnabled(context);
         String timeout = context.resolvePropertyPlaceholders("{{" + WORKER_TIMEOUT + "}}");
         try {
             Limits.duration("", timeout);
