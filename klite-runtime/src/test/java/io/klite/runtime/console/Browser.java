@@ -131,6 +131,7 @@ public final class Browser implements AutoCloseable {
             return driver.getCurrentUrl() + " data-view=" + script("return document.body.dataset.view")
                     + " data-loaded=" + script("var v = document.querySelector('main#view');"
                                                + " return v && v.getAttribute('data-loaded')")
+                    + " #error: " + script("var e = document.getElementById('error'); return e && e.textContent")
                     + " text: " + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text);
         } catch (RuntimeException e) {
             return driver.getCurrentUrl() + " (" + e.getMessage().lines().findFirst().orElse("") + ")";
