@@ -17,7 +17,8 @@ import org.apache.camel.builder.RouteBuilder;
  *       key with another request is refused with 422;</li>
  *   <li>{@code POST /topics/{topic}/batch[?partition=|?key=]}: a JSON array, one message per element, in one
  *       transaction; 201 {@code {"topic","partition","firstOffset","count"}};</li>
- *   <li>{@code GET /topics}: topics, partitions and end offsets;</li>
+ *   <li>{@code GET /topics}: every topic by name with its partitions' start and end offsets (as
+ *       {@code GET /topics/{topic}}, read at one moment) and its {@code retention} (as {@code GET /topics/{topic}/config});</li>
  *   <li>{@code GET /topics/{topic}}: the topic's partitions with start and end offsets; {@code PUT /topics/{topic}},
  *       body {@code {"partitions": n}}: creates it (201), or checks it has n partitions (200, else 409); and
  *       {@code DELETE /topics/{topic}?confirm={topic}}: deletes it with every group's offsets on it (409 while live
