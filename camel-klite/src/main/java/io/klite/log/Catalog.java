@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,9 @@ final class Catalog {
     private static final String COLUMNS = "SELECT name FROM pragma_table_info(?)";
     private static final String SEQUENCE_EXISTS =
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'";
+    private static final String SEQUENCES = "SELECT name, seq FROM sqlite_sequence";
+    /** SQLite's count of the file's schema changes, which any table created, dropped or altered moves on. */
+    private static final String SCHEMA_VERSION = "PRAGMA schema_version";
 
     /** Every row keyed by a topic, in Klite's tables and the seed's: what goes with the topic. Parameter: the topic. */
     private static final List<String> TOPIC_ROWS = List.of(
@@ -51,6 +55,12 @@ final class Catalog {
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
     private final Map<String, PartitionTable> tables = new ConcurrentHashMap<>();
     private volatile boolean sequenceExists;
+    /** The last scan of every table, with the schema version it was read at. */
+    private volatile ScanAt lastScan;
+
+    /** A scan of every table, and the schema version it holds for. */
+    private record ScanAt(int schemaVersion, TableScan scan) {
+    }
 
     Catalog(Database db, GroupCommit writes) {
         this.db = db;
@@ -231,6 +241,41 @@ final class Catalog {
     int partitionCount(String topic) {
         TopicTables existing = db.read(conn -> TableScan.ofTopic(conn, topic)).find(topic);
         return existing == null ? 0 : existing.partitionCount();
+    }
+
+    /**
+     * Every table of the file, inside other work: {@link TableScan#all}, read again only where the schema changed
+     * since the last scan (the scan reads each table's columns, the schema version is one number).
+     */
+    TableScan scanAll(Conn conn) throws SQLException {
+        int version;
+        try (ResultSet rs = conn.prepare(SCHEMA_VERSION).executeQuery()) {
+            rs.next();
+            version = rs.getInt(1);
+        }
+        ScanAt last = lastScan;
+        if (last != null && last.schemaVersion() == version) {
+            return last.scan();
+        }
+        TableScan scan = TableScan.all(conn);
+        lastScan = new ScanAt(version, scan);
+        return scan;
+    }
+
+    /**
+     * SQLite's memory of each AUTOINCREMENT table's highest id ({@code sqlite_sequence}, which has no index), by table
+     * name, read inside other work: empty where it does not exist yet. For {@link PartitionTable#info}.
+     */
+    Map<String, Long> sequences(Conn conn) throws SQLException {
+        Map<String, Long> sequences = new HashMap<>();
+        if (sequenceExists(conn)) {
+            try (ResultSet rs = conn.prepare(SEQUENCES).executeQuery()) {
+                while (rs.next()) {
+                    sequences.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return sequences;
     }
 
     /** Whether SQLite's {@code sqlite_sequence} table exists yet: from the first AUTOINCREMENT table on, for good. */

@@ -546,16 +546,22 @@ public final class KliteLog implements AutoCloseable {
         return table == null ? 1 : table.offsetAtOrAfter(SQLITE_TIME.format(readable));
     }
 
-    /** Every topic in the file with its partitions and their end offsets, sorted by topic name. */
+    /**
+     * Every topic in the file with its partitions and their start and end offsets, sorted by topic name: all read in
+     * one read transaction, so the offsets are those of one moment. Two index lookups per partition, one read of
+     * SQLite's table of highest offsets and, where the file's schema changed since the last call, of its tables.
+     */
     public List<TopicInfo> topics() {
         return db.read(conn -> {
             List<TopicInfo> topics = new ArrayList<>();
-            for (TableScan.TopicTables topic : TableScan.all(conn).topics()) {
+            TableScan scan = catalog.scanAll(conn);
+            Map<String, Long> sequences = catalog.sequences(conn);
+            for (TableScan.TopicTables topic : scan.topics()) {
                 List<PartitionInfo> partitions = new ArrayList<>();
                 for (int p = 0; p < topic.partitionCount(); p++) {
-                    boolean exists = topic.partitions().contains(p);
-                    partitions.add(new PartitionInfo(p,
-                            exists ? catalog.table(new TopicPartition(topic.topic(), p)).endOffset(conn) : 0));
+                    partitions.add(topic.partitions().contains(p)
+                            ? catalog.table(new TopicPartition(topic.topic(), p)).info(conn, sequences)
+                            : new PartitionInfo(p, 1, 0));
                 }
                 topics.add(new TopicInfo(topic.topic(), partitions));
             }

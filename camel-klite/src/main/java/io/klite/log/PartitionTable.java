@@ -73,6 +73,11 @@ final class PartitionTable {
     /** No parameters: the lowest offset still stored, null where the table is empty. */
     private final String minId;
     /**
+     * No parameters: {@link #minId} and {@link #maxId}, each its own subquery, so that each is one index lookup (a
+     * query of both aggregates would scan the table).
+     */
+    private final String minAndMaxId;
+    /**
      * Parameters: a UTC time as SQLite reads dates, an offset. The first row at or after the offset: its id, and 1
      * where its {@code created} is at or after the time, else 0 (also for no time, or one that is not a date).
      */
@@ -112,6 +117,7 @@ final class PartitionTable {
         read = select + " WHERE id > ? ORDER BY id LIMIT ?";
         maxId = "SELECT coalesce(max(id), 0) FROM " + table;
         minId = "SELECT min(id) FROM " + table;
+        minAndMaxId = "SELECT (" + minId + "), (" + maxId + ")";
         firstAtOrAfter = "SELECT id, coalesce(julianday(created) >= julianday(?), 0) FROM " + table
                 + " WHERE id >= ? ORDER BY id LIMIT 1";
         oldest = "SELECT id, coalesce(julianday(created) < julianday(?), 0) FROM " + table + " ORDER BY id LIMIT "
@@ -199,6 +205,20 @@ final class PartitionTable {
         }
         try (ResultSet rs = statement.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * The partition's start and end offsets inside other work, as {@link #startOffset} and {@link #endOffset} read
+     * them, with {@code sqlite_sequence} read once for every table ({@link Catalog#sequences}) rather than looked up,
+     * without an index, per table.
+     */
+    PartitionInfo info(Conn conn, Map<String, Long> sequences) throws SQLException {
+        try (ResultSet rs = conn.prepare(minAndMaxId).executeQuery()) {
+            rs.next();
+            long min = rs.getLong(1);
+            long end = Math.max(rs.getLong(2), sequences.getOrDefault(tp.tableName(), 0L));
+            return new PartitionInfo(tp.partition(), min > 0 ? min : end + 1, end);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Topics with their partitions and end offsets, and groups with committed offsets and lag, as an admin sees them. */
+/** Topics with their partitions and start and end offsets, and groups with committed offsets and lag, as an admin sees them. */
 class KliteLogListsTopicsAndGroupsTest {
 
     @TempDir
@@ -31,11 +31,11 @@ class KliteLogListsTopicsAndGroupsTest {
             log.commit("analytics", "orders", 0, 2);
 
             assertThat(log.topics()).containsExactly(
-                    new TopicInfo("audit.v1_x-y", List.of(new PartitionInfo(0, 1), new PartitionInfo(1, 0),
-                            new PartitionInfo(2, 0))),
-                    new TopicInfo("orders", List.of(new PartitionInfo(0, 2), new PartitionInfo(1, 0),
-                            new PartitionInfo(2, 1))),
-                    new TopicInfo("payments", List.of(new PartitionInfo(0, 0), new PartitionInfo(1, 0))));
+                    new TopicInfo("audit.v1_x-y", List.of(new PartitionInfo(0, 1, 1), new PartitionInfo(1, 1, 0),
+                            new PartitionInfo(2, 1, 0))),
+                    new TopicInfo("orders", List.of(new PartitionInfo(0, 1, 2), new PartitionInfo(1, 1, 0),
+                            new PartitionInfo(2, 1, 1))),
+                    new TopicInfo("payments", List.of(new PartitionInfo(0, 1, 0), new PartitionInfo(1, 1, 0))));
             assertThat(log.partitionCount("orders")).isEqualTo(3);
             assertThat(log.partitionCount("nope")).isZero();
 
@@ -59,14 +59,39 @@ class KliteLogListsTopicsAndGroupsTest {
         }
         try (KliteLog log = KliteLog.open(file)) {
             assertThat(log.partitionCount("clicks")).isEqualTo(4);
-            assertThat(log.topics()).containsExactly(new TopicInfo("clicks", List.of(new PartitionInfo(0, 0),
-                    new PartitionInfo(1, 0), new PartitionInfo(2, 0), new PartitionInfo(3, 0))));
+            assertThat(log.topics()).containsExactly(new TopicInfo("clicks", List.of(new PartitionInfo(0, 1, 0),
+                    new PartitionInfo(1, 1, 0), new PartitionInfo(2, 1, 0), new PartitionInfo(3, 1, 0))));
             assertThat(log.fetch("g", "clicks", 1, 10)).isEmpty();
             assertThat(log.send("clicks", 1, "fills the gap")).isEqualTo(1);
         }
         try (Jdbc jdbc = new Jdbc(file)) {
             assertThat(jdbc.strings("SELECT name FROM sqlite_master WHERE name LIKE 'clicks%' ORDER BY name"))
                     .containsExactly("clicks_0", "clicks_01", "clicks_1", "clicks_3", "clicks_x");
+        }
+    }
+
+    @Test
+    void aPartitionStartsAtItsOldestStoredMessageAndAfterItsEndWhereEveryOneWasDeleted() throws Exception {
+        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"))) {
+            log.createTopic("orders", 3);
+            log.sendBatch("orders", 0, List.of("a", "b", "c", "d"));
+            log.sendBatch("orders", 1, List.of("e", "f"));
+            log.configureTopic("orders", new TopicConfig(null, 1L, false));
+            log.applyRetention("orders");
+
+            assertThat(log.topics()).containsExactly(new TopicInfo("orders", List.of(new PartitionInfo(0, 4, 4),
+                    new PartitionInfo(1, 2, 2), new PartitionInfo(2, 1, 0))));
+            try (Jdbc other = new Jdbc(dir.resolve("klite.db"))) {
+                other.exec("DELETE FROM orders_0");
+                other.exec("DELETE FROM orders_1");
+            }
+
+            assertThat(log.topics().get(0).partitions()).containsExactly(new PartitionInfo(0, 5, 4),
+                    new PartitionInfo(1, 3, 2), new PartitionInfo(2, 1, 0));
+            for (PartitionInfo partition : log.topics().get(0).partitions()) {
+                assertThat(partition.startOffset()).isEqualTo(log.startOffset("orders", partition.partition()));
+                assertThat(partition.endOffset()).isEqualTo(log.endOffset("orders", partition.partition()));
+            }
         }
     }
 

@@ -42,7 +42,7 @@ class KliteLogReadsSeedWrittenFileTest {
 
         try (KliteLog log = KliteLog.open(file)) {
             assertThat(log.topics()).containsExactly(new TopicInfo("orders",
-                    List.of(new PartitionInfo(0, 4), new PartitionInfo(1, 1))));
+                    List.of(new PartitionInfo(0, 1, 4), new PartitionInfo(1, 1, 1))));
             assertThat(log.committed("order-processor", "orders", 0)).hasValue(1);
 
             List<Message> messages = log.fetch("order-processor", "orders", 0, 10);
@@ -87,7 +87,7 @@ class KliteLogReadsSeedWrittenFileTest {
             assertThat(other.count("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")).isZero();
         }
         try (KliteLog log = KliteLog.open(file)) {
-            assertThat(log.topics()).containsExactly(new TopicInfo("events", List.of(new PartitionInfo(0, 2))));
+            assertThat(log.topics()).containsExactly(new TopicInfo("events", List.of(new PartitionInfo(0, 1, 2))));
             assertThat(log.fetch("g", "events", 0, 10)).extracting(Message::offset).containsExactly(1L, 2L);
             log.commit("g", "events", 0, 2);
             assertThat(log.groups()).containsExactly(new GroupOffset("g", "events", 0, 2, 2));

@@ -60,10 +60,19 @@ public final class FailingPartitions {
      * from the file's (the cursor's), its time from then.
      */
     void resumed(DeliveryAttempts row, int attempts) {
-        if (attempts > 0 && !Delivery.unfinished(row.lastError())) {
+        if (attempts > 0 && isFailure(row)) {
             byPartition.put(row.partition(), new Failing(row.partition(), row.firstOffset(), row.lastOffset(),
                     attempts, row.lastError(), row.firstFailedAt() != null ? row.firstFailedAt() : Instant.now()));
         }
+    }
+
+    /**
+     * Whether a {@code klite_delivery_attempts} row says that a delivery failed: not where its latest attempt was only
+     * counted as it started ({@link Delivery#unfinished}), which says no more than that it is running, or that a
+     * process stopped during it. The rows the health check goes on from, and those the HTTP API lists as stuck.
+     */
+    public static boolean isFailure(DeliveryAttempts row) {
+        return !Delivery.unfinished(row.lastError());
     }
 
     /** The consumer moved past {@code offset} of the partition (delivered, or dead-lettered): a failure up to it ends. */

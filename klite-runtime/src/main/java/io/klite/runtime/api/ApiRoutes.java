@@ -17,7 +17,8 @@ import org.apache.camel.builder.RouteBuilder;
  *       key with another request is refused with 422;</li>
  *   <li>{@code POST /topics/{topic}/batch[?partition=|?key=]}: a JSON array, one message per element, in one
  *       transaction; 201 {@code {"topic","partition","firstOffset","count"}};</li>
- *   <li>{@code GET /topics}: topics, partitions and end offsets;</li>
+ *   <li>{@code GET /topics}: every topic by name with its partitions' start and end offsets (as
+ *       {@code GET /topics/{topic}}, read at one moment) and its {@code retention} (as {@code GET /topics/{topic}/config});</li>
  *   <li>{@code GET /topics/{topic}}: the topic's partitions with start and end offsets; {@code PUT /topics/{topic}},
  *       body {@code {"partitions": n}}: creates it (201), or checks it has n partitions (200, else 409); and
  *       {@code DELETE /topics/{topic}?confirm={topic}}: deletes it with every group's offsets on it (409 while live
@@ -37,7 +38,10 @@ import org.apache.camel.builder.RouteBuilder;
  *       {@code to} puts the group on each partition, a dry run unless {@code "execute": true}; 409 while live members
  *       of the group consume the topic, unless {@code "force": true} ({@link GroupsApi}, {@link ResetRequest});</li>
  *   <li>{@code DELETE /groups/{group}}: removes the group's committed offsets, 200 {@code {"group","partitions"}};
- *       404 unknown, 409 while it has live members.</li>
+ *       404 unknown, 409 while it has live members;</li>
+ *   <li>{@code GET /stuck-partitions}: every partition a group has failed to deliver and not committed past, by
+ *       group, topic and partition, {@code [{"group","topic","partition","firstOffset","lastOffset","attempts",
+ *       "lastError","firstFailedAt","lastFailedAt"}]};</li>
  *   <li>{@code GET /openapi.json}: the OpenAPI 3.0 document of the whole API, {@value #OPENAPI} beside this class,
  *       as written.</li>
  * </ul>
@@ -94,6 +98,8 @@ public final class ApiRoutes extends RouteBuilder {
                 .process(groups::deleteGroup);
         from("platform-http:/groups/{group}/reset?httpMethodRestrict=POST").routeId("api-reset-group")
                 .process(groups::resetGroup);
+        from("platform-http:/stuck-partitions?httpMethodRestrict=GET").routeId("api-stuck-partitions")
+                .process(groups::listStuckPartitions);
         byte[] openApi = openApiDocument();
         from("platform-http:/openapi.json?httpMethodRestrict=GET").routeId("api-openapi")
                 .process(exchange -> answerDocument(exchange, openApi));

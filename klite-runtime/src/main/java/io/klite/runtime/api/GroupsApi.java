@@ -2,9 +2,12 @@ package io.klite.runtime.api;
 
 import static io.klite.runtime.api.ApiExchange.answer;
 
+import io.klite.camel.consumer.FailingPartitions;
+import io.klite.log.DeliveryAttempts;
 import io.klite.log.KliteLog;
 import io.klite.runtime.admin.OffsetReset;
 import io.klite.runtime.api.ApiExchange.Answer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer groups' part of the API: {@code GET /groups}, {@code GET /groups/{group}},
- * {@code POST /groups/{group}/reset} and {@code DELETE /groups/{group}}, on the component's shared log of the database
+ * {@code POST /groups/{group}/reset}, {@code DELETE /groups/{group}} and {@code GET /stuck-partitions}, on the component's shared log of the database
  * file. Invariants: a reset is a dry run, writing nothing, unless the request says {@code "execute": true}; an executed
  * reset is one transaction of the log, refused (409) while live members of the group consume the topic unless forced;
  * a refused request has written nothing.
@@ -34,6 +37,34 @@ final class GroupsApi {
     /** Every partition a known group consumes, with committed offset and lag, live members and who holds what. */
     void listGroups(Exchange exchange) {
         answer(exchange, () -> new Answer(200, GroupsJson.list(groups())));
+    }
+
+    /**
+     * Every partition a group has failed to deliver and not committed past, by group, topic and partition:
+     * {@code [{"group","topic","partition","firstOffset","lastOffset","attempts","lastError","firstFailedAt",
+     * "lastFailedAt"}]}, the times ISO-8601 UTC; without a row that only says an attempt started, as the health check
+     * reads them ({@link FailingPartitions#isFailure}).
+     */
+    void listStuckPartitions(Exchange exchange) {
+        answer(exchange, () -> {
+            List<Map<String, Object>> stuck = new ArrayList<>();
+            for (DeliveryAttempts row : log.get().deliveryAttempts()) {
+                if (FailingPartitions.isFailure(row)) {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("group", row.group());
+                    json.put("topic", row.topic());
+                    json.put("partition", row.partition());
+                    json.put("firstOffset", row.firstOffset());
+                    json.put("lastOffset", row.lastOffset());
+                    json.put("attempts", row.attempts());
+                    json.put("lastError", row.lastError());
+                    json.put("firstFailedAt", row.firstFailedAt() == null ? null : row.firstFailedAt().toString());
+                    json.put("lastFailedAt", row.lastFailedAt() == null ? null : row.lastFailedAt().toString());
+                    stuck.add(json);
+                }
+            }
+            return new Answer(200, stuck);
+        });
     }
 
     /** The group's topics, partitions and live members; 404 where the file knows nothing of it. */

@@ -28,14 +28,19 @@ public final class TopicConfigJson {
 
     /** The answer for a topic's settings. */
     public static Map<String, Object> answer(String topic, TopicConfig config) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("topic", topic);
+        json.put("retention", retention(config));
+        return json;
+    }
+
+    /** The answer's {@code retention} object: {@code {"age","messages","keepUnconsumed"}}. */
+    static Map<String, Object> retention(TopicConfig config) {
         Map<String, Object> retention = new LinkedHashMap<>();
         retention.put("age", config.retentionAge() == null ? null : Limits.formatRetentionAge(config.retentionAge()));
         retention.put("messages", config.retentionMessages());
         retention.put("keepUnconsumed", config.keepUnconsumed());
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("topic", topic);
-        json.put("retention", retention);
-        return json;
+        return retention;
     }
 
     /**

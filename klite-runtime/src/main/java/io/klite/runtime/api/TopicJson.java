@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.klite.log.InvalidPartitionException;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
+import io.klite.log.PartitionInfo;
+import io.klite.log.TopicInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +13,8 @@ import java.util.Map;
 
 /**
  * A topic as {@code PUT /topics/{topic}} reads it, {@code {"partitions": 3}}, and as {@code GET} and {@code PUT}
- * answer it, {@code {"topic":"orders","partitions":[{"partition":0,"startOffset":1,"endOffset":0}]}}. Invariant: a
+ * answer it, {@code {"topic":"orders","partitions":[{"partition":0,"startOffset":1,"endOffset":0}]}} ({@code GET /topics}
+ * answers a list of those, each with its {@code retention} too). Invariant: a
  * body reads into a partition count the log accepts, or is refused naming the field, the value and what is allowed.
  */
 public final class TopicJson {
@@ -53,21 +56,47 @@ public final class TopicJson {
     }
 
     /**
+     * Every topic as {@code GET /topics} answers it, by name: the answer for one topic, its partitions' offsets read
+     * at one moment ({@link KliteLog#topics}), with its {@code retention} as {@code GET /topics/{topic}/config}
+     * answers it ({@link TopicConfigJson#retention}).
+     */
+    public static List<Map<String, Object>> list(KliteLog log) {
+        List<Map<String, Object>> topics = new ArrayList<>();
+        for (TopicInfo topic : log.topics()) {
+            List<Map<String, Object>> partitions = new ArrayList<>(topic.partitions().size());
+            for (PartitionInfo partition : topic.partitions()) {
+                partitions.add(partition(partition.partition(), partition.startOffset(), partition.endOffset()));
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("topic", topic.topic());
+            json.put("partitions", partitions);
+            json.put("retention", TopicConfigJson.retention(log.topicConfig(topic.topic())));
+            topics.add(json);
+        }
+        return topics;
+    }
+
+    /**
      * The answer for a topic of {@code count} partitions: each with its start offset (the oldest still stored, or
      * the end + 1 where none is), read before its end offset, so that the two never cross.
      */
     public static Map<String, Object> answer(KliteLog log, String topic, int count) {
         List<Map<String, Object>> partitions = new ArrayList<>(count);
         for (int partition = 0; partition < count; partition++) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("partition", partition);
-            json.put("startOffset", log.startOffset(topic, partition));
-            json.put("endOffset", log.endOffset(topic, partition));
-            partitions.add(json);
+            long start = log.startOffset(topic, partition);
+            partitions.add(partition(partition, start, log.endOffset(topic, partition)));
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("topic", topic);
         json.put("partitions", partitions);
+        return json;
+    }
+
+    private static Map<String, Object> partition(int partition, long startOffset, long endOffset) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("partition", partition);
+        json.put("startOffset", startOffset);
+        json.put("endOffset", endOffset);
         return json;
     }
 }

@@ -71,10 +71,9 @@ final class TopicsApi extends ServiceSupport implements CamelContextAware {
         }
     }
 
+    /** Every topic with its partitions' start and end offsets and its retention. */
     void listTopics(Exchange exchange) {
-        answer(exchange, () -> {
-            return new Answer(200, log.topics());
-        });
+        answer(exchange, () -> new Answer(200, TopicJson.list(log)));
     }
 
     /** The topic's partitions with their start and end offsets. */

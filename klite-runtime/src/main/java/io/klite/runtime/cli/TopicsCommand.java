@@ -3,7 +3,6 @@ package io.klite.runtime.cli;
 import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.TopicConfig;
-import io.klite.log.TopicInfo;
 import io.klite.runtime.admin.TopicDeletion;
 import io.klite.runtime.api.TopicConfigJson;
 import io.klite.runtime.api.TopicJson;
@@ -42,9 +41,9 @@ final class TopicsCommand implements Runnable {
     @Command(name = "list", description = "Lists the topics with their partition counts (JSON: as GET /topics).")
     int list(@Mixin CommonOptions common) {
         try (KliteLog log = common.openExisting()) {
-            List<TopicInfo> topics = log.topics();
+            List<Map<String, Object>> topics = TopicJson.list(log);
             Table table = new Table("TOPIC", "PARTITIONS");
-            topics.forEach(topic -> table.row(topic.topic(), topic.partitions().size()));
+            topics.forEach(topic -> table.row(topic.get("topic"), ((List<?>) topic.get("partitions")).size()));
             common.print(topics, table.render());
         }
         return 0;

@@ -318,8 +318,8 @@ function topicView(topic) {
       const partitions = h('div');
       const groups = h('div');
       const retention = h('span', { id: 'retention' });
-      const age = h('input', { id: 'retention-age', placeholder: 'none, or such as 7d', size: 12, 'aria-label': 'Retention age' });
-      const messages = h('input', { id: 'retention-messages', type: 'number', min: 1, placeholder: 'none', 'aria-label': 'Retention messages' });
+      const age = h('input', { id: 'retention-age', placeholder: 'none, or such as 7d', size: 18, 'aria-label': 'Retention age' });
+      const messages = h('input', { id: 'retention-messages', type: 'number', min: 1, placeholder: 'none', className: 'short', 'aria-label': 'Retention messages' });
       const keep = h('input', { id: 'retention-keep', type: 'checkbox' });
       const showConfig = (config) => {
         retention.textContent = retentionText(config.retention);

@@ -36,9 +36,12 @@ class KliteApiListsTopicsAndGroupsTest {
             klite.file().send("audit", 0, "x");
             klite.file().commit("billing", "orders", 1, 1);
 
+            String keepEverything = "\"retention\":{\"age\":null,\"messages\":null,\"keepUnconsumed\":false}";
             assertThat(api.get("/topics").json().toString()).isEqualTo("["
-                    + "{\"topic\":\"audit\",\"partitions\":[{\"partition\":0,\"endOffset\":1}]},"
-                    + "{\"topic\":\"orders\",\"partitions\":[{\"partition\":0,\"endOffset\":0},{\"partition\":1,\"endOffset\":3}]}]");
+                    + "{\"topic\":\"audit\",\"partitions\":[{\"partition\":0,\"startOffset\":1,\"endOffset\":1}],"
+                    + keepEverything + "},"
+                    + "{\"topic\":\"orders\",\"partitions\":[{\"partition\":0,\"startOffset\":1,\"endOffset\":0},"
+                    + "{\"partition\":1,\"startOffset\":1,\"endOffset\":3}]," + keepEverything + "}]");
             assertThat(api.get("/topics/orders").json().toString()).isEqualTo(
                     "{\"topic\":\"orders\",\"partitions\":[{\"partition\":0,\"startOffset\":1,\"endOffset\":0},"
                     + "{\"partition\":1,\"startOffset\":1,\"endOffset\":3}]}");
