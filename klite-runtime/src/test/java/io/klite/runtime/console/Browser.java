@@ -9,6 +9,7 @@ import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -92,8 +93,9 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until {@code condition} answers true or non-null, failing with {@code what} after {@link #WAIT}. */
     public <T> T until(String what, ExpectedCondition<T> condition) {
+        // a live view replaces its elements as it refreshes: an element found may be gone a moment later
         return new WebDriverWait(driver, WAIT).withMessage(() -> what + "; the page shows: " + pageState())
-                .until(condition);
+                .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     public WebElement find(String css) {
@@ -104,9 +106,20 @@ public final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
-    /** The visible text of the first element matching {@code css}. */
+    /**
+     * The visible text of the first element matching {@code css}; found again where a live view's refresh replaced
+     * it between the finding and the reading.
+     */
     public String text(String css) {
-        return find(css).getText();
+        for (int tries = 1; ; tries++) {
+            try {
+                return find(css).getText();
+            } catch (StaleElementReferenceException e) {
+                if (tries == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public Object script(String javascript, Object... arguments) {

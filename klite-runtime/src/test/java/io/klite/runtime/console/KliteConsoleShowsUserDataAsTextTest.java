@@ -1,0 +1,93 @@
+package io.klite.runtime.console;
+
+import static io.klite.runtime.console.KliteConsoleShowsEachViewTest.textContent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.klite.log.DeadLetter;
+import io.klite.log.KliteLog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whatever the file holds is shown as text, never run or parsed as markup: a payload, key, header name and value,
+ * last error, dead letter's error and payload and member description holding {@code <script>} and an
+ * {@code <img onerror>} show those tags literally, no such element is created, and neither script runs.
+ */
+class KliteConsoleShowsUserDataAsTextTest extends ConsoleTest {
+
+    private static final String SCRIPT = "<script>window.__xss=1</script>";
+    private static final String IMG = "<img src=x onerror=\"window.__xss=2\">";
+
+    /**
+     * Topic xss: offset 1 a text payload, offset 2 a JSON one, both with the tags in key and headers; group billing
+     * failed to deliver offset 1 (the error holds the tags) and has a live member described with them; group audit
+     * dead-lettered offset 1 to xss.dlq with the tags in its error.
+     */
+    @BeforeAll
+    static void startWithData() throws Exception {
+        try (KliteLog file = KliteLog.open(database())) {
+            file.createTopic("xss", 1);
+            file.send("xss", 0, SCRIPT, Map.of("note", IMG, IMG, SCRIPT), SCRIPT + IMG);
+            file.send("xss", 0, IMG, Map.of("note", SCRIPT), "{\"html\":\"" + SCRIPT + IMG.replace("\"", "\\\"")
+                                                                + "\"}");
+            file.deliveryAttempt("billing", "xss", 0, 1, 2, 1, "java.io.IOException: " + SCRIPT + IMG);
+            file.heartbeat("billing", "xss", "member-" + SCRIPT.length(), "host " + SCRIPT + IMG, List.of(0),
+                    Duration.ofMinutes(30));
+            file.deadLetter(new DeadLetter("audit", "xss", 0, file.read("xss", 0, 0, 1), "xss.dlq", 1,
+                    "java.lang.IllegalStateException", "refused " + SCRIPT + IMG, Instant.now()));
+        }
+        start(Map.of());
+    }
+
+    @AfterEach
+    void nothingRanAndNoElementWasMade() {
+        assertThat(browser.script("return typeof window.__xss")).as("window.__xss").isEqualTo("undefined");
+        assertThat(browser.findAll("main#view img, main#view script, #error img, #notice img")).isEmpty();
+    }
+
+    @Test
+    void aMessagesPayloadKeyAndHeadersShowTheirTagsAsText() {
+        open("/topics/xss/partitions/0", "messages");
+
+        String first = "#messages article.message[data-offset=\"1\"]";
+        assertThat(textContent(browser.find(first + " pre.payload"))).isEqualTo(SCRIPT + IMG);
+        assertThat(browser.text(first + " .key")).contains(SCRIPT);
+        assertThat(browser.text(first + " .headers")).contains("note", IMG, SCRIPT);
+        String second = "#messages article.message[data-offset=\"2\"]";
+        assertThat(textContent(browser.find(second + " pre.payload"))).contains("\"html\": ").contains(SCRIPT)
+                .contains(IMG.replace("\"", "\\\""));
+        assertThat(browser.text(second + " .key")).contains(IMG);
+        assertThat(browser.text(second + " .headers")).contains(SCRIPT);
+        browser.screenshot("messages-as-text");
+    }
+
+    @Test
+    void aStuckPartitionsLastErrorShowsItsTagsAsText() {
+        open("/stuck", "stuck");
+
+        assertThat(browser.text(cell("table#stuck tr[data-group=\"billing\"][data-topic=\"xss\"][data-partition=\"0\"]",
+                "lastError"))).isEqualTo("java.io.IOException: " + SCRIPT + IMG);
+    }
+
+    @Test
+    void aDeadLettersErrorAndPayloadShowTheirTagsAsText() {
+        open("/dead-letters/xss.dlq", "dead-letters");
+
+        String row = "table#dead-letters tr[data-partition=\"0\"][data-offset=\"1\"]";
+        assertThat(browser.text(cell(row, "error"))).contains("refused " + SCRIPT + IMG);
+        assertThat(browser.text(cell(row, "payload"))).contains(SCRIPT + IMG);
+    }
+
+    @Test
+    void aMembersDescriptionShowsItsTagsAsText() {
+        open("/groups/billing", "group");
+
+        assertThat(browser.text(cell("table#members tr[data-member]", "description")))
+                .isEqualTo("host " + SCRIPT + IMG);
+    }
+}
