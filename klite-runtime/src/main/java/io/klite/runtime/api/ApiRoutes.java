@@ -25,6 +25,13 @@ import org.apache.camel.builder.RouteBuilder;
  *       members consume it);</li>
  *   <li>{@code GET /topics/{topic}/partitions/{partition}/messages?from=|fromTime=&limit=}: the partition's messages
  *       from an offset or a time, without a group ({@link RecordsApi});</li>
+ *   <li>{@code GET /topics/{topic}/dead-letters?all=&limit=}: the dead letters of a dead-letter topic not redriven
+ *       yet ({@code all=true}: every one), oldest first per partition, at most {@code limit} (1 to 1000, default
+ *       100), {@code {"topic","partitions":[{"partition","redrivenOffset","messages"}],"more"}}; and
+ *       {@code POST /topics/{topic}/dead-letters/redrive}, body {@code {}} or
+ *       {@code {"partition","fromOffset","toOffset"}}: copies them back to where each came from, 200
+ *       {@code {"topic","partitions":[{"partition","messages","firstOffset","lastOffset"}]}}, 409 where a dead letter
+ *       before the range was not redriven yet ({@link DeadLettersApi}, shared with the CLI's {@code dlq});</li>
  *   <li>{@code GET /topics/{topic}/config}: the topic's retention, 200
  *       {@code {"topic","retention":{"age","messages","keepUnconsumed"}}} (age such as {@code "7d"}, age and messages
  *       {@code null} where not set);</li>
@@ -47,7 +54,7 @@ import org.apache.camel.builder.RouteBuilder;
  * </ul>
  *
  * Bad requests get 400, unknown topics, groups (and on a read, partitions) 404, conflicts with live group members
- * 409, a reused Idempotency-Key 422 and a body that is not JSON where only JSON is taken 415 ({@link JsonBody}), each
+ * (or with dead letters a redrive would skip) 409, a reused Idempotency-Key 422 and a body that is not JSON where only JSON is taken 415 ({@link JsonBody}), each
  * with {@code {"error": "..."}} naming the problem; so do the server's own answers ({@link ServerErrorAnswers}), such
  * as 413 for a body over {@code klite.api.maxBodySize} ({@link MaxBodySize}). Invariant: every route here is in the
  * OpenAPI document, and every path and method there is a route here (or Camel's {@code /observe/health}).
@@ -88,6 +95,11 @@ public final class ApiRoutes extends RouteBuilder {
         RecordsApi records = new RecordsApi(api::log);
         from("platform-http:/topics/{topic}/partitions/{partition}/messages?httpMethodRestrict=GET")
                 .routeId("api-read-partition").process(records::read);
+        DeadLettersApi deadLetters = new DeadLettersApi(api::log);
+        from("platform-http:/topics/{topic}/dead-letters?httpMethodRestrict=GET").routeId("api-dead-letters")
+                .process(deadLetters::list);
+        from("platform-http:/topics/{topic}/dead-letters/redrive?httpMethodRestrict=POST")
+                .routeId("api-redrive-dead-letters").process(deadLetters::redrive);
         GroupsApi groups = new GroupsApi(api::log);
         from("platform-http:/groups?httpMethodRestrict=GET").routeId("api-groups")
                 .process(groups::listGroups);

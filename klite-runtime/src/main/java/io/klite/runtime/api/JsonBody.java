@@ -11,7 +11,8 @@ import org.apache.camel.Exchange;
 
 /**
  * The body of a request that takes JSON only ({@code POST /topics/{topic}/batch}, {@code PUT /topics/{topic}},
- * {@code PUT /topics/{topic}/config}, {@code POST /groups/{group}/reset}). Invariant: a body sent with a
+ * {@code PUT /topics/{topic}/config}, {@code POST /groups/{group}/reset},
+ * {@code POST /topics/{topic}/dead-letters/redrive}). Invariant: a body sent with a
  * {@code Content-Type} that is not JSON is refused with 415 before it is read, naming the type sent and the one
  * wanted; JSON is {@code application/json} or a {@code +json} type ({@code application/merge-patch+json}), with any
  * parameters ({@code ; charset=utf-8}); a request without a {@code Content-Type} is taken as JSON. An empty body is

@@ -93,7 +93,8 @@ final class RecordsApi {
         return Long.parseLong(text);
     }
 
-    private static int limit(String text) {
+    /** The {@code limit} query parameter: 1 to {@value #MAX_LIMIT}, {@value #DEFAULT_LIMIT} where not given. */
+    static int limit(String text) {
         if (text == null) {
             return DEFAULT_LIMIT;
         }

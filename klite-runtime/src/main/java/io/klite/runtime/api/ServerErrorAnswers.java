@@ -36,8 +36,10 @@ final class ServerErrorAnswers implements StartupListener {
                                         + " GET /topics, GET, PUT and DELETE /topics/{topic},"
                                         + " GET and PUT /topics/{topic}/config,"
                                         + " GET /topics/{topic}/partitions/{partition}/messages,"
-                                        + " GET /groups, GET and DELETE /groups/{group}, POST /groups/{group}/reset"
-                                        + " and GET /observe/health, all described by GET /openapi.json";
+                                        + " GET /topics/{topic}/dead-letters, POST /topics/{topic}/dead-letters/redrive,"
+                                        + " GET /groups, GET and DELETE /groups/{group}, POST /groups/{group}/reset,"
+                                        + " GET /stuck-partitions and GET /observe/health, all described by"
+                                        + " GET /openapi.json";
 
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {

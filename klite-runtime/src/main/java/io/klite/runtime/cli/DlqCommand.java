@@ -2,13 +2,10 @@ package io.klite.runtime.cli;
 
 import io.klite.log.DeadLetter;
 import io.klite.log.KliteLog;
-import io.klite.log.Limits;
 import io.klite.log.Message;
 import io.klite.log.RedriveResult;
-import io.klite.log.TopicPartition;
-import io.klite.runtime.admin.MessageJson;
-import java.util.ArrayList;
-import java.util.List;
+import io.klite.runtime.admin.DeadLetterList;
+import io.klite.runtime.admin.DeadLetterRedrive;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +18,8 @@ import picocli.CommandLine.Spec;
  * {@code dlq list|redrive}: the dead letters of a dead-letter topic ({@code <topic>.dlq} by default), each with the
  * {@code klite.original.*} headers saying where it came from and why it failed, and their redrive back to their
  * original topics ({@link KliteLog#redrive}, {@link KliteLog#redriveAll}). A dead letter is pending until redriven;
- * how far each partition was redriven is the {@value KliteLog#REDRIVE_GROUP} group's committed offset there.
+ * how far each partition was redriven is the {@value KliteLog#REDRIVE_GROUP} group's committed offset there. What
+ * is listed and redriven is {@link DeadLetterList}'s and {@link DeadLetterRedrive}'s, shared with the HTTP API.
  * Invariants: {@code list} writes nothing; a redrive copies each dead letter back once.
  */
 @Command(name = "dlq", description = "Lists and redrives dead letters.", synopsisSubcommandLabel = "(list | redrive)")
@@ -49,39 +47,25 @@ final class DlqCommand implements Runnable {
                     + maxMessages + "' is not a count; allowed: 1 or more");
         }
         try (KliteLog log = common.openExisting()) {
-            int count = TopicsCommand.existing(log, topic.name);
+            TopicsCommand.existing(log, topic.name);
+            DeadLetterList list = DeadLetterList.read(log, topic.name, all, maxMessages);
             Table table = new Table("PARTITION", "OFFSET", "REDRIVEN", "ORIGINAL-TOPIC", "ORIGINAL-PARTITION",
                     "ORIGINAL-OFFSET", "GROUP", "ATTEMPTS", "FAILED-AT", "ERROR");
-            List<Map<String, Object>> partitions = new ArrayList<>();
-            int left = maxMessages;
-            boolean more = false;
-            for (int p = 0; p < count; p++) {
-                long redriven = log.committed(KliteLog.REDRIVE_GROUP, topic.name, p).orElse(0);
-                long from = all ? 0 : redriven;
-                List<Message> messages = left == 0 ? List.of()
-                        : log.read(topic.name, p, from, left + 1, Limits.DEFAULT_MAX_BATCH_BYTES);
-                if (messages.size() > left || (left == 0 && log.endOffset(topic.name, p) > from)) {
-                    more = true;
-                    messages = messages.subList(0, left);
-                }
-                left -= messages.size();
-                for (Message message : messages) {
+            for (DeadLetterList.Partition partition : list.partitions()) {
+                for (Message message : partition.messages()) {
                     Map<String, String> headers = message.headers();
                     String exception = headers.get(DeadLetter.EXCEPTION_CLASS);
                     String error = exception == null ? null : exception + (headers.getOrDefault(
                             DeadLetter.EXCEPTION_MESSAGE, "").isEmpty() ? "" : ": "
                             + headers.get(DeadLetter.EXCEPTION_MESSAGE).replaceAll("\\s+", " "));
-                    table.row(p, message.offset(), message.offset() <= redriven ? "yes" : "no",
+                    table.row(partition.partition(), message.offset(), partition.redriven(message) ? "yes" : "no",
                             headers.get(DeadLetter.ORIGINAL_TOPIC), headers.get(DeadLetter.ORIGINAL_PARTITION),
                             headers.get(DeadLetter.ORIGINAL_OFFSET), headers.get(DeadLetter.GROUP),
                             headers.get(DeadLetter.ATTEMPTS), headers.get(DeadLetter.FAILED_AT), error);
                 }
-                partitions.add(CommonOptions.object("partition", p, "redrivenOffset", redriven, "messages",
-                        messages.stream().map(MessageJson::new).toList()));
             }
-            String note = more ? "More dead letters follow; --max-messages shows more.\n" : "";
-            common.print(CommonOptions.object("topic", topic.name, "partitions", partitions, "more", more),
-                    table.render() + note);
+            String note = list.more() ? "More dead letters follow; --max-messages shows more.\n" : "";
+            common.print(list.json(), table.render() + note);
         }
         return 0;
     }
@@ -114,32 +98,15 @@ final class DlqCommand implements Runnable {
                     + ": the range runs from --from-offset to --to-offset, so --from-offset must not be greater");
         }
         try (KliteLog log = common.openExisting()) {
-            int count = TopicsCommand.existing(log, topic.name);
-            List<RedriveResult> results;
-            if (partition == null) {
-                results = log.redriveAll(topic.name);
-            } else {
-                if (partition >= count) {
-                    throw new TopicPartition(topic.name, partition).outOfRange(true, count);
-                }
-                long end = log.endOffset(topic.name, partition);
-                long next = log.committed(KliteLog.REDRIVE_GROUP, topic.name, partition).orElse(0) + 1;
-                // a default never makes the range run backwards: those before the first pending one are redriven
-                long last = to != null ? to : Math.max(end, from != null ? from : next);
-                long first = from != null ? from : Math.min(next, last);
-                results = List.of(log.redrive(topic.name, partition, first, last));
-            }
+            TopicsCommand.existing(log, topic.name);
+            DeadLetterRedrive redrive = DeadLetterRedrive.run(log, topic.name, partition, from, to);
             Table table = new Table("TOPIC", "PARTITION", "REDRIVEN", "FIRST-OFFSET", "LAST-OFFSET");
-            List<Map<String, Object>> partitions = new ArrayList<>();
-            for (RedriveResult result : results) {
+            for (RedriveResult result : redrive.partitions()) {
                 boolean any = result.messages() > 0;
                 table.row(result.deadLetterTopic(), result.partition(), result.messages(),
                         any ? result.firstOffset() : null, any ? result.lastOffset() : null);
-                partitions.add(CommonOptions.object("partition", result.partition(), "messages", result.messages(),
-                        "firstOffset", any ? result.firstOffset() : null, "lastOffset", any ? result.lastOffset()
-                        : null));
             }
-            common.print(CommonOptions.object("topic", topic.name, "partitions", partitions), table.render());
+            common.print(redrive.json(), table.render());
         }
         return 0;
     }

@@ -93,7 +93,8 @@ class KliteRuntimeRunsAdminCommandsIT {
 
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(listed.out()).isEqualTo("[{\"topic\":\"orders\",\"partitions\":[{\"partition\":0,"
-                + "\"endOffset\":0}]}]\n");
+                + "\"startOffset\":1,\"endOffset\":0}],\"retention\":{\"age\":null,\"messages\":null,"
+                + "\"keepUnconsumed\":false}}]\n");
         assertThat(dir.resolve("data")).doesNotExist();
     }
 
