@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -30,6 +32,16 @@ public final class Browser implements AutoCloseable {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** How long a view may take to show its data, or a change to show in the page. */
     static final Duration WAIT = Duration.ofSeconds(15);
+
+    /**
+     * Selenium warns at each start that it has no DevTools module for this Chromium: the tests use plain WebDriver
+     * only, and leave the DevTools modules out. Held here, so that the setting is not collected with the logger.
+     */
+    private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_VERSION_FINDER.setLevel(Level.SEVERE);
+    }
 
     private final ChromeDriverService service;
     private final ChromeDriver driver;
