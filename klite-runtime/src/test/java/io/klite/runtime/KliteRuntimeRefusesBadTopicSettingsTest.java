@@ -32,7 +32,7 @@ class KliteRuntimeRefusesBadTopicSettingsTest {
             klite.topics.orders.retention.agee             | 7d    | Unknown setting klite.topics.orders.retention.agee=7d; a topic's settings are TOPIC_KEYS
             klite.topics.orders.age                        | 7d    | Unknown setting klite.topics.orders.age=7d; a topic's settings are TOPIC_KEYS
             klite.topics.orders.retention.age.max          | 7d    | Unknown setting klite.topics.orders.retention.age.max=7d; a topic's settings are TOPIC_KEYS
-            klite.topic.orders.retention.age               | 7d    | Unknown setting klite.topic.orders.retention.age=7d; Klite's own settings are klite.workers, klite.worker.timeout, klite.api.idempotencyWindow, klite.api.maxBodySize and TOPIC_KEYS
+            klite.topic.orders.retention.age               | 7d    | Unknown setting klite.topic.orders.retention.age=7d; Klite's own settings are klite.workers, klite.worker.timeout, klite.api.idempotencyWindow, klite.api.maxBodySize, klite.console.enabled and TOPIC_KEYS
             klite.topics.bad*name.retention.age            | 7d    | klite.topics.bad*name.retention.age=7d: Invalid topic name 'bad*name': character '*' at index 3 is not allowed
             klite.topics.sqlite_x.retention.age            | 7d    | klite.topics.sqlite_x.retention.age=7d: Invalid topic name 'sqlite_x': SQLite reserves table names
             klite.topics.orders.retention.age              | 5x    | klite.topics.orders.retention.age: '5x' is not a retention age; AGE_RULE

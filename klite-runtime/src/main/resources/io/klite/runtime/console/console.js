@@ -539,7 +539,7 @@ function groupView(group) {
       const choosePartitions = () => {
         const topic = known.find((candidate) => candidate.topic === resetTopic.value);
         resetPartition.replaceChildren(h('option', { value: 'all' }, 'all partitions'),
-          (topic ? topic.partitions : []).map((partition) => h('option', { value: partition.partition }, `partition ${partition.partition}`)));
+          ...(topic ? topic.partitions : []).map((partition) => h('option', { value: partition.partition }, `partition ${partition.partition}`)));
       };
       resetTopic.addEventListener('change', choosePartitions);
       resetTo.addEventListener('change', () => {

@@ -61,7 +61,7 @@ class KliteHttpWorkerIgnoresOtherEndpointsSettingsTest {
         assertThatThrownBy(() -> RunningKlite.start(dir, Map.of("klite.worker", "nope.yaml")).close())
                 .hasStackTraceContaining("Unknown setting klite.worker=nope.yaml; Klite's own settings are"
                                          + " klite.workers, klite.worker.timeout, klite.api.idempotencyWindow,"
-                                         + " klite.api.maxBodySize and"
+                                         + " klite.api.maxBodySize, klite.console.enabled and"
                                          + " klite.topics.<topic>.retention.age|messages|keepUnconsumed");
     }
 
