@@ -17,7 +17,7 @@ public class RedriveFailedException extends KliteException {
         this.redriven = List.copyOf(redriven);
     }
 
-    /** What was redriven before the failure, by partition, in the order the redrive went; empty where nothing was. */
+    /** What was redriven before the failure: each partition the redrive reached, in order, 0 messages where none. */
     public List<RedriveResult> redriven() {
         return redriven;
     }
