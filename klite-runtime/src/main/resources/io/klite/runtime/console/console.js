@@ -916,8 +916,14 @@ function deadLettersView(chosen, params) {
         return null;
       }
       choose.value = dlq;
-      const text = await apiText('GET', apiPath('topics', dlq, 'dead-letters') + '?'
-        + new URLSearchParams({ all: String(all), limit: DEAD_LETTER_LIMIT }));
+      const query = { all: String(all), limit: DEAD_LETTER_LIMIT };
+      if (params.get('partition') !== null) {
+        query.partition = params.get('partition');
+        if (params.get('from') !== null) {
+          query.from = params.get('from');
+        }
+      }
+      const text = await apiText('GET', apiPath('topics', dlq, 'dead-letters') + '?' + new URLSearchParams(query));
       const answer = JSON.parse(text);
       const partitionNodes = member(readJson(text), 'partitions').array;
       const rows = [];
@@ -944,8 +950,16 @@ function deadLettersView(chosen, params) {
           reload(isCurrent);
           return redriveNotice(done);
         }) }, 'Redrive all pending…');
+      // where more follow, each partition's next page: the listing fills its limit partition by partition
+      const ends = answer.more ? (await get(apiPath('topics', dlq))).partitions : [];
+      const pages = answer.more ? answer.partitions
+        .filter((partition) => ends.some((end) => end.partition === partition.partition && partition.nextOffset <= end.endOffset))
+        .map((partition) => h('a', { className: 'more', href: link(['dead-letters', dlq], { ...(all ? { all: 'true' } : {}),
+          partition: partition.partition, from: partition.nextOffset }) }, `partition ${partition.partition} from offset ${partition.nextOffset}`))
+        : [];
       main.append(h('div', { className: 'toolbar' }, redriveAll,
-        h('span', { className: 'summary' }, `${pending} pending shown` + (answer.more ? `; more follow (the first ${DEAD_LETTER_LIMIT} are shown)` : ''))),
+        h('span', { className: 'summary' }, `${pending} pending shown` + (query.partition !== undefined ? ` of partition ${query.partition}` : '')
+          + (answer.more ? `; more follow, show: ` : '')), pages),
       table('dead-letters', [heading('Partition', 'num'), heading('Offset', 'num'), heading('From'),
         heading('Group'), heading('Attempts', 'num'), heading('Failed at'), heading('Error'), heading('Redriven'),
         heading('Payload'), heading('')], rows,
