@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Invariants: a dead-letter write and the group's commit past the message are one transaction, so after a crash
  * the message is either still pending or dead-lettered, never both and never neither; a message the group has
- * committed past already (another process got there first) is not written again. A redrive copies dead letters back
- * in chunks, each chunk in one transaction with the {@value KliteLog#REDRIVE_GROUP} group's commit past it on the
- * dead-letter partition, so no dead letter is copied back twice, whatever fails or runs at the same time; it never
- * skips a dead letter that was not redriven yet. Each write that committed tells the log's listeners what it appended,
+ * committed past already (another process got there first) is not written again. A redrive first checks every dead
+ * letter it would copy back, of every partition it was asked for ({@link RedrivePlan}), reading only, so that a refused
+ * redrive wrote nothing at all; then it copies them back in chunks, each chunk in one transaction with the
+ * {@value KliteLog#REDRIVE_GROUP} group's commit past it on the dead-letter partition, so no dead letter is copied back
+ * twice, whatever fails or runs at the same time, and a write that fails part way says what was copied back before
+ * it ({@link RedriveFailedException}); it never skips a dead letter that was not redriven yet. Each write that
+ * committed tells the log's listeners what it appended,
  * once per partition written ({@link LogListener#produced}), and wakes its consumers.
  */
 final class DeadLetters {
@@ -155,45 +158,9 @@ final class DeadLetters {
             throw new IllegalArgumentException("Invalid offset range " + fromOffset + ".." + toOffset + " of " + dlq
                     + ": give 0 <= from <= to");
         }
-        PartitionState state = catalog.prepareForRead(dlq, db.deadline());
-        if (state == PartitionState.UNKNOWN_TOPIC) {
-            throw new UnknownTopicException("Cannot redrive " + dlq + ": topic '" + deadLetterTopic
-                    + "' does not exist");
-        }
-        if (state == PartitionState.EMPTY) {
-            return new RedriveResult(deadLetterTopic, partition, 0, 0, 0);
-        }
-        PartitionTable table = catalog.table(dlq);
-        long committed = offsets.committed(KliteLog.REDRIVE_GROUP, dlq).orElse(0);
-        List<Message> pending = table.read(committed, 1, Long.MAX_VALUE);
-        if (!pending.isEmpty() && pending.get(0).offset() < fromOffset) {
-            throw new IllegalArgumentException("Cannot redrive offsets " + fromOffset + ".." + toOffset + " of " + dlq
-                    + ": the dead letters from offset " + pending.get(0).offset() + " on have not been redriven, and"
-                    + " a redrive never skips one; start at " + pending.get(0).offset() + " or before (to skip them"
-                    + " for good, reset group '" + KliteLog.REDRIVE_GROUP + "' on " + dlq + ")");
-        }
-        int total = 0;
-        long first = 0;
-        long last = 0;
-        while (true) {
-            List<Message> chunk = new ArrayList<>();
-            for (Message message : table.read(Math.max(committed, fromOffset - 1), REDRIVE_CHUNK,
-                    REDRIVE_CHUNK_BYTES)) {
-                if (message.offset() <= toOffset) {
-                    chunk.add(message);
-                }
-            }
-            if (chunk.isEmpty()) {
-                return new RedriveResult(deadLetterTopic, partition, total, first, last);
-            }
-            int copied = redriveChunk(dlq, chunk, total, last);
-            if (copied > 0) {
-                first = first == 0 ? chunk.get(chunk.size() - copied).offset() : first;
-                last = chunk.get(chunk.size() - 1).offset();
-                total += copied;
-            }
-            committed = Math.max(committed, chunk.get(chunk.size() - 1).offset());
-        }
+        RedrivePlan plan = new RedrivePlan(db, defaultPartitionCount);
+        check(plan, dlq, fromOffset, toOffset);
+        return write(deadLetterTopic, plan).get(0);
     }
 
     /** See {@link KliteLog#redriveAll}. */
@@ -202,31 +169,113 @@ final class DeadLetters {
         if (count == 0) {
             throw new UnknownTopicException("Cannot redrive topic '" + deadLetterTopic + "': it does not exist");
         }
-        List<RedriveResult> results = new ArrayList<>(count);
+        RedrivePlan plan = new RedrivePlan(db, defaultPartitionCount);
         for (int partition = 0; partition < count; partition++) {
-            PartitionTable table = catalog.forRead(new TopicPartition(deadLetterTopic, partition));
-            long end = table == null ? 0 : table.endOffset();
-            results.add(end == 0 ? new RedriveResult(deadLetterTopic, partition, 0, 0, 0)
-                    : redrive(deadLetterTopic, partition, 0, end));
+            check(plan, new TopicPartition(deadLetterTopic, partition), 0, Long.MAX_VALUE);
         }
-        return results;
+        return write(deadLetterTopic, plan);
     }
 
     /**
-     * Copies a chunk of dead letters back, with the {@code klite.redrive} group's commit past it, in one
+     * Checks the dead letters of a dead-letter partition from {@code fromOffset} to {@code toOffset} not redriven
+     * yet, and adds them to the plan; reads only.
+     *
+     * @throws IllegalArgumentException   where one before {@code fromOffset} was not redriven yet
+     * @throws InvalidDeadLetterException where one cannot go back
+     */
+    private void check(RedrivePlan plan, TopicPartition dlq, long fromOffset, long toOffset) {
+        PartitionState state = catalog.prepareForRead(dlq, db.deadline());
+        if (state == PartitionState.UNKNOWN_TOPIC) {
+            throw new UnknownTopicException("Cannot redrive " + dlq + ": topic '" + dlq.topic() + "' does not exist");
+        }
+        if (state == PartitionState.EMPTY) {
+            plan.nothing(dlq);
+            return;
+        }
+        long committed = offsets.committed(KliteLog.REDRIVE_GROUP, dlq).orElse(0);
+        List<Message> pending = catalog.table(dlq).read(committed, 1, Long.MAX_VALUE);
+        if (!pending.isEmpty() && pending.get(0).offset() < fromOffset) {
+            throw new IllegalArgumentException("Cannot redrive offsets " + fromOffset + ".." + toOffset + " of " + dlq
+                    + ": the dead letters from offset " + pending.get(0).offset() + " on have not been redriven, and"
+                    + " a redrive never skips one; start at " + pending.get(0).offset() + " or before (to skip them"
+                    + " for good, reset group '" + KliteLog.REDRIVE_GROUP + "' on " + dlq + ")");
+        }
+        plan.check(dlq, Math.max(committed, fromOffset - 1), toOffset);
+    }
+
+    /**
+     * Copies the checked ranges back, partition by partition, each in chunks.
+     *
+     * @throws RedriveFailedException where a write fails, saying what was redriven before it
+     */
+    private List<RedriveResult> write(String deadLetterTopic, RedrivePlan plan) {
+        List<RedrivePlan.Range> ranges = plan.ranges();
+        List<RedriveResult> done = new ArrayList<>(ranges.size());
+        for (RedrivePlan.Range range : ranges) {
+            TopicPartition dlq = range.dlq();
+            int total = 0;
+            long first = 0;
+            long last = 0;
+            long position = range.after();
+            try {
+                while (position < range.last()) {
+                    List<Message> chunk = new ArrayList<>();
+                    for (Message message : catalog.table(dlq).read(position, REDRIVE_CHUNK, REDRIVE_CHUNK_BYTES)) {
+                        if (message.offset() <= range.last()) {
+                            chunk.add(message);
+                        }
+                    }
+                    if (chunk.isEmpty()) {
+                        // the rest went meanwhile (retention)
+                        break;
+                    }
+                    int copied = redriveChunk(dlq, chunk, plan);
+                    if (copied > 0) {
+                        first = first == 0 ? chunk.get(chunk.size() - copied).offset() : first;
+                        last = chunk.get(chunk.size() - 1).offset();
+                        total += copied;
+                    }
+                    position = chunk.get(chunk.size() - 1).offset();
+                }
+            } catch (RuntimeException e) {
+                done.add(new RedriveResult(deadLetterTopic, dlq.partition(), total, first, last));
+                throw failed(deadLetterTopic, dlq, position, done, e);
+            }
+            done.add(new RedriveResult(deadLetterTopic, dlq.partition(), total, first, last));
+        }
+        return done;
+    }
+
+    /** The failure of a checked redrive's write, after {@code done}. */
+    private static RedriveFailedException failed(String deadLetterTopic, TopicPartition dlq, long after,
+                                                 List<RedriveResult> done, RuntimeException e) {
+        List<String> redriven = new ArrayList<>();
+        for (RedriveResult result : done) {
+            if (result.messages() > 0) {
+                redriven.add("partition " + result.partition() + " offsets " + result.firstOffset() + ".."
+                        + result.lastOffset() + " (" + result.messages() + ")");
+            }
+        }
+        return new RedriveFailedException("Redrive of topic '" + deadLetterTopic + "' failed at partition "
+                + dlq.partition() + " after offset " + after + ": " + e.getMessage() + "; "
+                + (redriven.isEmpty() ? "nothing was redriven" : "redriven before that, and still: "
+                + String.join(", ", redriven) + "; nothing else") + " (a redrive again goes on from there)", done, e);
+    }
+
+    /**
+     * Copies a chunk of checked dead letters back, with the {@code klite.redrive} group's commit past it, in one
      * transaction; those the group passed meanwhile (a redrive running at the same time) are left out.
      *
      * @return how many were copied: the last ones of the chunk
      */
-    private int redriveChunk(TopicPartition dlq, List<Message> chunk, int before, long lastBefore) {
+    private int redriveChunk(TopicPartition dlq, List<Message> chunk, RedrivePlan plan) {
         long deadline = db.deadline();
         List<PartitionTable> tables = new ArrayList<>(chunk.size());
         List<TopicPartition> targets = new ArrayList<>(chunk.size());
         for (Message message : chunk) {
-            TopicPartition original = original(dlq, message, before, lastBefore);
+            TopicPartition original = RedrivePlan.original(message);
             targets.add(original);
-            tables.add(catalog.forWrite(original, Math.max(defaultPartitionCount, original.partition() + 1),
-                    deadline));
+            tables.add(catalog.forWrite(original, plan.partitionsIfNew(original), deadline));
         }
         int copied = catalog.table(dlq).write(deadline, conn -> {
             long committed = ConsumerOffsets.committedIn(conn, KliteLog.REDRIVE_GROUP, dlq);
@@ -250,26 +299,6 @@ final class DeadLetters {
         Map<TopicPartition, Integer> written = new TreeMap<>(BY_PARTITION);
         targets.subList(chunk.size() - copied, chunk.size()).forEach(tp -> written.merge(tp, 1, Integer::sum));
         return appended(written);
-    }
-
-    /** Where a dead letter came from, read from its headers. */
-    private static TopicPartition original(TopicPartition dlq, Message message, int before, long lastBefore) {
-        String topic = message.headers().get(DeadLetter.ORIGINAL_TOPIC);
-        String partition = message.headers().get(DeadLetter.ORIGINAL_PARTITION);
-        String done = before == 0 ? "nothing was redriven" : before + " dead letters were redriven, up to offset "
-                + lastBefore;
-        if (topic == null || partition == null) {
-            throw new IllegalArgumentException("Cannot redrive offset " + message.offset() + " of " + dlq + ": it has no "
-                    + (topic == null ? DeadLetter.ORIGINAL_TOPIC : DeadLetter.ORIGINAL_PARTITION) + " header, so it"
-                    + " was not written by dead-lettering; " + done);
-        }
-        try {
-            return new TopicPartition(topic, Integer.parseInt(partition));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Cannot redrive offset " + message.offset() + " of " + dlq
-                    + ": its headers name no valid topic and partition (" + topic + ", " + partition + "): "
-                    + e.getMessage() + "; " + done, e);
-        }
     }
 
     /** A dead letter's headers: the message's own, then where it came from and why it failed. */

@@ -853,19 +853,40 @@ public final class KliteLog implements AutoCloseable {
 
     /**
      * Copies the dead letters of a dead-letter partition from {@code fromOffset} to {@code toOffset} back to the
-     * topic and partition each came from, key, payload and headers kept (the dead-letter headers taken off), and
-     * commits group {@value #REDRIVE_GROUP} on the dead-letter partition past them in the same transactions (chunks
-     * of up to 500), so that no dead letter is redriven twice. Those redriven before are left out.
+     * topic and partition each came from (its {@link DeadLetter#ORIGINAL_TOPIC} and
+     * {@link DeadLetter#ORIGINAL_PARTITION} headers), key, payload and headers kept (the dead-letter headers taken
+     * off), and commits group {@value #REDRIVE_GROUP} on the dead-letter partition past them in the same transactions
+     * (chunks of up to 500), so that no dead letter is redriven twice. Those redriven before are left out. An original
+     * topic that does not exist is created, with enough partitions for every dead letter of the redrive that names it
+     * (at least {@link LogOptions#defaultPartitionCount()}). Every dead letter of the range is checked before anything
+     * is written, so a refusal writes nothing; those written to the partition after the check are left for the next
+     * redrive.
      *
-     * @throws IllegalArgumentException where a dead letter before {@code fromOffset} has not been redriven (a redrive
-     *                                  never skips one), or one lacks the headers saying where it came from
-     * @throws UnknownTopicException    where the topic does not exist
+     * @throws IllegalArgumentException    where a dead letter before {@code fromOffset} has not been redriven (a redrive
+     *                                     never skips one), or the range is not {@code 0 <= fromOffset <= toOffset};
+     *                                     nothing is written then
+     * @throws InvalidDeadLetterException  where a dead letter of the range cannot go back: it lacks the headers saying
+     *                                     where it came from, or they name an invalid topic or a partition beyond the
+     *                                     topic's count; the message names the first such; nothing is written then
+     * @throws UnknownTopicException       where the topic does not exist
+     * @throws RedriveFailedException      where a write fails after the check (the database cannot be used, the file
+     *                                     changed meanwhile); it says what was redriven before, which stays redriven
      */
     public RedriveResult redrive(String deadLetterTopic, int partition, long fromOffset, long toOffset) {
         return deadLetters.redrive(deadLetterTopic, partition, fromOffset, toOffset);
     }
 
-    /** Redrives every dead letter not redriven yet, of every partition of the dead-letter topic. */
+    /**
+     * Redrives every dead letter not redriven yet, of every partition of the dead-letter topic, as {@link #redrive}
+     * does; the dead letters of every partition are checked before anything is written, so a refusal writes nothing,
+     * and the partitions are then redriven in order.
+     *
+     * @return what was redriven, partition by partition, every partition of the topic in order
+     * @throws InvalidDeadLetterException where a dead letter of any partition cannot go back; nothing is written then
+     * @throws UnknownTopicException      where the topic does not exist
+     * @throws RedriveFailedException     where a write fails after the check, saying what was redriven before, in
+     *                                    every partition
+     */
     public List<RedriveResult> redriveAll(String deadLetterTopic) {
         return deadLetters.redriveAll(deadLetterTopic);
     }

@@ -15,7 +15,8 @@ import java.util.Map;
  * ({@link KliteLog#redriveAll}), or those of one partition from {@code fromOffset} (default: the first not redriven
  * yet) to {@code toOffset} (default: the partition's end) ({@link KliteLog#redrive}). Each caller checks its own
  * input first, words its own refusals and words where to give offsets. Invariants: a default never makes the range run
- * backwards; a dead letter is copied back once, and a redrive never skips one not redriven yet.
+ * backwards; a dead letter is copied back once, and a redrive never skips one not redriven yet; a refused redrive
+ * wrote nothing.
  *
  * @param partitions what the redrive did, by partition
  */
@@ -27,12 +28,15 @@ public record DeadLetterRedrive(String topic, List<RedriveResult> partitions) {
      *
      * @param fromOffset 1 or more, and not above {@code toOffset}; null where {@code partition} is
      * @param toOffset   1 or more; null where {@code partition} is
-     * @throws UnknownTopicException                  where the topic does not exist
-     * @throws io.klite.log.InvalidPartitionException where the partition is beyond the topic's count
-     * @throws IllegalArgumentException               where the partition's dead letters refuse the redrive
-     *                                                ({@link KliteLog#redrive}): one before {@code fromOffset} was not
-     *                                                redriven yet, which writes nothing, or one has not the headers
-     *                                                saying where it came from, and those before it stay redriven
+     * @throws UnknownTopicException                    where the topic does not exist
+     * @throws io.klite.log.InvalidPartitionException   where the partition is beyond the topic's count
+     * @throws IllegalArgumentException                 where a dead letter before {@code fromOffset} was not
+     *                                                  redriven yet ({@link KliteLog#redrive}); nothing is written
+     * @throws io.klite.log.InvalidDeadLetterException  where a dead letter to redrive, of any partition, cannot go
+     *                                                  back (its headers name no topic and partition it can go to);
+     *                                                  every one is checked first, so nothing is written
+     * @throws io.klite.log.RedriveFailedException      where a write fails after the check, saying what was redriven
+     *                                                  before it
      */
     public static DeadLetterRedrive run(KliteLog log, String topic, Integer partition, Long fromOffset,
                                         Long toOffset) {

@@ -25,13 +25,15 @@ import org.apache.camel.builder.RouteBuilder;
  *       members consume it);</li>
  *   <li>{@code GET /topics/{topic}/partitions/{partition}/messages?from=|fromTime=&limit=}: the partition's messages
  *       from an offset or a time, without a group ({@link RecordsApi});</li>
- *   <li>{@code GET /topics/{topic}/dead-letters?all=&limit=}: the dead letters of a dead-letter topic not redriven
- *       yet ({@code all=true}: every one), oldest first per partition, at most {@code limit} (1 to 1000, default
- *       100), {@code {"topic","partitions":[{"partition","redrivenOffset","messages"}],"more"}}; and
+ *   <li>{@code GET /topics/{topic}/dead-letters?all=&limit=&partition=&from=}: the dead letters of a dead-letter
+ *       topic not redriven yet ({@code all=true}: every one), oldest first per partition (or of one partition from an
+ *       offset), at most {@code limit} (1 to 1000, default 100) and about 4 MiB of payload in all,
+ *       {@code {"topic","partitions":[{"partition","redrivenOffset","messages","nextOffset"}],"more"}}; and
  *       {@code POST /topics/{topic}/dead-letters/redrive}, body {@code {}} or
- *       {@code {"partition","fromOffset","toOffset"}}: copies them back to where each came from, 200
- *       {@code {"topic","partitions":[{"partition","messages","firstOffset","lastOffset"}]}}, 409 where a dead letter
- *       before the range was not redriven yet ({@link DeadLettersApi}, shared with the CLI's {@code dlq});</li>
+ *       {@code {"partition","fromOffset","toOffset"}}, no query string: copies them back to where each came from,
+ *       200 {@code {"topic","partitions":[{"partition","messages","firstOffset","lastOffset"}]}}, 409 where a dead
+ *       letter before the range was not redriven yet or one cannot go back, writing nothing ({@link DeadLettersApi},
+ *       shared with the CLI's {@code dlq});</li>
  *   <li>{@code GET /topics/{topic}/config}: the topic's retention, 200
  *       {@code {"topic","retention":{"age","messages","keepUnconsumed"}}} (age such as {@code "7d"}, age and messages
  *       {@code null} where not set);</li>

@@ -85,7 +85,8 @@ final class RecordsApi {
         return Integer.parseInt(text);
     }
 
-    private static long offset(String text) {
+    /** The {@code from} query parameter: an offset, a whole number from 0. */
+    static long offset(String text) {
         if (!text.matches("[0-9]{1,18}")) {
             throw new ApiException(400, "Invalid from '" + text + "': an offset, a whole number from 0, is expected"
                     + " (messages from the partition's start where below it)");

@@ -40,31 +40,45 @@ final class DlqCommand implements Runnable {
             + " per partition: where each came from, the group, its attempts and the last error.")
     int list(@Mixin CommonOptions common, @Mixin TopicOption topic,
             @Option(names = "--all", description = "Also those redriven already.") boolean all,
+            @Option(names = "--partition", paramLabel = "<partition>", converter = Values.Partition.class,
+                    description = "Only this partition of the dead-letter topic.") Integer partition,
+            @Option(names = "--from-offset", paramLabel = "<offset>", description = "The first dead-letter offset to"
+                    + " show (needs --partition); default the first not redriven (with --all, the first stored).")
+            Long from,
             @Option(names = "--max-messages", paramLabel = "<n>", defaultValue = "100",
                     description = "Show at most n (default: ${DEFAULT-VALUE}).") int maxMessages) {
         if (maxMessages < 1) {
             throw new ParameterException(common.commandLine(), "Invalid value for option '--max-messages': '"
                     + maxMessages + "' is not a count; allowed: 1 or more");
         }
+        if (partition == null && from != null) {
+            throw new ParameterException(common.commandLine(), "--from-offset needs --partition: offsets are a"
+                    + " partition's");
+        }
+        checkOffset(common, "--from-offset", from);
         try (KliteLog log = common.openExisting()) {
             TopicsCommand.existing(log, topic.name);
-            DeadLetterList list = DeadLetterList.read(log, topic.name, all, maxMessages);
+            DeadLetterList list = DeadLetterList.read(log, topic.name, partition, from, all, maxMessages);
             Table table = new Table("PARTITION", "OFFSET", "REDRIVEN", "ORIGINAL-TOPIC", "ORIGINAL-PARTITION",
                     "ORIGINAL-OFFSET", "GROUP", "ATTEMPTS", "FAILED-AT", "ERROR");
-            for (DeadLetterList.Partition partition : list.partitions()) {
-                for (Message message : partition.messages()) {
+            for (DeadLetterList.Partition listed : list.partitions()) {
+                for (Message message : listed.messages()) {
                     Map<String, String> headers = message.headers();
                     String exception = headers.get(DeadLetter.EXCEPTION_CLASS);
                     String error = exception == null ? null : exception + (headers.getOrDefault(
                             DeadLetter.EXCEPTION_MESSAGE, "").isEmpty() ? "" : ": "
                             + headers.get(DeadLetter.EXCEPTION_MESSAGE).replaceAll("\\s+", " "));
-                    table.row(partition.partition(), message.offset(), partition.redriven(message) ? "yes" : "no",
+                    table.row(listed.partition(), message.offset(), listed.redriven(message) ? "yes" : "no",
                             headers.get(DeadLetter.ORIGINAL_TOPIC), headers.get(DeadLetter.ORIGINAL_PARTITION),
                             headers.get(DeadLetter.ORIGINAL_OFFSET), headers.get(DeadLetter.GROUP),
                             headers.get(DeadLetter.ATTEMPTS), headers.get(DeadLetter.FAILED_AT), error);
                 }
             }
-            String note = list.more() ? "More dead letters follow; --max-messages shows more.\n" : "";
+            String note = !list.more() ? ""
+                    : partition != null ? "More dead letters follow; --from-offset "
+                                          + list.partitions().get(0).nextOffset() + " shows the next ones.\n"
+                    : "More dead letters follow; --max-messages shows more, --partition with --from-offset the next"
+                      + " ones of a partition (its nextOffset in --output json).\n";
             common.print(list.json(), table.render() + note);
         }
         return 0;

@@ -103,18 +103,34 @@ function ago(time) {
   return `${Math.round(seconds / 86400)}d ago`;
 }
 
+/** A time as the user may type it: a date, a date and time (seconds and fractions optional), a zone optional. */
+const TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:\d{2})?$/i;
+
 /**
- * A time typed by the user as the API takes it: ISO with Z or an offset as it is, else read as the browser's local
- * time (as a datetime-local field gives it). Null where it is no time.
+ * A time typed by the user as the API takes it (ISO-8601 with a zone), or null where it is not one of the forms of
+ * TIME: with Z or an offset as written, else the browser's local time (as a datetime-local field gives it). A date
+ * alone is its midnight. Nothing else is guessed: '5' or 'Dec 1' are no times.
  */
 function isoTime(text) {
-  const value = text.trim();
-  if (/(Z|[+-]\d\d:\d\d)$/i.test(value)) {
-    return value;
+  const parts = TIME.exec(text.trim());
+  if (!parts) {
+    return null;
   }
-  const local = new Date(value);
-  return value && !Number.isNaN(local.getTime()) ? local.toISOString() : null;
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone] = parts;
+  if (zone) {
+    // the service checks the date itself (no February 31st) and reads it exactly
+    return `${year}-${month}-${day}T${hour}:${minute}:${second}${fraction ? '.' + fraction : ''}${zone.toUpperCase()}`;
+  }
+  const local = new Date(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second),
+    Number((fraction + '00').slice(0, 3)));
+  if (Number.isNaN(local.getTime()) || local.getFullYear() !== Number(year) || local.getMonth() !== Number(month) - 1
+    || local.getDate() !== Number(day) || local.getMinutes() !== Number(minute)) {
+    return null;
+  }
+  return local.toISOString();
 }
+
+const TIME_FORMS = 'give a time such as 2026-12-01T10:00:00Z, 2026-12-01 11:00+01:00, or 2026-12-01 11:00 (your local time)';
 
 /** A retention as one line: '7d, 1000000 messages, keeps unconsumed' or 'none (kept until deleted)'. */
 function retentionText(retention) {
@@ -134,13 +150,126 @@ function retentionText(retention) {
   return limits.join(', ') + (retention.keepUnconsumed ? ', keeps unconsumed' : '');
 }
 
-/** A payload as the API gives it: JSON formatted, text as it is, other bytes as base64. */
-function payloadText(message) {
-  if (message.encoding === 'base64') {
-    return message.data;
+/**
+ * A JSON text read without losing what JSON.parse loses: numbers as written (no rounding of 12345678901234567890 or
+ * 1.10), object members in their order, duplicates kept. Nodes: {object: [[name, node]...]}, {array: [node...]},
+ * {string}, {raw} (a number, true, false or null as written).
+ *
+ * @throws SyntaxError where the text is not JSON
+ */
+function readJson(text) {
+  let at = 0;
+  const LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+  const fail = () => {
+    throw new SyntaxError(`Not JSON at character ${at}`);
+  };
+  const skipSpace = () => {
+    while (at < text.length && ' \t\n\r'.includes(text[at])) {
+      at += 1;
+    }
+  };
+  const string = () => {
+    const start = at;
+    at += 1;
+    while (at < text.length && text[at] !== '"') {
+      at += text[at] === '\\' ? 2 : 1;
+    }
+    at += 1;
+    return JSON.parse(text.slice(start, at));
+  };
+  const value = () => {
+    skipSpace();
+    const first = text[at];
+    if (first === '{' || first === '[') {
+      const object = first === '{';
+      const items = [];
+      at += 1;
+      skipSpace();
+      if (text[at] === (object ? '}' : ']')) {
+        at += 1;
+      } else {
+        for (;;) {
+          if (object) {
+            skipSpace();
+            if (text[at] !== '"') {
+              fail();
+            }
+            const name = string();
+            skipSpace();
+            if (text[at] !== ':') {
+              fail();
+            }
+            at += 1;
+            items.push([name, value()]);
+          } else {
+            items.push(value());
+          }
+          skipSpace();
+          const next = text[at];
+          at += 1;
+          if (next === (object ? '}' : ']')) {
+            break;
+          }
+          if (next !== ',') {
+            fail();
+          }
+        }
+      }
+      return object ? { object: items } : { array: items };
+    }
+    if (first === '"') {
+      return { string: string() };
+    }
+    LITERAL.lastIndex = at;
+    const literal = LITERAL.exec(text);
+    if (!literal) {
+      fail();
+    }
+    at = LITERAL.lastIndex;
+    return { raw: literal[0] };
+  };
+  const node = value();
+  skipSpace();
+  if (at !== text.length) {
+    fail();
   }
-  return typeof message.data === 'string' ? message.data : JSON.stringify(message.data, null, 2);
+  return node;
 }
+
+/** The member of an object node, or undefined. */
+const member = (node, name) => (node && node.object ? (node.object.find(([key]) => key === name) ?? [])[1] : undefined);
+
+/** A node as JSON text: indented by two spaces, or on one line. */
+function jsonText(node, indent, compact) {
+  const inner = indent + '  ';
+  const [open, close, items] = node.object ? ['{', '}', node.object.map(([name, value]) => JSON.stringify(name)
+    + (compact ? ':' : ': ') + jsonText(value, inner, compact))]
+    : node.array ? ['[', ']', node.array.map((value) => jsonText(value, inner, compact))] : [];
+  if (!open) {
+    return 'string' in node ? JSON.stringify(node.string) : node.raw;
+  }
+  if (items.length === 0) {
+    return open + close;
+  }
+  return compact ? open + items.join(',') + close : `${open}\n${inner}${items.join(`,\n${inner}`)}\n${indent}${close}`;
+}
+
+/**
+ * A message's payload as the API gives it: a JSON value formatted (from its node, so exactly as stored), text as it
+ * is, other bytes as base64.
+ */
+function payloadText(message, node, compact) {
+  if (message.encoding === 'base64' || (node && 'string' in node)) {
+    return String(node && 'string' in node ? node.string : message.data);
+  }
+  if (node) {
+    return jsonText(node, '', compact);
+  }
+  return typeof message.data === 'string' ? message.data : JSON.stringify(message.data, null, compact ? 0 : 2);
+}
+
+/** The most of a payload the page shows at once: a larger one is cut, with a button that shows it all. */
+const PAYLOAD_SHOWN = 64 * 1024;
 
 function shortened(text, length) {
   return text.length > length ? text.slice(0, length - 1) + '…' : text;
@@ -156,9 +285,12 @@ class ApiError extends Error {
   }
 }
 
-/** Calls the JSON API; resolves to the answer's JSON, or rejects with the API's own error message. */
-async function api(method, path, body) {
-  const init = { method, headers: { Accept: 'application/json' } };
+/**
+ * Calls the JSON API; resolves to the answer's text (null where it has none), or rejects with the API's own error
+ * message. An answer that is not the API's JSON (a redirect, a proxy's page) is an error, never data.
+ */
+async function apiText(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' }, redirect: 'error', cache: 'no-store' };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -170,16 +302,27 @@ async function api(method, path, body) {
     throw new ApiError(0, `The Klite service does not answer ${method} ${path}: ${e.message}`);
   }
   const text = await response.text();
-  let json = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch (e) {
-    // not JSON: the status says what happened
-  }
+  const json = (response.headers.get('Content-Type') ?? '').startsWith('application/json');
   if (!response.ok) {
-    throw new ApiError(response.status, (json && json.error) || `${method} ${path}: ${response.status} ${response.statusText}`);
+    let error = null;
+    try {
+      error = json ? JSON.parse(text).error : null;
+    } catch (e) {
+      // not JSON after all: the status says what happened
+    }
+    throw new ApiError(response.status, error || `${method} ${path}: ${response.status} ${response.statusText}`);
   }
-  return json;
+  if (!json) {
+    throw new ApiError(response.status, `${method} ${path} did not answer JSON (${response.status}, `
+      + `${response.headers.get('Content-Type') ?? 'no Content-Type'}): is a proxy in between?`);
+  }
+  return text || null;
+}
+
+/** Calls the JSON API; resolves to the answer's JSON. */
+async function api(method, path, body) {
+  const text = await apiText(method, path, body);
+  return text === null ? null : JSON.parse(text);
 }
 
 const get = (path) => api('GET', path);
@@ -214,20 +357,26 @@ function clearNotice() {
   $('#notice').textContent = '';
 }
 
-/** Asks in the page's dialog; resolves to true where the user confirmed. */
+/** The open confirmation's answer function, so that leaving the view answers it 'no'. */
+let pendingConfirmation = null;
+
+/** Asks in the page's dialog; resolves to true where the user confirmed, false where not or where the view was left. */
 function confirmed(title, content, action) {
   const dialog = $('#confirm');
   $('#confirm-title').textContent = title;
-  $('#confirm-text').replaceChildren(...[content].flat().map((part) => (part instanceof Node ? part : h('p', {}, part))));
+  $('#confirm-text').replaceChildren(...[content].flat().filter(Boolean)
+    .map((part) => (part instanceof Node ? part : h('p', {}, part))));
   $('#confirm-ok').textContent = action;
   return new Promise((resolve) => {
     const answer = (yes) => {
+      pendingConfirmation = null;
       $('#confirm-ok').onclick = null;
       $('#confirm-cancel').onclick = null;
       dialog.oncancel = null;
       dialog.close();
       resolve(yes);
     };
+    pendingConfirmation = answer;
     $('#confirm-ok').onclick = () => answer(true);
     $('#confirm-cancel').onclick = () => answer(false);
     dialog.oncancel = (event) => {
@@ -238,8 +387,17 @@ function confirmed(title, content, action) {
   });
 }
 
-/** Runs a user's action: its result as the notice, its failure as the error. */
+let acting = false;
+
+/**
+ * Runs a user's action: its result as the notice, its failure as the error. One at a time: a click while one runs
+ * (a second click on a button, another button) does nothing.
+ */
 async function act(action) {
+  if (acting) {
+    return;
+  }
+  acting = true;
   clearNotice();
   clearError('action');
   try {
@@ -249,6 +407,8 @@ async function act(action) {
     }
   } catch (e) {
     showError(e, 'action');
+  } finally {
+    acting = false;
   }
 }
 
@@ -337,7 +497,7 @@ function topicView(topic) {
         }
         if (!await confirmed(`Change the retention of ${topic}?`, [`New retention: ${retentionText(wanted)}.`,
           'The cleaner deletes what it no longer keeps at its next run; deleted messages cannot come back.'], 'Change retention')) {
-          return null;
+          return 'Retention unchanged.';
         }
         const answer = await api('PUT', apiPath('topics', topic, 'config'), { retention: wanted });
         if (isCurrent()) {
@@ -398,31 +558,39 @@ function messagesView(topic, partition, params) {
         throw new Error(`Topic '${topic}' has no partition ${partition}: it has ${described.partitions.length}`);
       }
       const read = apiPath('topics', topic, 'partitions', partition, 'messages');
+      const time = params.get('time');
       let query;
-      if (params.get('time')) {
-        query = { fromTime: params.get('time'), limit: PAGE_SIZE };
+      if (time) {
+        query = { fromTime: time, limit: PAGE_SIZE };
       } else {
         const from = params.get('from') !== null ? params.get('from')
           : Math.max(offsets.startOffset, offsets.endOffset - PAGE_SIZE + 1);
         query = { from, limit: PAGE_SIZE };
       }
-      const page = await get(read + '?' + new URLSearchParams(query));
+      const text = await apiText('GET', read + '?' + new URLSearchParams(query));
+      const page = JSON.parse(text);
+      const nodes = member(readJson(text), 'messages').array;
       const here = (more) => link(['topics', topic, 'partitions', partition], more);
       const first = page.messages.length > 0 ? page.messages[0].offset : page.nextOffset;
 
-      const offsetInput = h('input', { id: 'jump-offset', type: 'number', min: 0, placeholder: String(offsets.startOffset), 'aria-label': 'Offset' });
-      const timeInput = h('input', { id: 'jump-time', placeholder: '2026-12-01T10:00:00Z', size: 24, 'aria-label': 'Time' });
+      const offsetInput = h('input', { id: 'jump-offset', type: 'number', min: 0, placeholder: String(offsets.startOffset), 'aria-label': 'Offset', className: 'short' });
+      const timeInput = h('input', { id: 'jump-time', placeholder: '2026-12-01 11:00', size: 22, 'aria-label': 'Time', title: 'Your local time, or with Z or an offset: 2026-12-01T10:00:00Z' });
       const jump = (event) => {
         event.preventDefault();
-        if (offsetInput.value.trim()) {
-          location.hash = here({ from: offsetInput.value.trim() });
-        } else if (timeInput.value.trim()) {
-          const time = isoTime(timeInput.value);
-          if (!time) {
-            showError(`'${timeInput.value}' is not a time; give an ISO time such as 2026-12-01T10:00:00Z, or a local one such as 2026-12-01 11:00`, 'action');
+        clearError('action');
+        const offset = offsetInput.value.trim();
+        const typed = timeInput.value.trim();
+        if (offset && typed) {
+          showError('Give an offset or a time to jump to, not both', 'action');
+        } else if (offset) {
+          location.hash = here({ from: offset });
+        } else if (typed) {
+          const iso = isoTime(typed);
+          if (!iso) {
+            showError(`'${typed}' is not a time; ${TIME_FORMS}`, 'action');
             return;
           }
-          location.hash = here({ time });
+          location.hash = here({ time: iso });
         } else {
           showError('Give an offset or a time to jump to', 'action');
         }
@@ -432,6 +600,8 @@ function messagesView(topic, partition, params) {
       const next = h('button', { id: 'next-page', type: 'button', disabled: page.nextOffset > offsets.endOffset,
         onclick: () => { location.hash = here({ from: page.nextOffset }); } }, 'Newer →');
       const stored = storedMessages(offsets);
+      const shown = page.messages.length > 0
+        ? `Showing ${first} to ${page.messages[page.messages.length - 1].offset}` : 'No messages from here';
       main.append(h('p', { className: 'crumbs' }, h('a', { href: link(['topics']) }, 'Topics'), ' / ',
         h('a', { href: link(['topics', topic]) }, topic), ' / '),
         h('h1', {}, `Partition ${partition}`),
@@ -441,17 +611,27 @@ function messagesView(topic, partition, params) {
           h('label', {}, 'Offset ', offsetInput), h('label', {}, 'or time ', timeInput),
           h('button', { id: 'jump-go', type: 'submit' }, 'Go')),
         h('div', { className: 'pager' }, previous,
-          h('span', { className: 'summary' }, page.messages.length > 0
-            ? `Showing ${first} to ${page.messages[page.messages.length - 1].offset}` : 'No messages from here'), next),
-        h('div', { id: 'messages' }, page.messages.length > 0 ? page.messages.map(messageArticle)
+          h('span', { className: 'summary' }, shown + (time ? ` (the first written at or after ${utc(time)})` : '')), next),
+        h('div', { id: 'messages' }, page.messages.length > 0
+          ? page.messages.map((message, index) => messageArticle(message, member(nodes[index], 'data')))
           : h('p', { className: 'empty' }, 'No messages at or after this point.')));
       return null;
     },
   };
 }
 
-function messageArticle(message) {
+function messageArticle(message, dataNode) {
   const headers = Object.entries(message.headers ?? {});
+  const payload = payloadText(message, dataNode, false);
+  const pre = h('pre', { className: 'payload', dataset: message.encoding === 'base64' ? { encoding: 'base64' } : {} },
+    payload.length > PAYLOAD_SHOWN ? payload.slice(0, PAYLOAD_SHOWN) : payload);
+  const more = payload.length > PAYLOAD_SHOWN
+    ? h('p', { className: 'note' }, `Shown: the first ${PAYLOAD_SHOWN} of ${payload.length} characters. `,
+      h('button', { type: 'button', className: 'show-all', onclick: (event) => {
+        pre.textContent = payload;
+        event.target.parentElement.remove();
+      } }, 'Show all'))
+    : null;
   return h('article', { className: 'message', dataset: { offset: message.offset } },
     h('header', {},
       h('span', { className: 'offset' }, `offset ${message.offset}`),
@@ -460,8 +640,7 @@ function messageArticle(message) {
     headers.length > 0
       ? h('dl', { className: 'headers' }, headers.map(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]))
       : h('dl', { className: 'headers empty' }),
-    h('pre', { className: 'payload', dataset: message.encoding === 'base64' ? { encoding: 'base64' } : {} },
-      payloadText(message)),
+    pre, more,
     message.encoding === 'base64' ? h('p', { className: 'note' }, 'Not UTF-8 text: shown as base64.') : null);
 }
 
@@ -533,20 +712,30 @@ function groupView(group) {
         h('option', { value: 'latest' }, 'the end (skip everything stored)'),
         h('option', { value: 'offset' }, 'an offset (the next to deliver)'),
         h('option', { value: 'time' }, 'a time (the first message at or after it)'));
-      const resetValue = h('input', { id: 'reset-value', disabled: true, size: 24, 'aria-label': 'Offset or time' });
+      const resetValue = h('input', { id: 'reset-value', disabled: true, size: 28, 'aria-label': 'Offset or time' });
       const force = h('input', { id: 'reset-force', type: 'checkbox' });
-      let known = [];
-      const choosePartitions = () => {
-        const topic = known.find((candidate) => candidate.topic === resetTopic.value);
+      let described = null;
+      // every partition of the chosen topic, whether or not the group has consumed it yet
+      const choosePartitions = async () => {
+        const topic = resetTopic.value;
+        const chosen = resetPartition.value;
+        const count = topic ? (await get(apiPath('topics', topic))).partitions.length : 0;
+        if (!isCurrent() || resetTopic.value !== topic) {
+          return;
+        }
         resetPartition.replaceChildren(h('option', { value: 'all' }, 'all partitions'),
-          ...(topic ? topic.partitions : []).map((partition) => h('option', { value: partition.partition }, `partition ${partition.partition}`)));
+          ...Array.from({ length: count }, (_, partition) => h('option', { value: partition }, `partition ${partition}`)));
+        if ([...resetPartition.options].some((option) => option.value === chosen)) {
+          resetPartition.value = chosen;
+        }
       };
-      resetTopic.addEventListener('change', choosePartitions);
+      resetTopic.addEventListener('change', () => choosePartitions().catch((e) => showError(e, 'action')));
       resetTo.addEventListener('change', () => {
         resetValue.disabled = !['offset', 'time'].includes(resetTo.value);
-        resetValue.placeholder = resetTo.value === 'offset' ? 'such as 42' : resetTo.value === 'time' ? '2026-12-01T10:00:00Z' : '';
+        resetValue.placeholder = resetTo.value === 'offset' ? 'such as 42'
+          : resetTo.value === 'time' ? '2026-12-01 11:00 or …T10:00:00Z' : '';
       });
-      const refreshNow = { run: null };
+      let refreshNow = null;
       const reset = (event) => {
         event.preventDefault();
         act(async () => {
@@ -554,35 +743,45 @@ function groupView(group) {
           if (resetPartition.value !== 'all') {
             request.partition = Number(resetPartition.value);
           }
+          let target;
           if (resetTo.value === 'offset') {
             if (!/^\d+$/.test(resetValue.value.trim())) {
               throw new Error(`'${resetValue.value}' is not an offset; give a whole number from 0, the next offset to deliver`);
             }
             request.to = Number(resetValue.value.trim());
+            target = `offset ${request.to}`;
           } else if (resetTo.value === 'time') {
             request.to = isoTime(resetValue.value);
             if (!request.to) {
-              throw new Error(`'${resetValue.value}' is not a time; give an ISO time such as 2026-12-01T10:00:00Z, or a local one such as 2026-12-01 11:00`);
+              throw new Error(`'${resetValue.value}' is not a time; ${TIME_FORMS}`);
             }
+            target = `the first message written at or after ${utc(new Date(request.to).toISOString())}`
+              + (/Z$/.test(request.to) ? '' : ` (${request.to})`);
           } else {
             request.to = resetTo.value;
+            target = resetTo.value === 'earliest' ? 'the earliest stored message' : 'the end';
           }
           request.force = force.checked;
           const plan = await api('POST', apiPath('groups', group, 'reset'), { ...request, execute: false });
+          const live = ((described && described.topics.find((topic) => topic.topic === plan.topic)) || { members: [] }).members;
           const rows = plan.partitions.map((row) => h('tr', { dataset: { partition: row.partition } },
             numberCell('partition', row.partition), numberCell('committedOffset', row.committedOffset),
             numberCell('newCommittedOffset', row.newCommittedOffset), numberCell('nextOffset', row.nextOffset)));
-          const text = [`Group ${group} on topic ${plan.topic}: the next delivery of each partition will be the offset below.`,
+          const text = [`Group ${group} on topic ${plan.topic}, to ${target}: the next delivery of each partition will be the offset below.`,
             table('reset-plan', [heading('Partition', 'num'), heading('Committed now', 'num'), heading('Committed after', 'num'),
               heading('Next delivered', 'num')], rows, 'No partitions'),
+            live.length > 0 && !force.checked
+              ? h('p', { className: 'error-text' }, `${live.length} live member(s) consume ${plan.topic} with this group: `
+                + `${live.map((one) => one.description || one.memberId).join(', ')}. The reset will be refused unless you tick `
+                + '"force", or stop them first.') : null,
             force.checked ? 'Forced: live members lose their leases of these partitions and deliver again from the new offsets.'
               : 'Messages before the new offsets are not delivered again, those after are.'];
           if (!await confirmed(`Reset group ${group}?`, text, 'Reset offsets')) {
             return 'Reset cancelled; nothing changed.';
           }
           const done = await api('POST', apiPath('groups', group, 'reset'), { ...request, execute: true });
-          if (isCurrent() && refreshNow.run) {
-            await refreshNow.run();
+          if (isCurrent() && refreshNow) {
+            await refreshNow();
           }
           return `Group ${group} reset on topic ${done.topic}: ` + done.partitions
             .map((row) => `partition ${row.partition} delivers from offset ${row.nextOffset}`).join(', ') + '.';
@@ -600,17 +799,18 @@ function groupView(group) {
             h('button', { id: 'reset-preview', type: 'submit' }, 'Preview reset…'))));
       let last = null;
       const refresh = async () => {
-        const [described, stuck] = await Promise.all([get(apiPath('groups', group)), get('/stuck-partitions')]);
-        const text = JSON.stringify([described, stuck]);
+        const [answer, stuck] = await Promise.all([get(apiPath('groups', group)), get('/stuck-partitions')]);
+        const text = JSON.stringify([answer, stuck]);
         if (text === last) {
           return;
         }
         last = text;
+        described = answer;
         const failing = new Map(stuck.filter((row) => row.group === group)
           .map((row) => [`${row.topic}\u0000${row.partition}`, row]));
         const rows = [];
         const memberRows = [];
-        for (const topic of described.topics) {
+        for (const topic of answer.topics) {
           for (const partition of topic.partitions) {
             const failure = failing.get(`${topic.topic}\u0000${partition.partition}`);
             rows.push(h('tr', { dataset: { topic: topic.topic, partition: partition.partition }, className: failure ? 'stuck' : null },
@@ -621,11 +821,11 @@ function groupView(group) {
               cell('holder', memberName(topic.members, partition.memberId)),
               cell('delivery', failure ? h('a', { href: link(['stuck']) }, `${failure.attempts} failed attempts`) : 'ok')));
           }
-          for (const member of topic.members) {
-            memberRows.push(h('tr', { dataset: { member: member.memberId } },
-              cell('memberId', h('code', {}, member.memberId)), cell('description', member.description ?? ''),
-              cell('topic', topic.topic), cell('partitions', (member.partitions ?? []).join(', ')),
-              cell('joinedAt', utc(member.joinedAt)), cell('heartbeatAt', `${utc(member.heartbeatAt)} (${ago(member.heartbeatAt)})`)));
+          for (const one of topic.members) {
+            memberRows.push(h('tr', { dataset: { member: one.memberId } },
+              cell('memberId', h('code', {}, one.memberId)), cell('description', one.description ?? ''),
+              cell('topic', topic.topic), cell('partitions', (one.partitions ?? []).join(', ')),
+              cell('joinedAt', utc(one.joinedAt)), cell('heartbeatAt', `${utc(one.heartbeatAt)} (${ago(one.heartbeatAt)})`)));
           }
         }
         partitions.replaceChildren(table('group-partitions', [heading('Topic'), heading('Partition', 'num'),
@@ -634,23 +834,17 @@ function groupView(group) {
         members.replaceChildren(table('members', [heading('Member'), heading('Description'), heading('Topic'),
           heading('Partitions'), heading('Joined'), heading('Last heartbeat')], memberRows,
         'No live members: nothing consumes with this group now.'));
-        const topics = described.topics.map((topic) => topic.topic);
-        if (JSON.stringify(topics) !== JSON.stringify(known.map((topic) => topic.topic))) {
+        const topics = answer.topics.map((topic) => topic.topic);
+        if (JSON.stringify(topics) !== JSON.stringify([...resetTopic.options].map((option) => option.value))) {
           const chosen = resetTopic.value;
           resetTopic.replaceChildren(...topics.map((topic) => h('option', { value: topic }, topic)));
           if (topics.includes(chosen)) {
             resetTopic.value = chosen;
           }
-          known = described.topics;
-          const partition = resetPartition.value;
-          choosePartitions();
-          if ([...resetPartition.options].some((option) => option.value === partition)) {
-            resetPartition.value = partition;
-          }
+          await choosePartitions();
         }
-        known = described.topics;
       };
-      refreshNow.run = async () => {
+      refreshNow = async () => {
         last = null;
         await refresh();
       };
@@ -670,14 +864,9 @@ function stuckView() {
         h('p', { className: 'summary' }, 'Partitions whose group failed to deliver the message at its offset and has not delivered it since. '
           + 'Each is retried with backoff; after its endpoint\'s limit it goes to its dead-letter topic, if it has one.'),
         holder);
-      let last = null;
       const refresh = async () => {
+        // drawn at every refresh, also where nothing changed, so that 'since' keeps counting
         const stuck = await get('/stuck-partitions');
-        const text = JSON.stringify(stuck);
-        if (text === last) {
-          return;
-        }
-        last = text;
         holder.replaceChildren(table('stuck', [heading('Group'), heading('Topic'), heading('Partition', 'num'),
           heading('Offsets'), heading('Attempts', 'num'), heading('Last error'), heading('Failing since'),
           heading('Last failure')],
@@ -705,14 +894,19 @@ function deadLettersView(chosen, params) {
     title: 'Dead letters',
     async start(main, isCurrent) {
       const topics = (await get('/topics')).map((topic) => topic.topic);
-      const dlq = chosen ?? topics.find((topic) => topic.endsWith('.dlq'));
+      const deadLetterTopics = topics.filter((topic) => topic.endsWith('.dlq'));
+      const dlq = chosen ?? deadLetterTopics[0];
       const all = params.get('all') === 'true';
-      const choose = h('select', { id: 'dlq-topic', 'aria-label': 'Dead-letter topic',
-        onchange: () => { location.hash = link(['dead-letters', choose.value], all ? { all: 'true' } : null); } },
-      dlq && !topics.includes(dlq) ? h('option', { value: dlq }, dlq) : null,
-      topics.map((topic) => h('option', { value: topic, selected: topic === dlq }, topic)));
-      const allBox = h('input', { id: 'dlq-all', type: 'checkbox', checked: all,
-        onchange: () => { location.hash = link(['dead-letters', choose.value], allBox.checked ? { all: 'true' } : null); } });
+      const go = (topic, withAll) => {
+        location.hash = link(['dead-letters', topic], withAll ? { all: 'true' } : null);
+      };
+      const option = (topic) => h('option', { value: topic, selected: topic === dlq }, topic);
+      const others = topics.filter((topic) => !topic.endsWith('.dlq'));
+      const choose = h('select', { id: 'dlq-topic', 'aria-label': 'Dead-letter topic', onchange: () => go(choose.value, all) },
+        dlq && !topics.includes(dlq) ? option(dlq) : null,
+        h('optgroup', { label: 'Dead-letter topics (.dlq)' }, deadLetterTopics.map(option)),
+        others.length > 0 ? h('optgroup', { label: 'Other topics (a deadLetterTopic of another name)' }, others.map(option)) : null);
+      const allBox = h('input', { id: 'dlq-all', type: 'checkbox', checked: all, onchange: () => go(choose.value, allBox.checked) });
       main.append(h('h1', {}, 'Dead letters'),
         h('div', { className: 'toolbar' }, h('label', {}, 'Dead-letter topic ', choose),
           h('label', {}, allBox, ' also those redriven')));
@@ -722,30 +916,50 @@ function deadLettersView(chosen, params) {
         return null;
       }
       choose.value = dlq;
-      const answer = await get(apiPath('topics', dlq, 'dead-letters') + '?'
-        + new URLSearchParams({ all: String(all), limit: DEAD_LETTER_LIMIT }));
-      const rows = [];
-      let pending = 0;
-      for (const partition of answer.partitions) {
-        for (const message of partition.messages) {
-          const redriven = message.offset <= partition.redrivenOffset;
-          pending += redriven ? 0 : 1;
-          rows.push(deadLetterRow(dlq, partition, message, redriven, isCurrent));
+      const query = { all: String(all), limit: DEAD_LETTER_LIMIT };
+      if (params.get('partition') !== null) {
+        query.partition = params.get('partition');
+        if (params.get('from') !== null) {
+          query.from = params.get('from');
         }
       }
+      const text = await apiText('GET', apiPath('topics', dlq, 'dead-letters') + '?' + new URLSearchParams(query));
+      const answer = JSON.parse(text);
+      const partitionNodes = member(readJson(text), 'partitions').array;
+      const rows = [];
+      let pending = 0;
+      answer.partitions.forEach((partition, index) => {
+        const nodes = member(partitionNodes[index], 'messages').array;
+        // the first not redriven yet: retention may have deleted some after the redriven offset
+        const firstPending = partition.messages.find((message) => message.offset > partition.redrivenOffset);
+        partition.messages.forEach((message, at) => {
+          const redriven = message.offset <= partition.redrivenOffset;
+          pending += redriven ? 0 : 1;
+          rows.push(deadLetterRow(dlq, partition, message, member(nodes[at], 'data'), redriven,
+            firstPending ? firstPending.offset : null, isCurrent));
+        });
+      });
       const redriveAll = h('button', { id: 'redrive-all', type: 'button', className: 'danger', disabled: pending === 0,
         onclick: () => act(async () => {
           if (!await confirmed(`Redrive every pending dead letter of ${dlq}?`,
             [`Copies each pending dead letter back to the topic and partition it came from (key, payload and headers kept), once.`],
             'Redrive all')) {
-            return null;
+            return 'Redrive cancelled; nothing changed.';
           }
           const done = await api('POST', apiPath('topics', dlq, 'dead-letters', 'redrive'), {});
           reload(isCurrent);
           return redriveNotice(done);
         }) }, 'Redrive all pending…');
+      // where more follow, each partition's next page: the listing fills its limit partition by partition
+      const ends = answer.more ? (await get(apiPath('topics', dlq))).partitions : [];
+      const pages = answer.more ? answer.partitions
+        .filter((partition) => ends.some((end) => end.partition === partition.partition && partition.nextOffset <= end.endOffset))
+        .map((partition) => h('a', { className: 'more', href: link(['dead-letters', dlq], { ...(all ? { all: 'true' } : {}),
+          partition: partition.partition, from: partition.nextOffset }) }, `partition ${partition.partition} from offset ${partition.nextOffset}`))
+        : [];
       main.append(h('div', { className: 'toolbar' }, redriveAll,
-        h('span', { className: 'summary' }, `${pending} pending shown` + (answer.more ? `; more follow (the first ${DEAD_LETTER_LIMIT} are shown)` : ''))),
+        h('span', { className: 'summary' }, `${pending} pending shown` + (query.partition !== undefined ? ` of partition ${query.partition}` : '')
+          + (answer.more ? `; more follow, show: ` : '')), pages),
       table('dead-letters', [heading('Partition', 'num'), heading('Offset', 'num'), heading('From'),
         heading('Group'), heading('Attempts', 'num'), heading('Failed at'), heading('Error'), heading('Redriven'),
         heading('Payload'), heading('')], rows,
@@ -755,26 +969,25 @@ function deadLettersView(chosen, params) {
   };
 }
 
-function deadLetterRow(dlq, partition, message, redriven, isCurrent) {
+function deadLetterRow(dlq, partition, message, dataNode, redriven, first, isCurrent) {
   const headers = message.headers ?? {};
   const error = headers['klite.exception.class']
     ? headers['klite.exception.class'] + (headers['klite.exception.message'] ? ': ' + headers['klite.exception.message'] : '')
     : '';
-  const first = partition.redrivenOffset + 1;
   const redrive = redriven ? null : h('button', { type: 'button', className: 'redrive', onclick: () => act(async () => {
-    const count = message.offset - first + 1;
+    const count = partition.messages.filter((one) => one.offset >= first && one.offset <= message.offset).length;
     if (!await confirmed(`Redrive dead letters of ${dlq}?`, [
-      `Copies ${count === 1 ? 'this dead letter' : `dead letters ${first} to ${message.offset} (${count}) of partition ${partition.partition}`}`
+      `Copies ${message.offset === first ? 'this dead letter' : `the dead letters of partition ${partition.partition} from offset ${first} to ${message.offset} (${count})`}`
         + ' back to the topic and partition each came from, key, payload and headers kept, once.',
-      count > 1 ? 'A redrive never skips one: those before it go first.' : ''].filter(Boolean), 'Redrive')) {
-      return null;
+      message.offset === first ? null : 'A redrive never skips one: those before it go first.'], 'Redrive')) {
+      return 'Redrive cancelled; nothing changed.';
     }
     const done = await api('POST', apiPath('topics', dlq, 'dead-letters', 'redrive'),
       { partition: partition.partition, toOffset: message.offset });
     reload(isCurrent);
     return redriveNotice(done);
   }) }, message.offset === first ? 'Redrive' : 'Redrive through here');
-  const payload = payloadText(message);
+  const payload = payloadText(message, dataNode, true);
   return h('tr', { dataset: { partition: partition.partition, offset: message.offset }, className: redriven ? 'done' : null },
     numberCell('partition', partition.partition), numberCell('offset', message.offset),
     cell('from', h('a', { href: link(['topics', headers['klite.original.topic'] ?? '', 'partitions', headers['klite.original.partition'] ?? 0],
@@ -857,10 +1070,17 @@ function route() {
 let current = null;
 let firstLoad = true;
 
-/** Shows the view of the address, replacing the one shown; a live view refreshes until another is shown. */
+/**
+ * Shows the view of the address, replacing the one shown; a live view refreshes until another is shown. A view
+ * renders into a detached element that takes the page's place only if it is still the current view when its data
+ * has come, so a view that was left (a quick click, Back) never shows up in the next.
+ */
 async function show(options) {
   if (current) {
     clearTimeout(current.timer);
+  }
+  if (pendingConfirmation) {
+    pendingConfirmation(false);
   }
   const state = { timer: null };
   current = state;
@@ -873,7 +1093,7 @@ async function show(options) {
   for (const item of document.querySelectorAll('nav a')) {
     item.classList.toggle('active', item.dataset.nav === section);
   }
-  main.replaceChildren();
+  main.replaceChildren(h('p', { className: 'loading' }, 'Loading…'));
   main.removeAttribute('data-loaded');
   main.dataset.refreshes = '0';
   clearError();
@@ -881,23 +1101,36 @@ async function show(options) {
     clearNotice();
   }
   $('#live').textContent = '';
+  const content = h('div', { className: 'content' });
   let refresh;
   try {
-    refresh = await view.start(main, isCurrent);
+    refresh = await view.start(content, isCurrent);
   } catch (e) {
     if (isCurrent()) {
+      main.replaceChildren();
       showError(e, 'view');
+      if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500) {
+        // the service is away or busy: the view tries again, as a live view would have
+        state.timer = setTimeout(() => isCurrent() && show({ keepNotice: true }), 2 * REFRESH_MS);
+      }
     }
     return;
   }
   if (!isCurrent()) {
     return;
   }
-  main.dataset.loaded = 'true';
-  if (firstLoad) {
-    firstLoad = false;
-    performance.mark('klite-view-loaded');
-  }
+  main.replaceChildren(content);
+  // loaded once drawn: after the next frame has been painted
+  requestAnimationFrame(() => setTimeout(() => {
+    if (!isCurrent()) {
+      return;
+    }
+    if (firstLoad) {
+      firstLoad = false;
+      performance.mark('klite-view-loaded');
+    }
+    main.dataset.loaded = 'true';
+  }, 0));
   if (refresh) {
     liveAt();
     schedule(state, main, refresh);

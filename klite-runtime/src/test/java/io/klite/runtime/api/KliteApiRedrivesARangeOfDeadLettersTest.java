@@ -2,9 +2,12 @@ package io.klite.runtime.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.klite.camel.KliteComponent;
 import io.klite.log.DeadLetter;
 import io.klite.log.KliteLog;
+import io.klite.log.LogListener;
 import io.klite.log.Message;
+import io.klite.log.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * {@code POST /topics/{topic}/dead-letters/redrive} with a partition redrives its dead letters from {@code fromOffset}
  * (default: the first not redriven yet) to {@code toOffset} (default: the partition's end), each back to the topic and
  * partition it came from, whatever partition of the dead-letter topic holds it; those redriven before are left out, so
- * a range that overlaps them redrives only the rest, and a redrive of what was redriven redrives nothing.
+ * a range that overlaps them redrives only the rest, and a redrive of what was redriven redrives nothing. A redrive
+ * that fails after its check (the file changed meanwhile) answers what was redriven before it.
  */
 class KliteApiRedrivesARangeOfDeadLettersTest extends RunningApiTest {
 
@@ -90,6 +94,41 @@ class KliteApiRedrivesARangeOfDeadLettersTest extends RunningApiTest {
         assertThat(klite.file().committed(KliteLog.REDRIVE_GROUP, "orders.dlq", 0)).hasValue(1);
         assertThat(klite.file().endOffset("orders", 0)).isEqualTo(4);
         assertThat(klite.file().endOffset("orders", 1)).isEqualTo(2);
+    }
+
+    @Test
+    void aRedriveThatFailsAfterItsCheckAnswersWhatWasRedrivenBeforeIt() throws Exception {
+        KliteLog file = klite.file();
+        file.createTopic("orders", 1);
+        file.createTopic("x.dlq", 2);
+        file.send("x.dlq", 0, null, Map.of(DeadLetter.ORIGINAL_TOPIC, "orders", DeadLetter.ORIGINAL_PARTITION, "0"),
+                "{\"order\":1}");
+        file.send("x.dlq", 1, null, Map.of(DeadLetter.ORIGINAL_TOPIC, "brandnew", DeadLetter.ORIGINAL_PARTITION,
+                "7"), "{\"order\":2}");
+        // once partition 0 is redriven, another program creates brandnew with 1 partition: partition 7 is gone
+        KliteComponent component = klite.context().getComponent("klite", KliteComponent.class);
+        KliteLog shared = component.acquireLog(klite.database().toString());
+        try (Subscription listening = shared.addListener(new LogListener() {
+            @Override
+            public void produced(String topic, int partition, int count) {
+                if (topic.equals("orders")) {
+                    file.createTopic("brandnew", 1);
+                }
+            }
+        })) {
+            ApiClient.Answer failed = api.post("/topics/x.dlq/dead-letters/redrive", "{}");
+
+            assertThat(failed.status()).isEqualTo(409);
+            assertThat(failed.json().get("error").asText()).isEqualTo("Redrive of topic 'x.dlq' failed at partition 1"
+                    + " after offset 0: Partition 7 is out of range for topic 'brandnew': it has 1 partition (valid:"
+                    + " 0); redriven before that, and still: partition 0 offsets 1..1 (1); nothing else (a redrive"
+                    + " again goes on from there)");
+        } finally {
+            component.releaseLog(shared);
+        }
+        assertThat(after("orders", 0, 0)).containsExactly("1 null {\"order\":1}");
+        assertThat(file.committed(KliteLog.REDRIVE_GROUP, "x.dlq", 0)).hasValue(1);
+        assertThat(file.committed(KliteLog.REDRIVE_GROUP, "x.dlq", 1)).isEmpty();
     }
 
     /** {@code offset key payload} of the partition's messages after {@code afterOffset}. */

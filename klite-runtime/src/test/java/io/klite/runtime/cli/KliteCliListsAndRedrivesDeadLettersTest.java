@@ -7,15 +7,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.klite.log.DeadLetter;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
+import io.klite.log.TopicInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * dlq list and redrive on the file of a running service: list shows the dead letters not redriven yet with where each
- * came from and why (the klite.original.* headers), and writes nothing; redrive copies them back to their topic once,
- * a range of one partition or all of them.
+ * came from and why (the klite.original.* headers), of one partition from an offset with --partition and
+ * --from-offset, and writes nothing; redrive copies them back to their topic once, a range of one partition or all of
+ * them; a stored dead letter that cannot go back (a bad topic name, a partition out of range) fails the redrive with
+ * exit 1, naming it, and nothing is redriven.
  */
 class KliteCliListsAndRedrivesDeadLettersTest extends RunningServiceTest {
 
@@ -58,7 +64,20 @@ class KliteCliListsAndRedrivesDeadLettersTest extends RunningServiceTest {
 
         Cli.Run first = Cli.on(database, "dlq", "list", "--topic", "orders.dlq", "--max-messages", "1");
         assertThat(first.out()).endsWith("HTTP 500 from the sink\nMore dead letters follow; --max-messages shows"
-                + " more.\n").hasLineCount(3);
+                + " more, --partition with --from-offset the next ones of a partition (its nextOffset in --output"
+                + " json).\n").hasLineCount(3);
+        Cli.Run firstOfPartition = Cli.on(database, "dlq", "list", "--topic", "orders.dlq", "--partition", "0",
+                "--max-messages", "1");
+        assertThat(firstOfPartition.out()).endsWith("HTTP 500 from the sink\nMore dead letters follow;"
+                + " --from-offset 2 shows the next ones.\n").hasLineCount(3);
+        Cli.Run next = Cli.on(database, "dlq", "list", "--topic", "orders.dlq", "--partition", "0", "--from-offset",
+                "2", "--max-messages", "1");
+        assertThat(next.exit()).as(next.toString()).isZero();
+        assertThat(next.out()).endsWith("java.lang.IllegalStateException\n").hasLineCount(2);
+        Cli.Run fromWithoutPartition = Cli.on(database, "dlq", "list", "--topic", "orders.dlq", "--from-offset", "2");
+        assertThat(fromWithoutPartition.exit()).isEqualTo(2);
+        assertThat(fromWithoutPartition.err()).startsWith("--from-offset needs --partition: offsets are a"
+                + " partition's");
         assertThat(klite.file().committed(KliteLog.REDRIVE_GROUP, "orders.dlq", 0)).isEmpty();
         awaitTrafficGoesOn();
     }
@@ -93,6 +112,33 @@ class KliteCliListsAndRedrivesDeadLettersTest extends RunningServiceTest {
         assertThat(orders).extracting(m -> new String(m.payload(), StandardCharsets.UTF_8)).containsExactly("m1", "m3");
         assertThat(orders).extracting(Message::key).containsOnly("customer-7");
         assertThat(orders.get(0).headers()).doesNotContainKey(DeadLetter.ORIGINAL_TOPIC);
+        awaitTrafficGoesOn();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            bad name | 0 | (klite.original.topic 'bad name', klite.original.partition '0'): Invalid topic name 'bad name'
+            orders   | 5 | (klite.original.topic 'orders', klite.original.partition '5'): Partition 5 is out of range for topic 'orders': it has 1 partition (valid: 0)
+            """)
+    void aStoredDeadLetterThatCannotGoBackFailsTheRedriveAndNothingIsRedriven(String topic, String partition,
+                                                                              String problem) {
+        deadLetters();
+        // after the two good dead letters, one whose headers name where it cannot go back
+        klite.file().send("orders.dlq", 0, null, Map.of(DeadLetter.ORIGINAL_TOPIC, topic,
+                DeadLetter.ORIGINAL_PARTITION, partition), "m9");
+
+        for (List<String> args : List.of(List.of("dlq", "redrive", "--topic", "orders.dlq"),
+                List.of("dlq", "redrive", "--topic", "orders.dlq", "--partition", "0", "--to-offset", "3"))) {
+            Cli.Run redrive = Cli.on(database, args.toArray(String[]::new));
+
+            assertThat(redrive.exit()).as(redrive.toString()).isEqualTo(1);
+            assertThat(redrive.out()).isEmpty();
+            assertThat(redrive.err()).startsWith("Cannot redrive the dead letter at offset 3 of topic 'orders.dlq'"
+                    + " partition 0 " + problem).contains("; nothing was redriven").hasLineCount(1);
+        }
+        assertThat(klite.file().endOffset("orders", 0)).isEqualTo(3);
+        assertThat(klite.file().committed(KliteLog.REDRIVE_GROUP, "orders.dlq", 0)).isEmpty();
+        assertThat(klite.file().topics()).extracting(TopicInfo::topic).doesNotContain("bad name");
         awaitTrafficGoesOn();
     }
 }
