@@ -5,19 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.klite.log.DeadLetter;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
+import io.klite.runtime.FileSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * Dead letters are redriven through the dead-letters view: a row's redrive button, confirmed in the page's dialog,
  * copies that dead letter (and any pending before it) back to the topic and partition it came from, key, payload and
- * headers kept, once; the page then shows it as redriven. Cancelled, nothing is written.
+ * headers kept, once; the page then shows it as redriven. Cancelled (its button or Escape), the page says so and
+ * nothing is written.
  */
 class KliteConsoleRedrivesADeadLetterTest extends ConsoleTest {
+
+    /** What the page says where the user cancelled a redrive. */
+    private static final String CANCELLED = "Redrive cancelled; nothing changed.";
 
     /**
      * orders offsets 2, 3 and 4 (of 1..4) are orders.dlq's 1, 2 and 3; payments offset 1 is payments.dlq's 1; each
@@ -86,18 +93,32 @@ class KliteConsoleRedrivesADeadLetterTest extends ConsoleTest {
     }
 
     @Test
-    void aCancelledRedriveWritesNothing() {
+    void aCancelledRedriveWritesNothing() throws Exception {
         open("/dead-letters/payments.dlq", "dead-letters");
+        var before = FileSnapshot.of(database());
 
         browser.find("button#redrive-all").click();
         browser.until("the confirmation dialog", d -> browser.find("dialog#confirm").isDisplayed());
         browser.find("#confirm-cancel").click();
-        browser.until("the dialog closed", d -> !browser.find("dialog#confirm").isDisplayed());
+        // the cancelled action has ended: its notice, where a confirmed one would have posted
+        browser.until("the notice of the cancel", d -> browser.text("#notice").equals(CANCELLED));
+        assertThat(browser.find("dialog#confirm").isDisplayed()).isFalse();
+        assertThat(browser.text("#error")).isEmpty();
 
+        assertThat(FileSnapshot.of(database())).as("every table of the file").isEqualTo(before);
         assertThat(klite.file().endOffset("payments", 0)).isEqualTo(4);
         assertThat(klite.file().committed(KliteLog.REDRIVE_GROUP, "payments.dlq", 0)).isEmpty();
+        // read again from the service: still pending
+        open("/dead-letters/payments.dlq", "dead-letters");
         assertThat(browser.text(cell("table#dead-letters tr[data-offset=\"1\"]", "redriven"))).isEqualTo("no");
         assertThat(browser.findAll("table#dead-letters tr[data-offset=\"1\"] button.redrive")).hasSize(1);
+
+        // a row's button, cancelled with Escape
+        browser.find(row(1) + " button.redrive").click();
+        browser.until("the confirmation dialog", d -> browser.find("dialog#confirm").isDisplayed());
+        new Actions(browser.driver()).sendKeys(Keys.ESCAPE).perform();
+        browser.until("the notice of the cancel", d -> browser.text("#notice").equals(CANCELLED));
+        assertThat(FileSnapshot.of(database())).as("every table of the file").isEqualTo(before);
     }
 
     private static String row(long offset) {

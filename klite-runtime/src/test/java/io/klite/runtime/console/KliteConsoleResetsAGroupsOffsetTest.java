@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.klite.log.KliteLog;
 import io.klite.runtime.OffsetRows;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,11 +14,15 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * A group's offsets are reset through the group view's form: the preview opens the page's confirmation dialog with
  * the plan and writes nothing; confirmed, the group moves there, in the file and in the page's lag; cancelled,
- * nothing changes.
+ * the page says so and nothing changes. A reset the service refuses (409: a live member of the group consumes the
+ * topic) shows the service's reason and writes nothing; forced, it moves the group.
  */
 class KliteConsoleResetsAGroupsOffsetTest extends ConsoleTest {
 
-    /** orders: partition 0 holds offsets 1..10, partition 1 holds 1..4; billing committed 8 and 4: lag 2 and 0. */
+    /**
+     * orders: partition 0 holds offsets 1..10, partition 1 holds 1..4; billing committed 8 and 4: lag 2 and 0;
+     * shipping committed 10 and 4 and has a live member on both partitions.
+     */
     @BeforeAll
     static void startWithData() throws Exception {
         try (KliteLog file = KliteLog.open(database())) {
@@ -26,6 +31,10 @@ class KliteConsoleResetsAGroupsOffsetTest extends ConsoleTest {
             file.sendBatch("orders", 1, List.of("a", "b", "c", "d"));
             file.commit("billing", "orders", 0, 8);
             file.commit("billing", "orders", 1, 4);
+            file.commit("shipping", "orders", 0, 10);
+            file.commit("shipping", "orders", 1, 4);
+            file.heartbeat("shipping", "orders", "shipping-member", "host-a pid 42", List.of(0, 1),
+                    Duration.ofMinutes(30));
         }
         start(Map.of());
     }
@@ -70,13 +79,50 @@ class KliteConsoleResetsAGroupsOffsetTest extends ConsoleTest {
         browser.until("the confirmation dialog", d -> browser.find("dialog#confirm").isDisplayed());
         browser.find("#confirm-cancel").click();
 
-        browser.until("the dialog closed", d -> !browser.find("dialog#confirm").isDisplayed());
+        // the cancelled action has ended: its notice, where a confirmed one would have posted
+        browser.until("the notice of the cancel", d -> browser.text("#notice").equals("Reset cancelled; nothing changed."));
+        assertThat(browser.find("dialog#confirm").isDisplayed()).isFalse();
         assertThat(OffsetRows.of(klite.database())).as("the file's consumer_offsets rows").isEqualTo(rows);
         // a refresh or two later, the page still shows the same lag
         int refreshes = refreshes();
         browser.until("a refresh", d -> refreshes() > refreshes);
         assertThat(lags()).isEqualTo(lags);
         assertThat(OffsetRows.of(klite.database())).isEqualTo(rows);
+    }
+
+    @Test
+    void aResetRefusedForALiveMemberShowsWhyAndForcedItMovesTheGroup() throws Exception {
+        open("/groups/shipping", "group");
+        List<String> rows = OffsetRows.of(klite.database());
+        String partition0 = "table#group-partitions tr[data-topic=\"orders\"][data-partition=\"0\"]";
+
+        fillIn("orders", "0", "earliest");
+        browser.find("button#reset-preview").click();
+        browser.until("the confirmation dialog", d -> browser.find("dialog#confirm").isDisplayed());
+        browser.find("#confirm-ok").click();
+
+        // the service's 409, as it gave it
+        browser.until("the refusal", d -> browser.text("#error").contains("live member"));
+        assertThat(browser.text("#error")).contains("'shipping'").contains("'orders'").contains("host-a pid 42")
+                .contains("force the reset");
+        assertThat(browser.find("dialog#confirm").isDisplayed()).isFalse();
+        assertThat(OffsetRows.of(klite.database())).as("a refused reset writes nothing").isEqualTo(rows);
+        assertThat(browser.text(cell(partition0, "committedOffset"))).isEqualTo("10");
+        browser.screenshot("group-reset-refused");
+
+        browser.find("input#reset-force").click();
+        browser.find("button#reset-preview").click();
+        browser.until("the confirmation dialog", d -> browser.find("dialog#confirm").isDisplayed());
+        assertThat(browser.text("#error")).as("the refusal cleared by the next action").isEmpty();
+        browser.find("#confirm-ok").click();
+
+        browser.until("committed 0 after the forced reset", d -> browser.text(cell(partition0, "committedOffset"))
+                .equals("0"));
+        assertThat(browser.text("#error")).isEmpty();
+        assertThat(browser.text("#notice")).contains("shipping").contains("orders");
+        assertThat(OffsetRows.ofGroup(klite.database(), "shipping")).containsExactly("orders|0|0", "orders|1|4");
+        assertThat(klite.file().leases("shipping", "orders")).as("the member's lease of partition 0 revoked")
+                .noneMatch(lease -> lease.partition() == 0 && "shipping-member".equals(lease.memberId()));
     }
 
     private static void fillIn(String topic, String partition, String to) {
