@@ -2,6 +2,7 @@ package io.klite.runtime.console;
 
 import static io.klite.runtime.console.KliteConsoleShowsEachViewTest.textContent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ import org.openqa.selenium.WebElement;
  * The message browser: from the topics table a user clicks through to a topic and one of its partitions and sees
  * its messages (offset, key, headers, time, the payload as pretty JSON, text as it is, other bytes as base64), 20 a
  * page; jumps to an offset or to a time (the first message written at or after it); pages forward and back. What
- * the page shows is what the file holds.
+ * the page shows is what the file holds. A view left before its data came (a second address set at once) never
+ * shows up: the page holds the last view's content only.
  */
 class KliteConsoleBrowsesMessagesTest extends ConsoleTest {
 
@@ -120,6 +123,39 @@ class KliteConsoleBrowsesMessagesTest extends ConsoleTest {
     }
 
     /** Waits until the page lists exactly the messages {@code first} to {@code last}, in order. */
+    @Test
+    void aViewLeftBeforeItsDataCameNeverShowsInTheNext() {
+        // one partition's messages, and at once another's: only the second is ever drawn
+        open("/topics", "topics");
+        browser.script("location.hash = '#/topics/events/partitions/0';"
+                       + " location.hash = '#/topics/events/partitions/1?from=7';");
+        browser.until("partition 1 from offset 7", d -> browser.shows("messages")
+                && "7".equals(browser.find("#messages article.message").getAttribute("data-offset")));
+        assertOnlyView(List.of("Partition 1"), () -> Boolean.TRUE.equals(browser.script(
+                "return [...document.querySelectorAll('#messages article.message')]"
+                + ".every((article, i) => article.dataset.offset === String(7 + i))"
+                + " && document.querySelectorAll('#messages').length === 1")));
+
+        // a partition's messages, and at once the stuck partitions
+        open("/topics", "topics");
+        browser.script("location.hash = '#/topics/events/partitions/0'; location.hash = '#/stuck';");
+        browser.waitForView("stuck");
+        assertOnlyView(List.of("Stuck partitions"), () -> browser.findAll("#messages, article.message").isEmpty()
+                && browser.findAll("table#stuck").size() == 1);
+    }
+
+    /**
+     * The page shows exactly the headings {@code headings}, and {@code alsoTrue} holds, for a second and a half
+     * after the last view was drawn: time for a view that was left to have had its answers.
+     */
+    private static void assertOnlyView(List<String> headings, java.util.concurrent.Callable<Boolean> alsoTrue) {
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(browser.script("return [...document.querySelectorAll('h1')].map((h1) => h1.textContent)"))
+                    .as("the page's h1 headings").isEqualTo(headings);
+            assertThat(alsoTrue.call()).as("the last view's content only").isTrue();
+        });
+    }
+
     private static void waitForOffsets(long first, long last) {
         List<String> wanted = LongStream.rangeClosed(first, last).mapToObj(String::valueOf).toList();
         browser.until("messages " + first + " to " + last, d -> browser.shows("messages")

@@ -28,12 +28,16 @@ import org.openqa.selenium.WebElement;
  * their partitions, stored messages, end offsets and retention; a topic's partitions; a partition's messages; the
  * groups with their lag and members; a group's partitions and members; the partitions a worker cannot deliver (its
  * endpoint answers 500), with attempts and last error; the dead letters of a worker whose endpoint refused a batch
- * (400). Each view is written as target/console-screenshots/&lt;view&gt;.png.
+ * (400); a topic of 1,000 partitions in the topics view. Each view is written as
+ * target/console-screenshots/&lt;view&gt;.png.
  */
 class KliteConsoleShowsEachViewTest extends ConsoleTest {
 
     private static final String DOWN = "{\"error\": \"database down\"}";
     private static final String REFUSED = "{\"error\": \"payment 1 is invalid\"}";
+    /** A topic of 1,000 partitions, one message in its first and two in its last. */
+    private static final String WIDE = "wide";
+    private static final int WIDE_PARTITIONS = 1000;
     private static HttpSink sink;
 
     /**
@@ -55,6 +59,9 @@ class KliteConsoleShowsEachViewTest extends ConsoleTest {
             file.commit("audit", "orders", 1, 1);
             file.createTopic("payments", 1);
             file.sendBatch("payments", 0, List.of("{\"payment\":1}", "{\"payment\":2}"));
+            file.createTopic(WIDE, WIDE_PARTITIONS);
+            file.send(WIDE, 0, "first");
+            file.sendBatch(WIDE, WIDE_PARTITIONS - 1, List.of("last", "last again"));
         }
         sink = HttpSink.start(request -> {
             boolean down = request.pathAndQuery.startsWith("/down");
@@ -95,8 +102,22 @@ class KliteConsoleShowsEachViewTest extends ConsoleTest {
         String dlq = "table#topics tr[data-topic=\"payments.dlq\"]";
         assertThat(browser.text(cell(dlq, "endOffsets")).replace(" ", "")).isEqualTo(endOffsets("payments.dlq")).isEqualTo("2");
         assertThat(browser.findAll("table#topics tr[data-topic]")).extracting(row -> row.getAttribute("data-topic"))
-                .containsExactlyInAnyOrder("orders", "payments", "payments.dlq");
+                .containsExactlyInAnyOrder("orders", "payments", "payments.dlq", WIDE);
         browser.screenshot("topics");
+    }
+
+    @Test
+    void aTopicOf1000PartitionsShowsInTheTopicsView() {
+        open("/topics", "topics");
+
+        String wide = "table#topics tr[data-topic=\"" + WIDE + "\"]";
+        assertThat(browser.text(cell(wide, "partitions"))).isEqualTo("1000");
+        assertThat(browser.text(cell(wide, "messages"))).isEqualTo("3");
+        // 1 for partition 0, 2 for 999, 0 for each in between
+        assertThat(browser.text(cell(wide, "endOffsets")).replace(" ", ""))
+                .isEqualTo("1," + "0,".repeat(WIDE_PARTITIONS - 2) + "2");
+
+        browser.screenshot("topics-with-1000-partitions");
     }
 
     @Test
