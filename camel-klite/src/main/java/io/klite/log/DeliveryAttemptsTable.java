@@ -97,7 +97,12 @@ final class DeliveryAttemptsTable {
 
     /** Every group's pending failures. */
     List<DeliveryAttempts> all() {
-        return db.read(conn -> rows(conn.prepare(ALL)));
+        return db.read(DeliveryAttemptsTable::allIn);
+    }
+
+    /** Every group's pending failures, read inside other work. */
+    static List<DeliveryAttempts> allIn(Conn conn) throws SQLException {
+        return rows(conn.prepare(ALL));
     }
 
     /** Deletes the rows a commit (or, with {@code reset}, a reset) of the group's partition passes. */

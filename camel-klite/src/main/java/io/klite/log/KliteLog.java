@@ -548,26 +548,31 @@ public final class KliteLog implements AutoCloseable {
 
     /**
      * Every topic in the file with its partitions and their start and end offsets, sorted by topic name: all read in
-     * one read transaction, so the offsets are those of one moment. Two index lookups per partition, one read of
-     * SQLite's table of highest offsets and, where the file's schema changed since the last call, of its tables.
+     * one read transaction, so the tables and the offsets are those of one moment (a topic another process creates or
+     * drops meanwhile is in the list or not, whole). Two index lookups per partition, one read of SQLite's table of
+     * highest offsets and, where the file's schema changed since the last call, of its tables. Reads only: a table
+     * another program created without Klite's columns is listed as it is.
      */
     public List<TopicInfo> topics() {
-        return db.read(conn -> {
-            List<TopicInfo> topics = new ArrayList<>();
-            TableScan scan = catalog.scanAll(conn);
-            Map<String, Long> sequences = catalog.sequences(conn);
-            for (TableScan.TopicTables topic : scan.topics()) {
-                List<PartitionInfo> partitions = new ArrayList<>();
-                for (int p = 0; p < topic.partitionCount(); p++) {
-                    partitions.add(topic.partitions().contains(p)
-                            ? catalog.table(new TopicPartition(topic.topic(), p)).info(conn, sequences)
-                            : new PartitionInfo(p, 1, 0));
-                }
-                topics.add(new TopicInfo(topic.topic(), partitions));
+        return db.readTransaction(this::topicsIn);
+    }
+
+    /** {@link #topics()} inside a read transaction the caller runs. */
+    private List<TopicInfo> topicsIn(Conn conn) throws java.sql.SQLException {
+        List<TopicInfo> topics = new ArrayList<>();
+        TableScan scan = catalog.scanAll(conn);
+        Map<String, Long> sequences = catalog.sequences(conn);
+        for (TableScan.TopicTables topic : scan.topics()) {
+            List<PartitionInfo> partitions = new ArrayList<>();
+            for (int p = 0; p < topic.partitionCount(); p++) {
+                partitions.add(topic.partitions().contains(p)
+                        ? catalog.table(new TopicPartition(topic.topic(), p)).info(conn, sequences)
+                        : new PartitionInfo(p, 1, 0));
             }
-            topics.sort((a, b) -> a.topic().compareTo(b.topic()));
-            return topics;
-        });
+            topics.add(new TopicInfo(topic.topic(), partitions));
+        }
+        topics.sort((a, b) -> a.topic().compareTo(b.topic()));
+        return topics;
     }
 
     // ---------------------------------------------------------------- consuming
@@ -688,11 +693,15 @@ public final class KliteLog implements AutoCloseable {
      * group, topic and partition. A group is known by what the file holds about it: committed offsets, live members
      * (the partitions they hold, were given, or share), partition leases (expired ones too), and failed deliveries
      * not yet committed past; a partition it has never committed on shows with a null committed offset and the lag
-     * of every stored message. Reads only: a few lookups by index per partition, no scan of the messages.
+     * of every stored message. All read in one read transaction, as {@link #topics()} is, so that each row's offsets
+     * are those of one moment ({@code startOffset <= endOffset + 1}) and a topic another process drops meanwhile shows
+     * whole or not at all. Reads only: two lookups by index per partition of the file, no scan of the messages.
      */
     public List<GroupPartition> groupPartitions() {
-        return KnownGroups.of(offsets.groups(), leases.liveMembers(), leases.leases(), attempts.all(), topics(),
-                this::startOffset);
+        long now = System.currentTimeMillis();
+        return db.readTransaction(conn -> KnownGroups.of(ConsumerOffsets.committedIn(conn),
+                GroupLeases.liveMembersIn(conn, now), GroupLeases.leasesIn(conn), DeliveryAttemptsTable.allIn(conn),
+                topicsIn(conn)));
     }
 
     /** {@link #groupPartitions()} of one group; empty where the file knows nothing of it. */
