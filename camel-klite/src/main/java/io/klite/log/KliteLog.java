@@ -811,18 +811,33 @@ public final class KliteLog implements AutoCloseable {
     /**
      * Records attempt number {@code attempt} of a message (or of the batch {@code firstOffset..lastOffset}) for a
      * group in the file's {@code klite_delivery_attempts} table, so that a restart or another process continues the
-     * count: the count becomes at least {@code attempt} (recording an attempt as it starts, and again as it fails,
-     * counts it once). The row goes when the group commits past {@code firstOffset}.
+     * count: the count becomes at least {@code attempt} (recording an attempt as it starts, with
+     * {@link #deliveryStarted}, and again as it fails counts it once), and the row's last error and latest failure
+     * time become {@code error} and now. The row goes when the group commits past {@code firstOffset}.
      *
      * @param attempt 1 for the first delivery, n for the n-th
-     * @param error   why it failed, on one line; for an attempt recorded as it starts, what it means if the process
-     *                stops during it
+     * @param error   why it failed, on one line
      * @return the attempts counted now
      */
     public int deliveryAttempt(String group, String topic, int partition, long firstOffset, long lastOffset,
             int attempt, String error) {
         return attempts.attempted(group, new TopicPartition(topic, partition), firstOffset, lastOffset, attempt,
-                error);
+                error, false);
+    }
+
+    /**
+     * Counts attempt number {@code attempt} as it starts, before it runs, as {@link #deliveryAttempt} counts one, so
+     * that a process that stops during it (killed, crashed) still counts it: the count becomes at least
+     * {@code attempt}. Nothing failed yet, so where the row exists its last error and the time of its latest failure
+     * stay as they are; a new row takes {@code unfinished}.
+     *
+     * @param unfinished on one line, what the row means where the process stops during the attempt
+     * @return the attempts counted now
+     */
+    public int deliveryStarted(String group, String topic, int partition, long firstOffset, long lastOffset,
+            int attempt, String unfinished) {
+        return attempts.attempted(group, new TopicPartition(topic, partition), firstOffset, lastOffset, attempt,
+                unfinished, true);
     }
 
     /** The group's failed deliveries on the topic that it has not committed past, by partition and offset. */
