@@ -3,9 +3,6 @@ package io.klite.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link KliteLog#topics()} and {@link KliteLog#groupPartitions()} read the file at one moment, while another process
- * (Python's sqlite3 module, {@code table_churn.py}) creates, fills, empties and drops a topic's tables and commits a
+ * (Python's sqlite3 module, {@link TableChurn}) creates, fills, empties and drops a topic's tables and commits a
  * group on them, over and over: no call fails, and every answer is one the file held at some moment: the churned
  * topic whole (every partition at 1..5, or every one emptied after 5) or absent, two partitions written in the same
  * transactions with the same offsets, the group's rows on the churned topic there exactly with the topic. Reading
@@ -45,7 +42,7 @@ class KliteLogListsTopicsAndGroupsAtOneMomentTest {
         try (KliteLog log = openWithTopics()) {
             Set<String> seen = new HashSet<>();
             int calls = 0;
-            try (Churn churn = Churn.start(log.path())) {
+            try (TableChurn churn = TableChurn.start(log.path())) {
                 for (long start = System.nanoTime(); calls < MIN_CALLS || seen.size() < 3; calls++) {
                     if (System.nanoTime() - start > MAX_NANOS) {
                         break;
@@ -72,7 +69,7 @@ class KliteLogListsTopicsAndGroupsAtOneMomentTest {
             log.commit("billing", "lockstep", 1, 0);
             Set<String> seen = new HashSet<>();
             int calls = 0;
-            try (Churn churn = Churn.start(log.path())) {
+            try (TableChurn churn = TableChurn.start(log.path())) {
                 for (long start = System.nanoTime(); calls < MIN_CALLS || seen.size() < 3; calls++) {
                     if (System.nanoTime() - start > MAX_NANOS) {
                         break;
@@ -199,41 +196,6 @@ class KliteLogListsTopicsAndGroupsAtOneMomentTest {
     private static long schemaVersion(Path file) throws Exception {
         try (Jdbc jdbc = new Jdbc(file)) {
             return jdbc.count("PRAGMA schema_version");
-        }
-    }
-
-    /** {@code table_churn.py} running on the file until {@link #stop()}. */
-    private record Churn(Process python, BufferedReader out) implements AutoCloseable {
-
-        static Churn start(Path file) throws Exception {
-            Path script = Path.of(Churn.class.getResource("/table_churn.py").toURI());
-            Process python = new ProcessBuilder("python3", script.toString(), file.toString(), "0")
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(),
-                    StandardCharsets.UTF_8));
-            Churn churn = new Churn(python, out);
-            try {
-                assertThat(out.readLine()).isEqualTo("ready");
-            } catch (RuntimeException | Error e) {
-                churn.close();
-                throw e;
-            }
-            return churn;
-        }
-
-        /** Closes its standard input, which ends it after its turn; the turns it ran. */
-        int stop() throws Exception {
-            python.getOutputStream().close();
-            assertThat(python.waitFor(1, TimeUnit.MINUTES)).isTrue();
-            assertThat(python.exitValue()).isZero();
-            String done = out.readLine();
-            assertThat(done).startsWith("done ");
-            return Integer.parseInt(done.substring("done ".length()));
-        }
-
-        @Override
-        public void close() {
-            python.destroyForcibly();
         }
     }
 }
