@@ -41,6 +41,9 @@ import java.util.function.IntConsumer;
  *   <li>A group's failed deliveries are counted in the {@code klite_delivery_attempts} table until it commits past
  *       them; a dead-letter write and the group's commit past the message are one transaction, and a redrive copies
  *       each dead letter back once.</li>
+ *   <li>{@link #topics()}, {@link #groups()} and {@link #groupPartitions()} each read the file at one moment, in one
+ *       read transaction that no writer waits for and that writes nothing: a topic another process creates or drops
+ *       meanwhile is in the answer whole, or not at all.</li>
  *   <li>Bad input is refused before anything is written, with a message naming the value and the rule.</li>
  * </ul>
  */
