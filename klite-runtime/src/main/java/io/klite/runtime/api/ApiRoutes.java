@@ -60,7 +60,9 @@ import org.apache.camel.builder.RouteBuilder;
  * Bad requests get 400, unknown topics, groups (and on a read, partitions) 404, conflicts with live group members
  * (or with dead letters a redrive would skip) 409, a reused Idempotency-Key 422 and a body that is not JSON where only JSON is taken 415 ({@link JsonBody}), each
  * with {@code {"error": "..."}} naming the problem; so do the server's own answers ({@link ServerErrorAnswers}), such
- * as 413 for a body over {@code klite.api.maxBodySize} ({@link MaxBodySize}). Invariant: every route here is in the
+ * as 413 for a body over {@code klite.api.maxBodySize} ({@link MaxBodySize}); a change a page of another site sends,
+ * and any request addressed to another name than a loopback one while the server is bound to loopback, are refused
+ * with 403 before any route sees them ({@link CrossSiteGuard}). Invariant: every route here is in the
  * OpenAPI document, and every path and method there is a route here (or Camel's {@code /observe/health}).
  */
 public final class ApiRoutes extends RouteBuilder {
@@ -71,6 +73,7 @@ public final class ApiRoutes extends RouteBuilder {
     @Override
     public void configure() throws Exception {
         getContext().addStartupListener(new ServerErrorAnswers());
+        getContext().addStartupListener(new CrossSiteGuard());
         if (!getContext().getPropertiesComponent().resolveProperty("camel.server.enabled").map(Boolean::parseBoolean)
                 .orElse(false)) {
             return; // no HTTP server, no API

@@ -93,7 +93,7 @@ final class ServerErrorAnswers implements StartupListener {
     }
 
     /** A handler that answers {@code status} with the JSON error {@code message} gives for the request. */
-    private static Handler<RoutingContext> answer(int status, Function<RoutingContext, String> message) {
+    static Handler<RoutingContext> answer(int status, Function<RoutingContext, String> message) {
         return request -> {
             String error = message.apply(request);
             LOG.debug("{} {} answered {}: {}", request.request().method(), request.request().path(), status, error,

@@ -70,26 +70,43 @@ public final class ApiClient {
      * a bad {@code %} escape, which {@link URI} refuses).
      */
     public Answer postAsWritten(String pathAndQuery, String json) throws IOException {
+        return sendAsWritten("POST", pathAndQuery, Map.of("Host", URI.create(base).getHost(),
+                "Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A request written on a socket as given: the method, path and query, and exactly {@code headers} (a
+     * {@code Host} among them, which {@link HttpClient} would not let a caller choose, or none), with a
+     * {@code Content-Length} where {@code body} is not null.
+     */
+    public Answer sendAsWritten(String method, String pathAndQuery, Map<String, String> headers, byte[] body)
+            throws IOException {
         URI uri = URI.create(base);
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            StringBuilder head = new StringBuilder(method + " " + pathAndQuery + " HTTP/1.1\r\nConnection: close\r\n");
+            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            if (body != null) {
+                head.append("Content-Length: ").append(body.length).append("\r\n");
+            }
             OutputStream out = socket.getOutputStream();
-            out.write(("POST " + pathAndQuery + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nConnection: close\r\n"
-                       + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
+            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+            if (body != null) {
+                out.write(body);
+            }
             out.flush();
             String[] response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
                     .split("\r\n\r\n", 2);
-            String[] head = response[0].split("\r\n");
+            String[] lines = response[0].split("\r\n");
             String contentType = null;
-            for (String header : head) {
+            for (String header : lines) {
                 if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-type:")) {
                     contentType = header.substring("content-type:".length()).strip();
                 }
             }
-            return new Answer(Integer.parseInt(head[0].split(" ")[1]), contentType,
-                    response.length < 2 || response[1].isEmpty() ? null : JSON.readTree(response[1]));
+            String answer = response.length < 2 ? "" : response[1];
+            return new Answer(Integer.parseInt(lines[0].split(" ")[1]), contentType,
+                    answer.isEmpty() || contentType == null || !contentType.contains("json") ? null
+                            : JSON.readTree(answer));
         }
     }
 

@@ -5,9 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -24,14 +29,27 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The system's Chromium, headless, driven through its chromedriver with plain WebDriver: one window of 1400x1000, so
  * that screenshots have one width. Both binaries are given to Selenium, so Selenium Manager never looks for (or
  * downloads) a browser or driver; where one is missing, opening fails naming the Debian packages (the console's
- * tests are in the default suite: they fail rather than skip).
+ * tests are in the default suite: they fail rather than skip). The name {@value #OTHER_SITE} leads to 127.0.0.1 in
+ * this browser only, for pages of "another site" served on this machine.
+ *
+ * <p>No chromedriver or Chromium outlives its test JVM where that can be helped: {@link #close} ends both; a JVM
+ * that exits without closing (System.exit, SIGTERM, Ctrl+C) ends them in a shutdown hook; and the processes of each
+ * open browser are written down in {@code target/console-browsers/}, so that the next {@link #open} ends those of a
+ * JVM killed outright (SIGKILL, where no hook runs) by their ids, once it has checked that each is still a
+ * chromedriver or Chromium.
  */
 public final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Where Debian's /usr/bin/chromium (a shell script) runs Chromium from. */
+    private static final String CHROMIUM_PROGRAMS = "/usr/lib/chromium/";
+    /** A host name this browser resolves to 127.0.0.1: a page of another site, on this machine. */
+    static final String OTHER_SITE = "evil.example";
     /** How long a view may take to show its data, or a change to show in the page. */
     static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Path PROCESSES = Path.of(System.getProperty("basedir", ".")).resolve("target/console-browsers");
+    private static final AtomicInteger OPENED = new AtomicInteger();
 
     /**
      * Selenium warns at each start that it has no DevTools module for this Chromium: the tests use plain WebDriver
@@ -45,10 +63,13 @@ public final class Browser implements AutoCloseable {
 
     private final ChromeDriverService service;
     private final ChromeDriver driver;
+    private final Thread shutdownHook = new Thread(this::quit, "browser-shutdown");
+    private final Path processes;
 
-    private Browser(ChromeDriverService service, ChromeDriver driver) {
+    private Browser(ChromeDriverService service, ChromeDriver driver, Path processes) {
         this.service = service;
         this.driver = driver;
+        this.processes = processes;
     }
 
     /** Starts chromedriver and a headless Chromium window. */
@@ -60,19 +81,27 @@ public final class Browser implements AutoCloseable {
                         + " (apt-get install -y chromium chromium-driver, as .ci/run does)");
             }
         }
+        endThoseOfKilledJvms();
+        Set<Long> before = browserProcesses().map(ProcessHandle::pid).collect(Collectors.toSet());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1400,1000", "--no-first-run", "--no-default-browser-check",
-                "--disable-extensions", "--disable-background-networking", "--lang=en-US");
+                "--disable-extensions", "--disable-background-networking", "--lang=en-US",
+                "--host-resolver-rules=MAP " + OTHER_SITE + " 127.0.0.1");
+        Browser browser;
         try {
-            return new Browser(service, new ChromeDriver(service, options));
+            Path processes = PROCESSES.resolve(ProcessHandle.current().pid() + "-" + OPENED.incrementAndGet());
+            browser = new Browser(service, new ChromeDriver(service, options), processes);
         } catch (RuntimeException e) {
             service.stop();
             throw e;
         }
+        Runtime.getRuntime().addShutdownHook(browser.shutdownHook);
+        browser.writeDownProcesses(before);
+        return browser;
     }
 
     public WebDriver driver() {
@@ -166,9 +195,73 @@ public final class Browser implements AutoCloseable {
     @Override
     public void close() {
         try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook quits too, and quitting twice does no harm
+        }
+        quit();
+    }
+
+    private void quit() {
+        try {
             driver.quit();
         } finally {
             service.stop();
+            try {
+                Files.deleteIfExists(processes);
+            } catch (IOException e) {
+                // a later open checks each process it finds written down
+            }
+        }
+    }
+
+    /** Writes down this JVM's chromedriver and Chromium processes that this browser started. */
+    private void writeDownProcesses(Set<Long> before) throws IOException {
+        Files.createDirectories(PROCESSES);
+        Files.write(processes, browserProcesses().map(ProcessHandle::pid).filter(pid -> !before.contains(pid))
+                .map(String::valueOf).toList());
+    }
+
+    /** This JVM's descendants that are chromedriver or Chromium. */
+    private static Stream<ProcessHandle> browserProcesses() {
+        return ProcessHandle.current().descendants().filter(Browser::isBrowser);
+    }
+
+    private static boolean isBrowser(ProcessHandle process) {
+        return process.info().command()
+                .filter(command -> command.equals(CHROMEDRIVER.toString()) || command.startsWith(CHROMIUM_PROGRAMS))
+                .isPresent();
+    }
+
+    /**
+     * Ends the chromedriver and Chromium processes written down by a test JVM that no longer runs (killed before it
+     * could close its browser), each only while it is still a chromedriver or Chromium, with its descendants.
+     */
+    private static void endThoseOfKilledJvms() throws IOException {
+        if (!Files.isDirectory(PROCESSES)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(PROCESSES)) {
+            for (Path file : files.toList()) {
+                long jvm = Long.parseLong(file.getFileName().toString().split("-")[0]);
+                if (ProcessHandle.of(jvm).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue; // a JVM still running closes its own
+                }
+                // a process started after the file was written (and a start time read from /proc is not exact: 2 s) has only
+                // been given a written-down id again
+                Instant written = Files.getLastModifiedTime(file).toInstant().plusSeconds(2);
+                for (String line : Files.readAllLines(file)) {
+                    ProcessHandle.of(Long.parseLong(line.strip())).filter(Browser::isBrowser)
+                            .filter(process -> process.info().startInstant().filter(t -> !t.isAfter(written))
+                                    .isPresent())
+                            .ifPresent(process -> {
+                                process.descendants().filter(Browser::isBrowser)
+                                        .forEach(ProcessHandle::destroyForcibly);
+                                process.destroyForcibly();
+                            });
+                }
+                Files.deleteIfExists(file);
+            }
         }
     }
 }
