@@ -144,25 +144,38 @@ final class ConsumerOffsets {
         });
     }
 
-    /** Every group's committed offset per partition, with the partition's end offset and the lag. */
+    /** A group's committed offset on a partition, as the {@code consumer_offsets} table holds it. */
+    record Committed(String group, String topic, int partition, long offset) {
+    }
+
+    /**
+     * Every group's committed offset per partition, with the partition's end offset and the lag, read in one read
+     * transaction: a partition whose table another process drops meanwhile has its end offset of before or 0.
+     */
     List<GroupOffset> groups() {
-        return db.read(conn -> {
-            List<GroupOffset> committed = new ArrayList<>();
-            try (ResultSet rs = conn.prepare(GROUPS).executeQuery()) {
-                while (rs.next()) {
-                    committed.add(new GroupOffset(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4), 0));
-                }
-            }
+        return db.readTransaction(conn -> {
             // end offsets only once the rows are read: each prepares statements of its own
+            List<Committed> committed = committedIn(conn);
             TableScan scan = TableScan.all(conn);
             List<GroupOffset> groups = new ArrayList<>(committed.size());
-            for (GroupOffset g : committed) {
-                long end = scan.hasTable(g.topic(), g.partition())
-                        ? catalog.table(new TopicPartition(g.topic(), g.partition())).endOffset(conn) : 0;
-                groups.add(new GroupOffset(g.group(), g.topic(), g.partition(), g.committedOffset(), end));
+            for (Committed c : committed) {
+                long end = scan.hasTable(c.topic(), c.partition())
+                        ? catalog.table(new TopicPartition(c.topic(), c.partition())).endOffset(conn) : 0;
+                groups.add(new GroupOffset(c.group(), c.topic(), c.partition(), c.offset(), end));
             }
             return groups;
         });
+    }
+
+    /** Every committed offset, by group, topic and partition, read inside other work. */
+    static List<Committed> committedIn(Conn conn) throws SQLException {
+        List<Committed> committed = new ArrayList<>();
+        try (ResultSet rs = conn.prepare(GROUPS).executeQuery()) {
+            while (rs.next()) {
+                committed.add(new Committed(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
+            }
+        }
+        return committed;
     }
 
     /**

@@ -26,8 +26,10 @@ import org.sqlite.SQLiteConfig;
  * {@link #writeLock}; a unit of work of several statements runs in one {@code BEGIN IMMEDIATE} transaction, so it
  * sees no concurrent writer (in this process or another) between its reads and its writes, and a single statement
  * may run in SQLite's own autocommit transaction. Reads use pooled connections of their own, which WAL lets run
- * beside the writer. Every connection caches its prepared statements; after any SQL error the writer drops them
- * (the driver closes a statement that failed) and a reader is closed, so one failure never poisons later calls.
+ * beside the writer; a read of several statements that must agree runs in one read transaction (one snapshot), and a
+ * reader goes back to the pool outside any transaction. Every connection caches its prepared statements; after any
+ * SQL error the writer drops them (the driver closes a statement that failed) and a reader is closed, so one failure
+ * never poisons later calls.
  * No transaction begins on a file that was deleted or replaced since it was opened: its connections would write to
  * a file no one else sees. The WAL stays bounded while readers never pause: the writer has SQLite cut a WAL it starts
  * over to {@link WalLimit#LIMIT_BYTES}, and as the outermost holder of {@link #writeLock} releases it, the writer
@@ -152,7 +154,11 @@ final class Database implements AutoCloseable {
         return failure == null ? Optional.empty() : Optional.of(failure);
     }
 
-    /** Runs read-only work on a pooled reader connection (each statement sees a consistent snapshot). */
+    /**
+     * Runs read-only work on a pooled reader connection, each statement in SQLite's own autocommit transaction: each
+     * sees a consistent snapshot of its own, and two statements may see different moments (another process may
+     * create or drop a table between them). Work that must see one moment uses {@link #readTransaction}.
+     */
     <T> T read(Work<T> work) {
         checkOpen();
         Conn conn = idleReaders.pollFirst();
@@ -173,6 +179,34 @@ final class Database implements AutoCloseable {
                 conn.close();
             }
         }
+    }
+
+    /**
+     * Runs read-only work on a pooled reader connection in one read transaction ({@code BEGIN}, deferred): every
+     * statement of it reads the same WAL snapshot, the one of its first statement, so that a table listed by one
+     * statement is there for the next, whatever other connections and processes commit meanwhile. Takes no lock a
+     * writer waits for (WAL readers never block writers; a checkpoint does not copy past the snapshot until it ends,
+     * so keep the work short). Nothing in it may write: the connection is read-only, and a write on the writer would
+     * not be part of the snapshot. The transaction ends before the connection goes back to the pool: committed, or
+     * rolled back on any failure (and the connection then closed, as {@link #read} does).
+     */
+    <T> T readTransaction(Work<T> work) {
+        return read(conn -> {
+            conn.exec("BEGIN");
+            try {
+                T result = work.run(conn);
+                conn.exec("COMMIT");
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    conn.exec("ROLLBACK");
+                } catch (SQLException rollbackFailed) {
+                    // read closes the connection after any failure, which ends what is left of the transaction
+                    e.addSuppressed(rollbackFailed);
+                }
+                throw e;
+            }
+        });
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>Invariants: one row per group, partition and first offset of the failing message (batch); an attempt is recorded
  * by its number and the count only grows ({@code max}), so an attempt recorded as it starts and again as it fails
- * counts once; a commit deletes the rows it passes, and a reset every row of the group's partition, in the commit's own
+ * counts once; an attempt recorded as it starts never replaces the row's last error and its time, so these stay
+ * those of the latest failure (a new row's error says what it means if the process stops during the attempt); a commit deletes the rows it passes, and a reset every row of the group's partition, in the commit's own
  * transaction ({@link #DELETE_UP_TO}, {@link #DELETE_ALL}); deleting the group deletes all of its rows.
  */
 final class DeliveryAttemptsTable {
@@ -28,6 +29,16 @@ final class DeliveryAttemptsTable {
             + " ON CONFLICT (consumer_group, topic, partition, first_offset) DO UPDATE"
             + " SET attempts = max(attempts, excluded.attempts), last_offset = excluded.last_offset,"
             + " last_error = excluded.last_error, last_failed_at = excluded.last_failed_at"
+            + " RETURNING attempts";
+    /**
+     * {@link #ATTEMPTED} for an attempt counted as it starts: a new row takes the given error (what it means if the
+     * process stops during the attempt); an existing one keeps its last error and its time, those of a failure.
+     */
+    private static final String STARTED = "INSERT INTO klite_delivery_attempts (consumer_group, topic, partition,"
+            + " first_offset, last_offset, attempts, last_error, first_failed_at, last_failed_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8)"
+            + " ON CONFLICT (consumer_group, topic, partition, first_offset) DO UPDATE"
+            + " SET attempts = max(attempts, excluded.attempts), last_offset = excluded.last_offset"
             + " RETURNING attempts";
     private static final String OF_TOPIC = COLUMNS + " WHERE consumer_group = ? AND topic = ?"
             + " ORDER BY partition, first_offset";
@@ -53,9 +64,12 @@ final class DeliveryAttemptsTable {
      * group: its count becomes at least {@code attempt}, so recording the same attempt twice (as it starts, then as
      * it fails) counts it once.
      *
+     * @param started whether the attempt is recorded as it starts: then an existing row keeps its last error and
+     *                its time
      * @return the attempts the row holds now
      */
-    int attempted(String group, TopicPartition tp, long first, long last, int attempt, String error) {
+    int attempted(String group, TopicPartition tp, long first, long last, int attempt, String error,
+            boolean started) {
         ConsumerOffsets.validateGroup(group);
         if (attempt < 1 || first < 1 || last < first) {
             throw new IllegalArgumentException("Invalid attempt " + attempt + " of offsets " + first + ".." + last
@@ -68,7 +82,7 @@ final class DeliveryAttemptsTable {
         }
         String now = text(Instant.now());
         return catalog.table(tp).write(deadline, conn -> {
-            PreparedStatement statement = conn.prepare(ATTEMPTED);
+            PreparedStatement statement = conn.prepare(started ? STARTED : ATTEMPTED);
             statement.setString(1, group);
             statement.setString(2, tp.topic());
             statement.setInt(3, tp.partition());
@@ -97,7 +111,12 @@ final class DeliveryAttemptsTable {
 
     /** Every group's pending failures. */
     List<DeliveryAttempts> all() {
-        return db.read(conn -> rows(conn.prepare(ALL)));
+        return db.read(DeliveryAttemptsTable::allIn);
+    }
+
+    /** Every group's pending failures, read inside other work. */
+    static List<DeliveryAttempts> allIn(Conn conn) throws SQLException {
+        return rows(conn.prepare(ALL));
     }
 
     /** Deletes the rows a commit (or, with {@code reset}, a reset) of the group's partition passes. */

@@ -130,44 +130,53 @@ final class GroupLeases {
 
     /** Every live member of every group, by group, topic and member id, each with the partitions it holds. */
     List<Member> liveMembers() {
-        return members(ALL_LIVE_MEMBERS, null, null);
+        long now = System.currentTimeMillis();
+        return db.read(conn -> liveMembersIn(conn, now));
+    }
+
+    /** {@link #liveMembers()} as of {@code now} (epoch ms), read inside other work. */
+    static List<Member> liveMembersIn(Conn conn, long now) throws SQLException {
+        return membersIn(conn, ALL_LIVE_MEMBERS, null, null, now);
     }
 
     private List<Member> members(String sql, String group, String topic) {
         long now = System.currentTimeMillis();
-        return db.read(conn -> {
-            Map<List<String>, List<Integer>> held = new HashMap<>();
-            PreparedStatement leases = conn.prepare(group == null ? HELD : HELD_IN_GROUP);
-            leases.setLong(1, now);
-            if (group != null) {
-                leases.setString(2, group);
-                leases.setString(3, topic);
+        return db.read(conn -> membersIn(conn, sql, group, topic, now));
+    }
+
+    private static List<Member> membersIn(Conn conn, String sql, String group, String topic, long now)
+            throws SQLException {
+        Map<List<String>, List<Integer>> held = new HashMap<>();
+        PreparedStatement leases = conn.prepare(group == null ? HELD : HELD_IN_GROUP);
+        leases.setLong(1, now);
+        if (group != null) {
+            leases.setString(2, group);
+            leases.setString(3, topic);
+        }
+        try (ResultSet rs = leases.executeQuery()) {
+            while (rs.next()) {
+                held.computeIfAbsent(List.of(rs.getString(1), rs.getString(2), rs.getString(3)),
+                        k -> new ArrayList<>()).add(rs.getInt(4));
             }
-            try (ResultSet rs = leases.executeQuery()) {
-                while (rs.next()) {
-                    held.computeIfAbsent(List.of(rs.getString(1), rs.getString(2), rs.getString(3)),
-                            k -> new ArrayList<>()).add(rs.getInt(4));
-                }
+        }
+        held.values().forEach(partitions -> partitions.sort(null));
+        PreparedStatement statement = conn.prepare(sql);
+        statement.setLong(1, now);
+        if (group != null) {
+            statement.setString(2, group);
+            statement.setString(3, topic);
+        }
+        List<Member> members = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                List<String> key = List.of(rs.getString(1), rs.getString(2), rs.getString(3));
+                members.add(new Member(key.get(0), key.get(1), key.get(2), rs.getString(4),
+                        partitionList(rs.getString(5)), Duration.ofMillis(rs.getLong(6)),
+                        Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
+                        held.getOrDefault(key, List.of())));
             }
-            held.values().forEach(partitions -> partitions.sort(null));
-            PreparedStatement statement = conn.prepare(sql);
-            statement.setLong(1, now);
-            if (group != null) {
-                statement.setString(2, group);
-                statement.setString(3, topic);
-            }
-            List<Member> members = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    List<String> key = List.of(rs.getString(1), rs.getString(2), rs.getString(3));
-                    members.add(new Member(key.get(0), key.get(1), key.get(2), rs.getString(4),
-                            partitionList(rs.getString(5)), Duration.ofMillis(rs.getLong(6)),
-                            Instant.ofEpochMilli(rs.getLong(7)), Instant.ofEpochMilli(rs.getLong(8)),
-                            held.getOrDefault(key, List.of())));
-                }
-            }
-            return members;
-        });
+        }
+        return members;
     }
 
     private static List<Integer> partitionList(String text) {
@@ -223,18 +232,16 @@ final class GroupLeases {
         });
     }
 
-    /** Every group's leases, expired ones too, by group, topic and partition. */
-    List<PartitionLease> leases() {
-        return db.read(conn -> {
-            List<PartitionLease> leases = new ArrayList<>();
-            try (ResultSet rs = conn.prepare(ALL_LEASES).executeQuery()) {
-                while (rs.next()) {
-                    leases.add(new PartitionLease(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            Instant.ofEpochMilli(rs.getLong(5))));
-                }
+    /** Every group's leases, expired ones too, by group, topic and partition, read inside other work. */
+    static List<PartitionLease> leasesIn(Conn conn) throws SQLException {
+        List<PartitionLease> leases = new ArrayList<>();
+        try (ResultSet rs = conn.prepare(ALL_LEASES).executeQuery()) {
+            while (rs.next()) {
+                leases.add(new PartitionLease(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                        Instant.ofEpochMilli(rs.getLong(5))));
             }
-            return leases;
-        });
+        }
+        return leases;
     }
 
     /** The group's leases on the topic, expired ones too, by partition. */

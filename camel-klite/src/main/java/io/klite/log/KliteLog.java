@@ -41,6 +41,9 @@ import java.util.function.IntConsumer;
  *   <li>A group's failed deliveries are counted in the {@code klite_delivery_attempts} table until it commits past
  *       them; a dead-letter write and the group's commit past the message are one transaction, and a redrive copies
  *       each dead letter back once.</li>
+ *   <li>{@link #topics()}, {@link #groups()} and {@link #groupPartitions()} each read the file at one moment, in one
+ *       read transaction that no writer waits for and that writes nothing: a topic another process creates or drops
+ *       meanwhile is in the answer whole, or not at all.</li>
  *   <li>Bad input is refused before anything is written, with a message naming the value and the rule.</li>
  * </ul>
  */
@@ -548,26 +551,31 @@ public final class KliteLog implements AutoCloseable {
 
     /**
      * Every topic in the file with its partitions and their start and end offsets, sorted by topic name: all read in
-     * one read transaction, so the offsets are those of one moment. Two index lookups per partition, one read of
-     * SQLite's table of highest offsets and, where the file's schema changed since the last call, of its tables.
+     * one read transaction, so the tables and the offsets are those of one moment (a topic another process creates or
+     * drops meanwhile is in the list or not, whole). Two index lookups per partition, one read of SQLite's table of
+     * highest offsets and, where the file's schema changed since the last call, of its tables. Reads only: a table
+     * another program created without Klite's columns is listed as it is.
      */
     public List<TopicInfo> topics() {
-        return db.read(conn -> {
-            List<TopicInfo> topics = new ArrayList<>();
-            TableScan scan = catalog.scanAll(conn);
-            Map<String, Long> sequences = catalog.sequences(conn);
-            for (TableScan.TopicTables topic : scan.topics()) {
-                List<PartitionInfo> partitions = new ArrayList<>();
-                for (int p = 0; p < topic.partitionCount(); p++) {
-                    partitions.add(topic.partitions().contains(p)
-                            ? catalog.table(new TopicPartition(topic.topic(), p)).info(conn, sequences)
-                            : new PartitionInfo(p, 1, 0));
-                }
-                topics.add(new TopicInfo(topic.topic(), partitions));
+        return db.readTransaction(this::topicsIn);
+    }
+
+    /** {@link #topics()} inside a read transaction the caller runs. */
+    private List<TopicInfo> topicsIn(Conn conn) throws java.sql.SQLException {
+        List<TopicInfo> topics = new ArrayList<>();
+        TableScan scan = catalog.scanAll(conn);
+        Map<String, Long> sequences = catalog.sequences(conn);
+        for (TableScan.TopicTables topic : scan.topics()) {
+            List<PartitionInfo> partitions = new ArrayList<>();
+            for (int p = 0; p < topic.partitionCount(); p++) {
+                partitions.add(topic.partitions().contains(p)
+                        ? catalog.table(new TopicPartition(topic.topic(), p)).info(conn, sequences)
+                        : new PartitionInfo(p, 1, 0));
             }
-            topics.sort((a, b) -> a.topic().compareTo(b.topic()));
-            return topics;
-        });
+            topics.add(new TopicInfo(topic.topic(), partitions));
+        }
+        topics.sort((a, b) -> a.topic().compareTo(b.topic()));
+        return topics;
     }
 
     // ---------------------------------------------------------------- consuming
@@ -688,11 +696,15 @@ public final class KliteLog implements AutoCloseable {
      * group, topic and partition. A group is known by what the file holds about it: committed offsets, live members
      * (the partitions they hold, were given, or share), partition leases (expired ones too), and failed deliveries
      * not yet committed past; a partition it has never committed on shows with a null committed offset and the lag
-     * of every stored message. Reads only: a few lookups by index per partition, no scan of the messages.
+     * of every stored message. All read in one read transaction, as {@link #topics()} is, so that each row's offsets
+     * are those of one moment ({@code startOffset <= endOffset + 1}) and a topic another process drops meanwhile shows
+     * whole or not at all. Reads only: two lookups by index per partition of the file, no scan of the messages.
      */
     public List<GroupPartition> groupPartitions() {
-        return KnownGroups.of(offsets.groups(), leases.liveMembers(), leases.leases(), attempts.all(), topics(),
-                this::startOffset);
+        long now = System.currentTimeMillis();
+        return db.readTransaction(conn -> KnownGroups.of(ConsumerOffsets.committedIn(conn),
+                GroupLeases.liveMembersIn(conn, now), GroupLeases.leasesIn(conn), DeliveryAttemptsTable.allIn(conn),
+                topicsIn(conn)));
     }
 
     /** {@link #groupPartitions()} of one group; empty where the file knows nothing of it. */
@@ -802,18 +814,33 @@ public final class KliteLog implements AutoCloseable {
     /**
      * Records attempt number {@code attempt} of a message (or of the batch {@code firstOffset..lastOffset}) for a
      * group in the file's {@code klite_delivery_attempts} table, so that a restart or another process continues the
-     * count: the count becomes at least {@code attempt} (recording an attempt as it starts, and again as it fails,
-     * counts it once). The row goes when the group commits past {@code firstOffset}.
+     * count: the count becomes at least {@code attempt} (recording an attempt as it starts, with
+     * {@link #deliveryStarted}, and again as it fails counts it once), and the row's last error and latest failure
+     * time become {@code error} and now. The row goes when the group commits past {@code firstOffset}.
      *
      * @param attempt 1 for the first delivery, n for the n-th
-     * @param error   why it failed, on one line; for an attempt recorded as it starts, what it means if the process
-     *                stops during it
+     * @param error   why it failed, on one line
      * @return the attempts counted now
      */
     public int deliveryAttempt(String group, String topic, int partition, long firstOffset, long lastOffset,
             int attempt, String error) {
         return attempts.attempted(group, new TopicPartition(topic, partition), firstOffset, lastOffset, attempt,
-                error);
+                error, false);
+    }
+
+    /**
+     * Counts attempt number {@code attempt} as it starts, before it runs, as {@link #deliveryAttempt} counts one, so
+     * that a process that stops during it (killed, crashed) still counts it: the count becomes at least
+     * {@code attempt}. Nothing failed yet, so where the row exists its last error and the time of its latest failure
+     * stay as they are; a new row takes {@code unfinished}.
+     *
+     * @param unfinished on one line, what the row means where the process stops during the attempt
+     * @return the attempts counted now
+     */
+    public int deliveryStarted(String group, String topic, int partition, long firstOffset, long lastOffset,
+            int attempt, String unfinished) {
+        return attempts.attempted(group, new TopicPartition(topic, partition), firstOffset, lastOffset, attempt,
+                unfinished, true);
     }
 
     /** The group's failed deliveries on the topic that it has not committed past, by partition and offset. */

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.ToLongBiFunction;
 
 /**
  * Which partitions the groups a file knows consume, put together from what the file holds about them: committed
@@ -15,7 +14,8 @@ import java.util.function.ToLongBiFunction;
  *
  * <p>Invariants: every (group, topic, partition) shows once, sorted by group, topic and partition; a partition beyond
  * its topic's count does not show (a topic that does not exist yet shows the partitions its members were given);
- * {@code committedOffset} is null exactly where the group has no committed offset on the partition.
+ * {@code committedOffset} is null exactly where the group has no committed offset on the partition; a row's start and
+ * end offsets are those the topics list gives its partition, nothing is read here.
  */
 final class KnownGroups {
 
@@ -23,22 +23,21 @@ final class KnownGroups {
     }
 
     /**
-     * @param committed  {@code ConsumerOffsets.groups()}: every committed offset, with end offsets
-     * @param live       every live member, with the partitions it holds
-     * @param leases     every lease, expired ones too
-     * @param failing    every failed delivery not committed past
-     * @param topics     the topics with their partitions' end offsets
-     * @param startOffset the partition's start offset, read where it shows
+     * @param committed every committed offset
+     * @param live      every live member, with the partitions it holds
+     * @param leases    every lease, expired ones too
+     * @param failing   every failed delivery not committed past
+     * @param topics    the topics with their partitions' start and end offsets, read with the rest at one moment
      */
-    static List<GroupPartition> of(List<GroupOffset> committed, List<Member> live, List<PartitionLease> leases,
-            List<DeliveryAttempts> failing, List<TopicInfo> topics, ToLongBiFunction<String, Integer> startOffset) {
+    static List<GroupPartition> of(List<ConsumerOffsets.Committed> committed, List<Member> live,
+            List<PartitionLease> leases, List<DeliveryAttempts> failing, List<TopicInfo> topics) {
         Map<String, List<PartitionInfo>> partitionsOf = new HashMap<>();
         topics.forEach(topic -> partitionsOf.put(topic.topic(), topic.partitions()));
 
         // group, topic, partition -> committed offset (null where none)
         TreeMap<Key, Long> known = new TreeMap<>();
         committed.forEach(offset -> known.put(new Key(offset.group(), offset.topic(), offset.partition()),
-                offset.committedOffset()));
+                offset.offset()));
         Map<Key, String> holders = new HashMap<>();
         for (Member member : live) {
             List<Integer> partitions = new ArrayList<>(member.partitions());
@@ -61,9 +60,9 @@ final class KnownGroups {
             if (partitions == null) {
                 rows.add(new GroupPartition(key.group(), key.topic(), key.partition(), offset, 1, 0, holders.get(key)));
             } else if (key.partition() < partitions.size()) {
+                PartitionInfo partition = partitions.get(key.partition());
                 rows.add(new GroupPartition(key.group(), key.topic(), key.partition(), offset,
-                        startOffset.applyAsLong(key.topic(), key.partition()),
-                        partitions.get(key.partition()).endOffset(), holders.get(key)));
+                        partition.startOffset(), partition.endOffset(), holders.get(key)));
             }
         });
         return rows;

@@ -3,7 +3,9 @@ package io.klite.camel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.klite.camel.consumer.FailingPartitions;
 import io.klite.log.DeadLetter;
+import io.klite.log.DeliveryAttempts;
 import io.klite.log.KliteLog;
 import io.klite.log.Message;
 import java.nio.file.Files;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A delivery that the process dies in counts as an attempt: the next delivery after the restart carries
  * CamelKliteAttempt 2 (design §4: n on the n-th delivery), and a message that kills the process at every attempt is
  * dead-lettered after {@code maxAttempts} of them instead of being delivered, and killing the process, forever.
+ * Until then it shows as stuck from its second attempt on (the first ended with its process), though no attempt of it
+ * failed.
  * Each process is a real child JVM ({@link CrashingConsumer}, mode {@code hangs}) killed with SIGKILL while the route
  * holds the message, as an out-of-memory error, a crash or a watchdog's kill would end it.
  */
@@ -46,6 +50,13 @@ class KliteConsumerDeadLettersAMessageThatKillsTheProcessTest {
                 try (ConsumerProcess child = ConsumerProcess.start(db, attempts, childLog, "hangs", ROUTE)) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> Files.readAllLines(attempts).size() == lines);
                 }
+                // the row of the attempts the processes were killed in: attempt 1's first words, kept
+                DeliveryAttempts row = file.deliveryAttempts("billing", "orders").get(0);
+                assertThat(row.attempts()).isEqualTo(killed);
+                assertThat(row.lastError()).startsWith("attempt 1 of offsets 1..1 started and did not end");
+                assertThat(FailingPartitions.isFailure(row)).as("a failure for the health check").isFalse();
+                assertThat(FailingPartitions.hasFailed(row)).as("listed in GET /stuck-partitions after %d kills",
+                        killed).isEqualTo(killed > 1);
             }
             assertThat(Files.readAllLines(attempts)).as("offset and CamelKliteAttempt of each delivery")
                     .containsExactly("1 1", "1 2");

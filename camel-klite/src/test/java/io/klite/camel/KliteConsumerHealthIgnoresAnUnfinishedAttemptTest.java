@@ -5,6 +5,7 @@ import static io.klite.camel.ConsumerHealth.readiness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.klite.camel.consumer.FailingPartitions;
 import io.klite.log.DeliveryAttempts;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -55,6 +56,7 @@ class KliteConsumerHealthIgnoresAnUnfinishedAttemptTest extends KliteCamelTestSu
     void anAttemptThatStartedAndDidNotEndAnHourAgoIsNoFailure() throws Exception {
         DeliveryAttempts unfinished = rowWrittenWhileADeliveryRuns();
         assertThat(unfinished.lastError()).contains("started and did not end");
+        assertThat(FailingPartitions.hasFailed(unfinished)).as("listed in GET /stuck-partitions").isFalse();
         file().createTopic("orders", 1);
         file().deliveryAttempt("billing", "orders", 0, 1, 1, 1, unfinished.lastError());
         Instant anHourAgo = age("billing");

@@ -37,8 +37,8 @@ public abstract class Delivery {
     private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
 
     /**
-     * How the error an attempt counted as it starts ({@link #countAhead}) ends, which only that error says: it stays
-     * the row's last error while the attempt runs, and after a process stopped during it.
+     * How the error an attempt counted as it starts ({@link #countAhead}) ends, which only that error says: a row that
+     * held no failure yet keeps it as its last error while the attempt runs, and after a process stopped during it.
      */
     private static final String UNFINISHED = " started and did not end: the process stopped during it (killed,"
             + " crashed or out of memory), unless it is still running";
@@ -157,7 +157,7 @@ public abstract class Delivery {
             return deadLetter(exchange, cursor, messages, attempt, cause, permanent);
         }
         String reason = DeliveryFailure.reason(cause);
-        int counted = record(cursor, first, last, attempt, reason);
+        int counted = record(cursor, first, last, attempt, reason, false);
         cursor.failed(first, counted);
         failing.failed(cursor.partition(), first, last, counted, reason);
         Duration wait = policy.backoff(counted);
@@ -232,8 +232,13 @@ public abstract class Delivery {
         return context.failurePolicy().deadLetters() && !manualCommit;
     }
 
+    /**
+     * Counts the attempt in the file as it starts. A row that holds a failure keeps it as its last error (and its
+     * time): that the attempt started says nothing failed; a new row says what it means if the process stops in it.
+     */
     private void countAhead(PartitionCursor cursor, long first, long last, int attempt) {
-        record(cursor, first, last, attempt, "attempt " + attempt + " of offsets " + first + ".." + last + UNFINISHED);
+        record(cursor, first, last, attempt, "attempt " + attempt + " of offsets " + first + ".." + last + UNFINISHED,
+                true);
     }
 
     /**
@@ -245,13 +250,15 @@ public abstract class Delivery {
     }
 
     /**
-     * Records attempt {@code attempt} in the file, which a restart or another process goes on from; the count the
-     * file holds now, or {@code attempt} where it could not be written.
+     * Records attempt {@code attempt} in the file, which a restart or another process goes on from: as it starts
+     * ({@code started}, keeping the row's last failure), or as it failed for {@code reason}; the count the file holds
+     * now, or {@code attempt} where it could not be written.
      */
-    private int record(PartitionCursor cursor, long first, long last, int attempt, String reason) {
+    private int record(PartitionCursor cursor, long first, long last, int attempt, String reason, boolean started) {
         try {
-            return Math.max(attempt, log.deliveryAttempt(group, topic, cursor.partition(), first, last, attempt,
-                    reason));
+            return Math.max(attempt, started
+                    ? log.deliveryStarted(group, topic, cursor.partition(), first, last, attempt, reason)
+                    : log.deliveryAttempt(group, topic, cursor.partition(), first, last, attempt, reason));
         } catch (RuntimeException e) {
             LOG.warn("Could not count attempt {} of {} of topic '{}' partition {} for group '{}' in the file;"
                     + " reason: {}", attempt, offsets(first, last), topic, cursor.partition(), group,

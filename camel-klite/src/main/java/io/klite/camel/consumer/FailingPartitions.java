@@ -54,10 +54,10 @@ public final class FailingPartitions {
 
     /**
      * Goes on from a failure the file holds for a cursor just placed, with {@code attempts} of its attempts charged to
-     * the message (see {@link PartitionCursor#resume}); nothing where none is, nor where the row's latest attempt was
-     * only counted as it started and did not end ({@link Delivery#unfinished}): a process stopped during it, and
-     * nothing says that it failed, so its time counts for nothing. Should the next attempt fail, its count goes on
-     * from the file's (the cursor's), its time from then.
+     * the message (see {@link PartitionCursor#resume}); nothing where none is, nor where the row holds no failure
+     * ({@link #isFailure}): its attempts were only counted as they started and did not end, a process stopped during
+     * them, and nothing says that one failed, so their time counts for nothing. Should the next attempt fail, its count
+     * goes on from the file's (the cursor's), its time from then.
      */
     void resumed(DeliveryAttempts row, int attempts) {
         if (attempts > 0 && isFailure(row)) {
@@ -67,12 +67,23 @@ public final class FailingPartitions {
     }
 
     /**
-     * Whether a {@code klite_delivery_attempts} row says that a delivery failed: not where its latest attempt was only
-     * counted as it started ({@link Delivery#unfinished}), which says no more than that it is running, or that a
-     * process stopped during it. The rows the health check goes on from, and those the HTTP API lists as stuck.
+     * Whether a {@code klite_delivery_attempts} row holds a failure: its last error is not the one of an attempt
+     * counted as it started ({@link Delivery#unfinished}), which a row has only until one of its attempts fails (an
+     * attempt counted as it starts keeps the row's failure) and which says no more than that an attempt is running, or
+     * that a process stopped during it. The rows the health check goes on from.
      */
     public static boolean isFailure(DeliveryAttempts row) {
         return !Delivery.unfinished(row.lastError());
+    }
+
+    /**
+     * Whether at least one attempt of a row ended without delivering: one failed ({@link #isFailure}, its error the
+     * last error), or the row counts more than one attempt, as a later attempt starts only after one failed or its
+     * process stopped. The rows the HTTP API lists as stuck; not a lone first attempt counted as it started, which is
+     * running or was stopped with its process and says no more.
+     */
+    public static boolean hasFailed(DeliveryAttempts row) {
+        return row.attempts() > 1 || isFailure(row);
     }
 
     /** The consumer moved past {@code offset} of the partition (delivered, or dead-lettered): a failure up to it ends. */

@@ -40,7 +40,8 @@ import org.apache.camel.builder.RouteBuilder;
  *   <li>{@code PUT /topics/{topic}/config}, body {@code {"retention":{"age","messages","keepUnconsumed"}}}: replaces
  *       the topic's retention (a field left out is none, or false); 200 with what GET answers;</li>
  *   <li>{@code GET /groups}: committed offsets and lag per group and partition, the live member holding each
- *       partition and the group's live members on the topic ({@link GroupsJson});</li>
+ *       partition and the group's live members on the topic ({@link GroupsJson}), the rows and offsets read at one
+ *       moment;</li>
  *   <li>{@code GET /groups/{group}}: the same for one group, by topic; 404 where it has no commit and no live
  *       member;</li>
  *   <li>{@code POST /groups/{group}/reset}, body {@code {"topic","partition","to","execute","force"}}: where
@@ -50,7 +51,8 @@ import org.apache.camel.builder.RouteBuilder;
  *       404 unknown, 409 while it has live members;</li>
  *   <li>{@code GET /stuck-partitions}: every partition a group has failed to deliver and not committed past, by
  *       group, topic and partition, {@code [{"group","topic","partition","firstOffset","lastOffset","attempts",
- *       "lastError","firstFailedAt","lastFailedAt"}]};</li>
+ *       "lastError","firstFailedAt","lastFailedAt"}]}: each with an attempt that failed or was stopped with its
+ *       process, also while the next runs, the latest failure's error kept;</li>
  *   <li>{@code GET /openapi.json}: the OpenAPI 3.0 document of the whole API, {@value #OPENAPI} beside this class,
  *       as written.</li>
  * </ul>

@@ -42,14 +42,15 @@ final class GroupsApi {
     /**
      * Every partition a group has failed to deliver and not committed past, by group, topic and partition:
      * {@code [{"group","topic","partition","firstOffset","lastOffset","attempts","lastError","firstFailedAt",
-     * "lastFailedAt"}]}, the times ISO-8601 UTC; without a row that only says an attempt started, as the health check
-     * reads them ({@link FailingPartitions#isFailure}).
+     * "lastFailedAt"}]}, the times ISO-8601 UTC: each row with at least one attempt that ended without delivering
+     * ({@link FailingPartitions#hasFailed}), the last error the latest failure's (an attempt counted as it starts
+     * keeps it), also while the next attempt runs after a restart; not a lone first attempt counted as it started.
      */
     void listStuckPartitions(Exchange exchange) {
         answer(exchange, () -> {
             List<Map<String, Object>> stuck = new ArrayList<>();
             for (DeliveryAttempts row : log.get().deliveryAttempts()) {
-                if (FailingPartitions.isFailure(row)) {
+                if (FailingPartitions.hasFailed(row)) {
                     Map<String, Object> json = new LinkedHashMap<>();
                     json.put("group", row.group());
                     json.put("topic", row.topic());

@@ -163,6 +163,77 @@ class KliteApiListsStuckPartitionsTest {
         }
     }
 
+    /**
+     * After a restart, a worker counts each retry of a message the file says failed as it starts (so that a process
+     * killed during it still counts it); the row keeps the latest failure's error and time meanwhile, so a partition
+     * whose retry hangs after a restart stays listed, with that error, for the whole attempt.
+     */
+    @Test
+    void aPartitionRetriedAfterARestartStaysListedWithItsLastErrorWhileTheRetryRuns() throws Exception {
+        try (KliteLog log = KliteLog.open(dir.resolve("klite.db"))) {
+            log.send("orders", 0, "{\"order\":1}");
+        }
+        AtomicReference<Mode> mode = new AtomicReference<>(Mode.FAIL);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger held = new AtomicInteger();
+        try (HttpSink sink = HttpSink.start(request -> {
+            switch (mode.get()) {
+                case FAIL -> {
+                    request.answerBody = ANSWER.getBytes(StandardCharsets.UTF_8);
+                    return 500;
+                }
+                case HOLD -> {
+                    held.incrementAndGet();
+                    release.await(30, SECONDS);
+                }
+                default -> { }
+            }
+            return 200;
+        })) {
+            Path workers = Files.writeString(dir.resolve("workers.yaml"), """
+                    topics:
+                      orders:
+                        consumerGroups:
+                          billing: { partitions: [0], endpoint: "%s", interval: 100ms, maxInterval: 100ms,
+                                     maxAttempts: 100 }
+                    """.formatted(sink.url("/hook")));
+            Map<String, String> settings = Map.of("klite.workers", workers.toString());
+            try (RunningKlite klite = RunningKlite.start(dir, settings)) {
+                ApiClient api = new ApiClient(klite.api());
+                await().atMost(20, SECONDS).until(() -> attempts(api.get("/stuck-partitions").json()).stream()
+                        .anyMatch(n -> n >= 2));
+            }
+            DeliveryAttempts failed;
+            try (KliteLog file = KliteLog.open(dir.resolve("klite.db"))) {
+                failed = file.deliveryAttempts().get(0);
+            }
+            assertThat(failed.lastError()).isEqualTo(LAST_ERROR);
+
+            mode.set(Mode.HOLD);
+            try (RunningKlite klite = RunningKlite.start(dir, settings)) {
+                ApiClient api = new ApiClient(klite.api());
+                await().atMost(10, SECONDS).until(() -> held.get() == 1);
+                assertThat(klite.file().deliveryAttempts()).singleElement()
+                        .satisfies(row -> assertThat(row.attempts()).as("the retry counted as it started")
+                                .isEqualTo(failed.attempts() + 1));
+
+                JsonNode stuck = api.get("/stuck-partitions").json();
+
+                assertThat(stuck).hasSize(1);
+                assertThat(stuck.get(0).get("group").asText()).isEqualTo("billing");
+                assertThat(stuck.get(0).get("attempts").asInt()).isEqualTo(failed.attempts() + 1);
+                assertThat(stuck.get(0).get("lastError").asText()).isEqualTo(LAST_ERROR);
+                assertThat(stuck.get(0).get("firstFailedAt").asText()).isEqualTo(failed.firstFailedAt().toString());
+                assertThat(stuck.get(0).get("lastFailedAt").asText()).isEqualTo(failed.lastFailedAt().toString());
+
+                mode.set(Mode.ACCEPT);
+                release.countDown();
+                await().atMost(10, SECONDS).until(() -> api.get("/stuck-partitions").json().isEmpty());
+                assertThat(klite.file().committed("billing", "orders", 0)).hasValue(1);
+            }
+        }
+    }
+
     private static List<Integer> attempts(JsonNode rows) {
         List<Integer> attempts = new ArrayList<>();
         rows.forEach(row -> attempts.add(row.get("attempts").asInt()));
