@@ -560,12 +560,29 @@ public final class KliteLog implements AutoCloseable {
         return db.readTransaction(this::topicsIn);
     }
 
+    /**
+     * One topic as {@link #topics()} lists it, its partitions' offsets read in one read transaction (one look at
+     * {@code sqlite_sequence}, not one per partition); empty where it does not exist.
+     */
+    public Optional<TopicInfo> topic(String topic) {
+        String name = TopicPartition.validateTopic(topic);
+        return db.readTransaction(conn -> topicsIn(conn, name)).stream().findFirst();
+    }
+
     /** {@link #topics()} inside a read transaction the caller runs. */
     private List<TopicInfo> topicsIn(Conn conn) throws java.sql.SQLException {
+        return topicsIn(conn, null);
+    }
+
+    /** The topics (only {@code only} where it is not null) inside a read transaction the caller runs. */
+    private List<TopicInfo> topicsIn(Conn conn, String only) throws java.sql.SQLException {
         List<TopicInfo> topics = new ArrayList<>();
         TableScan scan = catalog.scanAll(conn);
         Map<String, Long> sequences = catalog.sequences(conn);
         for (TableScan.TopicTables topic : scan.topics()) {
+            if (only != null && !only.equals(topic.topic())) {
+                continue;
+            }
             List<PartitionInfo> partitions = new ArrayList<>();
             for (int p = 0; p < topic.partitionCount(); p++) {
                 partitions.add(topic.partitions().contains(p)

@@ -78,13 +78,14 @@ public final class TopicJson {
 
     /**
      * The answer for a topic of {@code count} partitions: each with its start offset (the oldest still stored, or
-     * the end + 1 where none is), read before its end offset, so that the two never cross.
+     * the end + 1 where none is) and its end offset, all read at one moment ({@link KliteLog#topic}).
      */
     public static Map<String, Object> answer(KliteLog log, String topic, int count) {
+        List<PartitionInfo> read = log.topic(topic).map(TopicInfo::partitions).orElse(List.of());
         List<Map<String, Object>> partitions = new ArrayList<>(count);
         for (int partition = 0; partition < count; partition++) {
-            long start = log.startOffset(topic, partition);
-            partitions.add(partition(partition, start, log.endOffset(topic, partition)));
+            PartitionInfo info = partition < read.size() ? read.get(partition) : new PartitionInfo(partition, 1, 0);
+            partitions.add(partition(partition, info.startOffset(), info.endOffset()));
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("topic", topic);
