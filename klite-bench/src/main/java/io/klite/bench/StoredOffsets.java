@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 final class StoredOffsets {
 
-    private static final Pattern END_OFFSET = Pattern.compile("\"partition\":(\\d+),\"endOffset\":(\\d+)");
+    private static final Pattern END_OFFSET = Pattern.compile("\"partition\":(\\d+),(?:\"startOffset\":\\d+,)?\"endOffset\":(\\d+)");
 
     private StoredOffsets() {
     }
