@@ -134,9 +134,6 @@ const TIME_FORMS = 'give a time such as 2026-12-01T10:00:00Z, 2026-12-01 11:00+0
 
 /** A retention as one line: '7d, 1000000 messages, keeps unconsumed' or 'none (kept until deleted)'. */
 function retentionText(retention) {
-  if (!retention) {
-    return '–';
-  }
   const limits = [];
   if (retention.age) {
     limits.push(retention.age);
@@ -255,17 +252,11 @@ function jsonText(node, indent, compact) {
 }
 
 /**
- * A message's payload as the API gives it: a JSON value formatted (from its node, so exactly as stored), text as it
- * is, other bytes as base64.
+ * A message's payload from its data node (readJson): a JSON value formatted (exactly as stored), text as it is, other
+ * bytes as the API's base64 string.
  */
-function payloadText(message, node, compact) {
-  if (message.encoding === 'base64' || (node && 'string' in node)) {
-    return String(node && 'string' in node ? node.string : message.data);
-  }
-  if (node) {
-    return jsonText(node, '', compact);
-  }
-  return typeof message.data === 'string' ? message.data : JSON.stringify(message.data, null, compact ? 0 : 2);
+function payloadText(node, compact) {
+  return 'string' in node ? node.string : jsonText(node, '', compact);
 }
 
 /** The most of a payload the page shows at once: a larger one is cut, with a button that shows it all. */
@@ -455,7 +446,7 @@ function topicsView() {
 }
 
 function storedMessages(partition) {
-  return partition.startOffset === undefined ? null : Math.max(0, partition.endOffset - partition.startOffset + 1);
+  return Math.max(0, partition.endOffset - partition.startOffset + 1);
 }
 
 function topicRow(topic) {
@@ -465,7 +456,7 @@ function topicRow(topic) {
   return h('tr', { dataset: { topic: topic.topic } },
     cell('name', h('a', { href: link(['topics', topic.topic]) }, topic.topic), deadLetters),
     numberCell('partitions', topic.partitions.length),
-    numberCell('messages', stored.includes(null) ? null : stored.reduce((sum, count) => sum + count, 0)),
+    numberCell('messages', stored.reduce((sum, count) => sum + count, 0)),
     cell('endOffsets', topic.partitions.map((partition) => partition.endOffset).join(', ')),
     cell('retention', retentionText(topic.retention)));
 }
@@ -622,7 +613,7 @@ function messagesView(topic, partition, params) {
 
 function messageArticle(message, dataNode) {
   const headers = Object.entries(message.headers ?? {});
-  const payload = payloadText(message, dataNode, false);
+  const payload = payloadText(dataNode, false);
   const pre = h('pre', { className: 'payload', dataset: message.encoding === 'base64' ? { encoding: 'base64' } : {} },
     payload.length > PAYLOAD_SHOWN ? payload.slice(0, PAYLOAD_SHOWN) : payload);
   const more = payload.length > PAYLOAD_SHOWN
@@ -987,7 +978,7 @@ function deadLetterRow(dlq, partition, message, dataNode, redriven, first, isCur
     reload(isCurrent);
     return redriveNotice(done);
   }) }, message.offset === first ? 'Redrive' : 'Redrive through here');
-  const payload = payloadText(message, dataNode, true);
+  const payload = payloadText(dataNode, true);
   return h('tr', { dataset: { partition: partition.partition, offset: message.offset }, className: redriven ? 'done' : null },
     numberCell('partition', partition.partition), numberCell('offset', message.offset),
     cell('from', h('a', { href: link(['topics', headers['klite.original.topic'] ?? '', 'partitions', headers['klite.original.partition'] ?? 0],
