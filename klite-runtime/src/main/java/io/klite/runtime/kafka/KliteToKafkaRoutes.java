@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -176,11 +177,19 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
                 .toList());
     }
 
-    /** A route's checked settings and whether the Kafka topic passed its check since the last failure. */
+    /**
+     * A route's checked settings and whether the Kafka topic passed its check since the last failure. A check that
+     * failed stands for {@link #FAILED_CHECK_STANDS}: the other partitions of the same poll fail with it at once,
+     * rather than each waiting out its own check of brokers that do not answer.
+     */
     private static final class Mirror {
+
+        private static final long FAILED_CHECK_STANDS = TimeUnit.SECONDS.toNanos(1);
 
         private final KafkaMirror settings;
         private volatile boolean checked;
+        private volatile KafkaCheckException failed;
+        private volatile long failedAt;
 
         private Mirror(KafkaMirror settings) {
             this.settings = settings;
@@ -196,6 +205,22 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
             if (checked) {
                 return;
             }
+            KafkaCheckException last = failed;
+            if (last != null && System.nanoTime() - failedAt < FAILED_CHECK_STANDS) {
+                throw last;
+            }
+            try {
+                checkNow(context);
+                failed = null;
+                checked = true;
+            } catch (KafkaCheckException e) {
+                failedAt = System.nanoTime();
+                failed = e;
+                throw e;
+            }
+        }
+
+        private void checkNow(CamelContext context) {
             KliteComponent klite = context.getComponent("klite", KliteComponent.class);
             int klitePartitions = klite.withLog(klite.getConfiguration().getDatabase(),
                     log -> log.partitionCount(settings.topic()));
@@ -205,7 +230,6 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
             try (KafkaTopicCheck check = KafkaTopicCheck.open(client, CHECK_TIMEOUT)) {
                 check.checkTarget(settings.kafkaTopic(), settings.topic(), klitePartitions, settings.partitioning());
             }
-            checked = true;
         }
     }
 
