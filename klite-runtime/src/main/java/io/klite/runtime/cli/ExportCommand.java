@@ -1,0 +1,401 @@
+package io.klite.runtime.cli;
+
+import io.klite.log.KliteLog;
+import io.klite.log.Limits;
+import io.klite.log.Member;
+import io.klite.log.Message;
+import io.klite.runtime.KliteMain;
+import io.klite.runtime.kafka.KafkaRecords;
+import io.klite.runtime.kafka.KafkaTopicCheck;
+import io.klite.runtime.kafka.Partitioning;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code export --to-kafka}: a one-time copy of Klite topics into Kafka topics, each partition from its start (or
+ * {@code --from-offset}, or after {@code --group}'s committed offset) up to its end offset as read when the command
+ * starts, in batches of {@code --batch-size}, with an idempotent producer and {@code acks=all}; each message as
+ * {@link KafkaRecords} maps it (key, payload, headers, {@code created} as the timestamp; the same partition number, or
+ * Kafka's partitioner on the key with {@code --partitioning key}). Invariants: the Kafka topics are checked
+ * ({@link KafkaTopicCheck}: brokers reachable, topic present, enough partitions) before anything is sent; with
+ * {@code --group} a partition is committed only up to a batch that Kafka acknowledged, every batch before it on that
+ * partition acknowledged too, so that a failure leaves nothing committed past what Kafka holds and a second run
+ * carries on from there; it is refused while live members of the group consume a topic; no Kafka call waits longer
+ * than {@link KafkaClients}' bounds. Progress goes to standard error ({@link Progress}), the summary to standard
+ * output.
+ */
+@Command(name = "export", sortOptions = false,
+        description = {"Copies Klite topics to Kafka topics once (--to-kafka): each partition from its start, or"
+                       + " --from-offset, or after --group's committed offset, up to its end as read at the start;"
+                       + " keys, headers and timestamps kept, acks=all with an idempotent producer. With --group,"
+                       + " each partition is committed after Kafka acknowledged its batch: a second run carries on"
+                       + " from there. Progress on standard error, the summary on standard output."})
+final class ExportCommand implements Callable<Integer> {
+
+    /** Batches sent and not yet acknowledged, over the partitions of a topic: Kafka works on several at once. */
+    private static final int MAX_IN_FLIGHT = 8;
+    private static final int MAX_BATCH_SIZE = 10_000;
+
+    @ParentCommand
+    private KliteCli cli;
+
+    @Mixin
+    private CommonOptions common;
+
+    @Option(names = "--to-kafka", required = true, description = "Copy to Kafka (the only target).")
+    private boolean toKafka;
+
+    @Option(names = "--brokers", paramLabel = "<host:port,...>", required = true, converter = Values.Brokers.class,
+            description = "Kafka's bootstrap servers, such as 127.0.0.1:9092.")
+    private String brokers;
+
+    @Option(names = "--topic", paramLabel = "<topic>", required = true, converter = Values.Topic.class,
+            description = "A Klite topic to copy; repeat for several.")
+    private List<String> topics;
+
+    @Option(names = "--kafka-topic", paramLabel = "<topic>", converter = Values.Topic.class,
+            description = "The Kafka topic (one --topic only); default the Klite topic's name.")
+    private String kafkaTopic;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    private Start start;
+
+    @Option(names = "--partitioning", paramLabel = "same|key", defaultValue = "same",
+            converter = Values.PartitioningValue.class,
+            description = "same (default): each message to the Kafka partition of its Klite partition's number (the"
+                          + " Kafka topic needs at least as many partitions); key: Kafka's partitioner places it by"
+                          + " key (order kept per key only).")
+    private Partitioning partitioning;
+
+    @Option(names = "--batch-size", paramLabel = "<n>", defaultValue = "500",
+            description = "Messages read and sent per batch, and committed at once with --group (default:"
+                          + " ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    /** {@code --from-offset} or {@code --group}. */
+    static final class Start {
+        @Option(names = "--from-offset", paramLabel = "<offset>", required = true,
+                description = "The first Klite offset to copy on every partition (the start where it is below).")
+        Long fromOffset;
+
+        @Option(names = "--group", paramLabel = "<group>", required = true, converter = Values.Group.class,
+                description = "A Klite group: copy what comes after its committed offsets, and commit it as Kafka"
+                              + " acknowledges.")
+        String group;
+    }
+
+    /** A partition's copy: what to copy, and how far Kafka acknowledged it. */
+    private static final class Part {
+        final int partition;
+        /** The first offset to copy and the last one (the end as read at the start). */
+        final long from;
+        final long end;
+        long next;
+        long copied;
+        /** The last offset Kafka acknowledged, every one before it too; 0 for none. */
+        long acknowledged;
+        Long committed;
+        boolean failed;
+
+        Part(int partition, long from, long end) {
+            this.partition = partition;
+            this.from = from;
+            this.end = end;
+            this.next = from;
+        }
+
+        long total() {
+            return Math.max(0, end - from + 1);
+        }
+    }
+
+    /** A topic's copy. */
+    private record Plan(String topic, String kafkaTopic, int partitions, List<Part> parts) {
+        long total() {
+            return parts.stream().mapToLong(Part::total).sum();
+        }
+
+        long copied() {
+            return parts.stream().mapToLong(part -> part.copied).sum();
+        }
+    }
+
+    /** Messages of one partition sent as one batch, and Kafka's answers. */
+    private record Batch(Part part, long first, long last, List<Future<RecordMetadata>> sends, long sentAt) {
+    }
+
+    private Progress progress;
+    private String failure;
+
+    @Override
+    public Integer call() {
+        checkUsage();
+        progress = new Progress(common.commandLine().getErr(), cli.errorIsTerminal);
+        long began = System.nanoTime();
+        try (KliteLog log = common.openExisting()) {
+            List<Plan> plans = plan(log);
+            if (group() != null) {
+                refuseLiveMembers(log, plans);
+            }
+            try (KafkaTopicCheck check = KafkaTopicCheck.open(brokers)) {
+                for (Plan plan : plans) {
+                    check.checkTarget(plan.kafkaTopic(), plan.topic(), plan.partitions(), partitioning);
+                }
+            }
+            KafkaProducer<String, byte[]> producer = KafkaClients.producer(brokers);
+            try {
+                for (Plan plan : plans) {
+                    copy(log, producer, plan);
+                    if (failure != null) {
+                        progress.interrupt();
+                        print(plans, System.nanoTime() - began);
+                        throw new CliFailure(failure + "; " + howFar(plans));
+                    }
+                }
+            } finally {
+                producer.close(KafkaClients.CLOSE_TIMEOUT);
+            }
+            print(plans, System.nanoTime() - began);
+        }
+        return 0;
+    }
+
+    private String group() {
+        return start == null ? null : start.group;
+    }
+
+    private void checkUsage() {
+        if (kafkaTopic != null && topics.size() > 1) {
+            throw new ParameterException(common.commandLine(), "--kafka-topic goes with one --topic only (" + topics.size()
+                    + " given): several topics each go to the Kafka topic of their own name");
+        }
+        if (start != null && start.fromOffset != null && start.fromOffset < 1) {
+            throw new ParameterException(common.commandLine(), "Invalid value for option '--from-offset': '"
+                    + start.fromOffset + "' is not an offset; allowed: 1 or more (a partition's first offset is 1)");
+        }
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new ParameterException(common.commandLine(), "Invalid value for option '--batch-size': '" + batchSize
+                    + "' is not a batch size; allowed: 1 to " + MAX_BATCH_SIZE);
+        }
+        if (topics.stream().distinct().count() < topics.size()) {
+            throw new ParameterException(common.commandLine(), "--topic names a topic twice: " + topics);
+        }
+    }
+
+    /** Each topic's partitions with the offsets to copy, the end offsets read now. */
+    private List<Plan> plan(KliteLog log) {
+        List<Plan> plans = new ArrayList<>();
+        for (String topic : topics) {
+            int count = TopicsCommand.existing(log, topic);
+            List<Part> parts = new ArrayList<>();
+            for (int p = 0; p < count; p++) {
+                long first = log.startOffset(topic, p);
+                long end = log.endOffset(topic, p);
+                long from = first;
+                if (start != null && start.fromOffset != null) {
+                    from = Math.max(start.fromOffset, first);
+                } else if (start != null) {
+                    OptionalLong committed = log.committed(start.group, topic, p);
+                    if (committed.isPresent()) {
+                        from = Math.max(committed.getAsLong() + 1, first);
+                    }
+                }
+                parts.add(new Part(p, from, end));
+            }
+            plans.add(new Plan(topic, kafkaTopic != null ? kafkaTopic : topic, count, parts));
+        }
+        return plans;
+    }
+
+    private void refuseLiveMembers(KliteLog log, List<Plan> plans) {
+        List<String> live = new ArrayList<>();
+        for (Plan plan : plans) {
+            for (Member member : log.liveMembers(start.group, plan.topic())) {
+                live.add(member.memberId() + " (" + member.description() + ") on topic '" + plan.topic() + "'");
+            }
+        }
+        if (!live.isEmpty()) {
+            throw new CliFailure("Cannot export with group '" + start.group + "': " + live.size() + " live member(s)"
+                    + " consume with it: " + String.join(", ", live) + "; their commits and the export's would race:"
+                    + " stop them first, or export with another group, or with --from-offset");
+        }
+    }
+
+    /**
+     * Copies a topic, batch by batch over its partitions in turn, up to {@link #MAX_IN_FLIGHT} batches waiting for
+     * Kafka at once; stops sending at the first failure, and then still counts (and commits) the batches of the other
+     * partitions that Kafka acknowledges.
+     */
+    private void copy(KliteLog log, KafkaProducer<String, byte[]> producer, Plan plan) {
+        progress.start("export " + plan.topic() + " -> Kafka " + plan.kafkaTopic(), plan.total());
+        Deque<Batch> inFlight = new ArrayDeque<>();
+        List<Part> active = plan.parts().stream().filter(part -> part.total() > 0)
+                .collect(Collectors.toCollection(ArrayList::new));
+        while (!active.isEmpty() && failure == null) {
+            for (Iterator<Part> parts = active.iterator(); parts.hasNext() && failure == null; ) {
+                Part part = parts.next();
+                List<Message> messages = read(log, plan.topic(), part);
+                if (messages.isEmpty()) {
+                    parts.remove();
+                    continue;
+                }
+                inFlight.add(send(producer, plan, part, messages));
+                part.next = messages.get(messages.size() - 1).offset() + 1;
+                if (part.next > part.end) {
+                    parts.remove();
+                }
+                while (inFlight.size() > MAX_IN_FLIGHT) {
+                    complete(log, plan, inFlight.poll());
+                }
+            }
+        }
+        while (!inFlight.isEmpty()) {
+            complete(log, plan, inFlight.poll());
+        }
+        if (failure == null) {
+            progress.finish();
+        }
+    }
+
+    /** The partition's next batch, up to the end offset read at the start. */
+    private List<Message> read(KliteLog log, String topic, Part part) {
+        List<Message> messages = log.read(topic, part.partition, part.next - 1, batchSize,
+                Limits.DEFAULT_MAX_BATCH_BYTES);
+        int within = messages.size();
+        while (within > 0 && messages.get(within - 1).offset() > part.end) {
+            within--;
+        }
+        return messages.subList(0, within);
+    }
+
+    private Batch send(KafkaProducer<String, byte[]> producer, Plan plan, Part part, List<Message> messages) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>(messages.size());
+        long first = messages.get(0).offset();
+        long last = messages.get(messages.size() - 1).offset();
+        try {
+            for (Message message : messages) {
+                sends.add(producer.send(KafkaRecords.toRecord(plan.kafkaTopic(), part.partition, message, partitioning)));
+            }
+        } catch (KafkaException | IllegalArgumentException e) {
+            // a send that fails at once (a record too large, the producer fenced): the batch fails as a whole
+            sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+        }
+        return new Batch(part, first, last, sends, System.nanoTime());
+    }
+
+    /**
+     * Waits for Kafka's answer to every send of the batch (each fails within the delivery timeout; the wait is
+     * bounded too); where all were acknowledged and every batch before on the partition was, counts them and commits
+     * the group; else records the failure, and the partition is neither copied nor committed further.
+     */
+    private void complete(KliteLog log, Plan plan, Batch batch) {
+        Part part = batch.part();
+        String error = null;
+        long deadline = batch.sentAt() + KafkaClients.DELIVERY_TIMEOUT.plus(KafkaClients.REQUEST_TIMEOUT).toNanos();
+        for (Future<RecordMetadata> send : batch.sends()) {
+            try {
+                send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                error = e.getCause().getClass().getSimpleName() + ": " + KliteMain.describe(e.getCause())
+                        .replaceAll("\\.$", "");
+                break;
+            } catch (TimeoutException e) {
+                error = "no acknowledgement from Kafka within " + KafkaClients.DELIVERY_TIMEOUT.plus(
+                        KafkaClients.REQUEST_TIMEOUT).toSeconds() + " s";
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                error = "interrupted while waiting for Kafka's acknowledgement";
+                break;
+            }
+        }
+        if (part.failed) {
+            return;
+        }
+        if (error != null) {
+            part.failed = true;
+            if (failure == null) {
+                failure = "Cannot export topic '" + plan.topic() + "' partition " + part.partition + " offsets "
+                          + batch.first() + ".." + batch.last() + " to Kafka topic '" + plan.kafkaTopic() + "' at '"
+                          + brokers + "': " + error;
+            }
+            return;
+        }
+        int count = batch.sends().size();
+        part.copied += count;
+        part.acknowledged = batch.last();
+        if (start != null && start.group != null) {
+            log.commit(start.group, plan.topic(), part.partition, batch.last());
+            part.committed = batch.last();
+        }
+        progress.advance(count);
+    }
+
+    /** After a failure: what Kafka acknowledged (and the group committed), per partition. */
+    private String howFar(List<Plan> plans) {
+        List<String> parts = new ArrayList<>();
+        for (Plan plan : plans) {
+            for (Part part : plan.parts()) {
+                if (part.total() > 0) {
+                    parts.add(plan.topic() + " partition " + part.partition + ": " + (part.copied == 0 ? "none"
+                            : part.from + ".." + part.acknowledged) + " of " + part.from + ".." + part.end);
+                }
+            }
+        }
+        String group = group();
+        return "acknowledged by Kafka before the failure" + (group == null ? "" : " and committed for group '" + group
+                + "'") + ": " + String.join(", ", parts) + "; nothing past that was " + (group == null
+                ? "counted" : "committed: run again to carry on from there (records Kafka got without acknowledging"
+                + " may then be there twice)");
+    }
+
+    private void print(List<Plan> plans, long nanos) {
+        Table table = new Table("TOPIC", "PARTITION", "FROM-OFFSET", "TO-OFFSET", "MESSAGES", "KAFKA-TOPIC",
+                "KAFKA-PARTITION", "GROUP-OFFSET");
+        List<Map<String, Object>> topicsJson = new ArrayList<>();
+        long total = 0;
+        for (Plan plan : plans) {
+            List<Map<String, Object>> partitionsJson = new ArrayList<>();
+            for (Part part : plan.parts()) {
+                Long from = part.copied > 0 ? part.from : null;
+                Long to = part.copied > 0 ? part.acknowledged : null;
+                Integer kafkaPartition = partitioning == Partitioning.SAME ? part.partition : null;
+                table.row(plan.topic(), part.partition, from, to, part.copied, plan.kafkaTopic(),
+                        kafkaPartition == null ? "by key" : kafkaPartition, part.committed);
+                partitionsJson.add(CommonOptions.object("partition", part.partition, "fromOffset", from,
+                        "toOffset", to, "messages", part.copied, "kafkaPartition", kafkaPartition,
+                        "committedOffset", part.committed));
+            }
+            total += plan.copied();
+            topicsJson.add(CommonOptions.object("topic", plan.topic(), "kafkaTopic", plan.kafkaTopic(),
+                    "messages", plan.copied(), "partitions", partitionsJson));
+        }
+        Map<String, Object> json = CommonOptions.object("brokers", brokers, "partitioning", partitioning.text(),
+                "group", group(), "messages", total, "seconds", KafkaClients.seconds(nanos),
+                "messagesPerSecond", KafkaClients.rate(total, nanos), "topics", topicsJson);
+        String line = String.format(Locale.ROOT, "Exported %d message(s) to Kafka at %s in %.1f s (%d msg/s),"
+                + " acknowledged with acks=all.%n", total, brokers, nanos / 1e9, KafkaClients.rate(total, nanos));
+        common.print(json, table.render() + line);
+    }
+}
