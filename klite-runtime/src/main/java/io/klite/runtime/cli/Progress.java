@@ -63,12 +63,15 @@ final class Progress {
         this.lastWidth = 0;
     }
 
-    /** Counts {@code messages} more as copied; shows the line where a second has passed or a 10 % step was crossed. */
+    /**
+     * Counts {@code messages} more as copied; shows the line where a second has passed or a 10 % step was crossed (not
+     * at the end: {@link #finish()} shows that).
+     */
     void advance(long messages) {
         done += messages;
         long now = clock.getAsLong();
         int step = total == 0 ? 10 : (int) Math.min(10, done * 10 / total);
-        if (now - shownAt >= EVERY_NANOS || step > shownStep) {
+        if (done < total && (now - shownAt >= EVERY_NANOS || step > shownStep)) {
             shownAt = now;
             shownStep = step;
             show(line(now, false), false);

@@ -132,6 +132,11 @@ final class KafkaTopics {
                + m.timestamp().toEpochMilli();
     }
 
+    /** A Klite message's key, payload and headers, for comparing two Klite topics. */
+    static String content(Message m) {
+        return m.key() + "|" + new String(m.payload(), StandardCharsets.UTF_8) + "|" + m.headers();
+    }
+
     static String describe(Read r) {
         return r.key() + "|" + r.text() + "|" + r.headers() + "|" + r.timestamp();
     }
