@@ -46,11 +46,13 @@ import picocli.CommandLine.ParentCommand;
  * output.
  */
 @Command(name = "export", sortOptions = false,
-        description = {"Copies Klite topics to Kafka topics once (--to-kafka): each partition from its start, or"
-                       + " --from-offset, or after --group's committed offset, up to its end as read at the start;"
-                       + " keys, headers and timestamps kept, acks=all with an idempotent producer. With --group,"
-                       + " each partition is committed after Kafka acknowledged its batch: a second run carries on"
-                       + " from there. Progress on standard error, the summary on standard output."})
+        description = {"Copies Klite topics to Kafka topics once (--to-kafka), with a group committed as Kafka"
+                       + " acknowledges.",
+                       "Each partition from its start, or --from-offset, or after --group's committed offset, up to its"
+                       + " end as read at the start; keys, headers and timestamps kept, acks=all with an idempotent"
+                       + " producer. With --group, each partition is committed once Kafka acknowledged its batch: a"
+                       + " second run carries on from there. Progress on standard error, the summary on standard"
+                       + " output."})
 final class ExportCommand implements Callable<Integer> {
 
     /** Batches sent and not yet acknowledged, over the partitions of a topic: Kafka works on several at once. */

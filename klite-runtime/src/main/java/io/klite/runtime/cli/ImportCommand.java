@@ -41,11 +41,11 @@ import picocli.CommandLine.ParentCommand;
  * {@link KafkaClients#IDLE_TIMEOUT} before its end offset fails the import.
  */
 @Command(name = "import", sortOptions = false,
-        description = {"Copies Kafka topics into Klite topics once (--from-kafka): each partition from its beginning,"
-                       + " or from --group's committed offsets, up to its end as read at the start, into the Klite"
-                       + " partition of the same number, keys and headers kept; creates a missing Klite topic with"
-                       + " the Kafka topic's partition count. Progress on standard error, the summary on standard"
-                       + " output."})
+        description = {"Copies Kafka topics into Klite topics once (--from-kafka), partition for partition.",
+                       "Each partition from its beginning, or from --group's committed offsets, up to its end as read"
+                       + " at the start, into the Klite partition of the same number, keys and headers kept; creates a"
+                       + " missing Klite topic with the Kafka topic's partition count. Progress on standard error, the"
+                       + " summary on standard output."})
 final class ImportCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -357,7 +357,7 @@ final class ImportCommand implements Callable<Integer> {
                 "seconds", KafkaClients.seconds(nanos), "messagesPerSecond", KafkaClients.rate(total, nanos),
                 "topics", topicsJson);
         String line = String.format(Locale.ROOT, "Imported %d message(s) from Kafka at %s in %.1f s (%d msg/s)%s.%n",
-                total, brokers, nanos / 1e9, KafkaClients.rate(total, nanos), group == null ? ""
+                total, brokers, nanos / 1e9, KafkaClients.rate(total, nanos), group == null || total == 0 ? ""
                         : ", Kafka group '" + group + "' committed past them");
         common.print(json, table.render() + line);
     }

@@ -1,6 +1,7 @@
 package io.klite.runtime.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,17 +11,21 @@ import io.klite.log.Message;
 import io.klite.runtime.FileSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,6 +180,33 @@ class KliteCliImportsTopicsFromKafkaTest {
         assertThat(log.read(topic, 1, 0, 1000)).extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
                 .as("each record once").containsExactlyElementsOf(java.util.stream.IntStream.range(0, 340)
                         .filter(i -> i % 2 == 1).mapToObj(i -> "v" + i).toList());
+    }
+
+    @Test
+    void aKafkaGroupWithLiveMembersIsRefusedWithNothingWritten() {
+        String topic = KafkaTopics.unique("orders");
+        broker.createTopic(topic, 1);
+        produce(topic, 1, 0, 10);
+        String group = KafkaTopics.unique("busy");
+        Properties properties = broker.clientProperties();
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        try (KafkaConsumer<byte[], byte[]> member = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            member.subscribe(List.of(topic));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                member.poll(Duration.ofMillis(100));
+                return !member.assignment().isEmpty();
+            });
+
+            Cli.Run run = Cli.on(database, "import", "--from-kafka", "--brokers", broker.bootstrapServers(),
+                    "--topic", topic, "--group", group);
+
+            assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+            assertThat(run.err()).startsWith("Cannot import with Kafka group '" + group + "': 1 live member(s)"
+                    + " consume with it (").endsWith("stop them first, or import with another group; nothing was"
+                    + " written\n");
+            assertThat(log.partitionCount(topic)).isZero();
+        }
     }
 
     @Test
