@@ -4,6 +4,7 @@ import io.klite.runtime.api.ApiRoutes;
 import io.klite.runtime.console.ConsoleRoutes;
 import io.klite.runtime.api.MaxBodySize;
 import io.klite.runtime.cli.KliteCli;
+import io.klite.runtime.kafka.KliteToKafkaRoutes;
 import io.klite.runtime.worker.HttpWorkerRoutes;
 import io.klite.runtime.worker.KliteSettings;
 import java.nio.file.Files;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code KLITE_TOPICS_ORDERS_RETENTION_AGE}),
  * {@code ./application.properties}, and the defaults bundled in the jar's
  * {@code application.properties}. Routes: {@code routes/*.yaml} where the working directory has that folder, the
- * worker file's routes, the route template {@code klite-http-worker} and the HTTP API. Once the routes have started,
- * the topics' retention from {@code klite.topics.*} ({@link TopicSettings}).
+ * worker file's routes, the route templates {@code klite-http-worker} and {@code klite-to-kafka} and the HTTP API.
+ * Once the routes have started, the topics' retention from {@code klite.topics.*} ({@link TopicSettings}).
  */
 public class KliteMain extends Main {
 
@@ -48,6 +49,7 @@ public class KliteMain extends Main {
             configure().withRoutesIncludePattern("file:routes/*.yaml");
         }
         configure().addRoutesBuilder(new HttpWorkerRoutes());
+        configure().addRoutesBuilder(new KliteToKafkaRoutes());
         configure().addRoutesBuilder(new ApiRoutes());
         configure().addRoutesBuilder(new ConsoleRoutes());
         addMainListener(MaxBodySize.registration());

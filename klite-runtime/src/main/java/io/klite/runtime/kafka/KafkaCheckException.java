@@ -21,9 +21,16 @@ public class KafkaCheckException extends RuntimeException {
 
     private final Reason reason;
 
+    /**
+     * @param cause what the Kafka client said, kept as a suppressed exception rather than the cause: the consumer's
+     *              log line and health check give an error's root cause, which would hide this message
+     */
     KafkaCheckException(Reason reason, String message, Throwable cause) {
-        super(message, cause);
+        super(message);
         this.reason = reason;
+        if (cause != null) {
+            addSuppressed(cause);
+        }
     }
 
     public Reason reason() {
