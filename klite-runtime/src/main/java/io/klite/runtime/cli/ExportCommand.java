@@ -1,30 +1,19 @@
 package io.klite.runtime.cli;
 
 import io.klite.log.KliteLog;
-import io.klite.log.Limits;
 import io.klite.log.Member;
-import io.klite.log.Message;
-import io.klite.runtime.KliteMain;
+import io.klite.runtime.cli.ExportCopy.Part;
+import io.klite.runtime.cli.ExportCopy.Plan;
 import io.klite.runtime.kafka.KafkaRecords;
 import io.klite.runtime.kafka.KafkaTopicCheck;
 import io.klite.runtime.kafka.Partitioning;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,8 +31,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code --group} a partition is committed only up to a batch that Kafka acknowledged, every batch before it on that
  * partition acknowledged too, so that a failure leaves nothing committed past what Kafka holds and a second run
  * carries on from there; it is refused while live members of the group consume a topic; no Kafka call waits longer
- * than {@link KafkaClients}' bounds. Progress goes to standard error ({@link Progress}), the summary to standard
- * output.
+ * than {@link KafkaClients}' bounds. The copy itself is {@link ExportCopy}'s. Progress goes to standard error
+ * ({@link Progress}), the summary to standard output.
  */
 @Command(name = "export", sortOptions = false,
         description = {"Copies Klite topics to Kafka topics once (--to-kafka), with a group committed as Kafka"
@@ -55,8 +44,6 @@ import picocli.CommandLine.ParentCommand;
                        + " output."})
 final class ExportCommand implements Callable<Integer> {
 
-    /** Batches sent and not yet acknowledged, over the partitions of a topic: Kafka works on several at once. */
-    private static final int MAX_IN_FLIGHT = 8;
     private static final int MAX_BATCH_SIZE = 10_000;
 
     @ParentCommand
@@ -107,53 +94,9 @@ final class ExportCommand implements Callable<Integer> {
         String group;
     }
 
-    /** A partition's copy: what to copy, and how far Kafka acknowledged it. */
-    private static final class Part {
-        final int partition;
-        /** The first offset to copy and the last one (the end as read at the start). */
-        final long from;
-        final long end;
-        long next;
-        long copied;
-        /** The last offset Kafka acknowledged, every one before it too; 0 for none. */
-        long acknowledged;
-        Long committed;
-        boolean failed;
-
-        Part(int partition, long from, long end) {
-            this.partition = partition;
-            this.from = from;
-            this.end = end;
-            this.next = from;
-        }
-
-        long total() {
-            return Math.max(0, end - from + 1);
-        }
-    }
-
-    /** A topic's copy. */
-    private record Plan(String topic, String kafkaTopic, int partitions, List<Part> parts) {
-        long total() {
-            return parts.stream().mapToLong(Part::total).sum();
-        }
-
-        long copied() {
-            return parts.stream().mapToLong(part -> part.copied).sum();
-        }
-    }
-
-    /** Messages of one partition sent as one batch, and Kafka's answers. */
-    private record Batch(Part part, long first, long last, List<Future<RecordMetadata>> sends, long sentAt) {
-    }
-
-    private Progress progress;
-    private String failure;
-
     @Override
     public Integer call() {
         checkUsage();
-        progress = new Progress(common.commandLine().getErr(), cli.errorIsTerminal);
         long began = System.nanoTime();
         try (KliteLog log = common.openExisting()) {
             List<Plan> plans = plan(log);
@@ -167,12 +110,13 @@ final class ExportCommand implements Callable<Integer> {
             }
             KafkaProducer<String, byte[]> producer = KafkaClients.producer(brokers);
             try {
+                ExportCopy copy = new ExportCopy(log, producer, brokers, partitioning, batchSize, group(),
+                        new Progress(common.commandLine().getErr(), cli.errorIsTerminal));
                 for (Plan plan : plans) {
-                    copy(log, producer, plan);
-                    if (failure != null) {
-                        progress.interrupt();
+                    copy.copy(plan);
+                    if (copy.failure() != null) {
                         print(plans, System.nanoTime() - began);
-                        throw new CliFailure(failure + "; " + howFar(plans));
+                        throw new CliFailure(copy.failure() + "; " + copy.howFar(plans));
                     }
                 }
             } finally {
@@ -242,134 +186,6 @@ final class ExportCommand implements Callable<Integer> {
                     + " consume with it: " + String.join(", ", live) + "; their commits and the export's would race:"
                     + " stop them first, or export with another group, or with --from-offset");
         }
-    }
-
-    /**
-     * Copies a topic, batch by batch over its partitions in turn, up to {@link #MAX_IN_FLIGHT} batches waiting for
-     * Kafka at once; stops sending at the first failure, and then still counts (and commits) the batches of the other
-     * partitions that Kafka acknowledges.
-     */
-    private void copy(KliteLog log, KafkaProducer<String, byte[]> producer, Plan plan) {
-        progress.start("export " + plan.topic() + " -> Kafka " + plan.kafkaTopic(), plan.total());
-        Deque<Batch> inFlight = new ArrayDeque<>();
-        List<Part> active = plan.parts().stream().filter(part -> part.total() > 0)
-                .collect(Collectors.toCollection(ArrayList::new));
-        while (!active.isEmpty() && failure == null) {
-            for (Iterator<Part> parts = active.iterator(); parts.hasNext() && failure == null; ) {
-                Part part = parts.next();
-                List<Message> messages = read(log, plan.topic(), part);
-                if (messages.isEmpty()) {
-                    parts.remove();
-                    continue;
-                }
-                inFlight.add(send(producer, plan, part, messages));
-                part.next = messages.get(messages.size() - 1).offset() + 1;
-                if (part.next > part.end) {
-                    parts.remove();
-                }
-                while (inFlight.size() > MAX_IN_FLIGHT) {
-                    complete(log, plan, inFlight.poll());
-                }
-            }
-        }
-        while (!inFlight.isEmpty()) {
-            complete(log, plan, inFlight.poll());
-        }
-        if (failure == null) {
-            progress.finish();
-        }
-    }
-
-    /** The partition's next batch, up to the end offset read at the start. */
-    private List<Message> read(KliteLog log, String topic, Part part) {
-        List<Message> messages = log.read(topic, part.partition, part.next - 1, batchSize,
-                Limits.DEFAULT_MAX_BATCH_BYTES);
-        int within = messages.size();
-        while (within > 0 && messages.get(within - 1).offset() > part.end) {
-            within--;
-        }
-        return messages.subList(0, within);
-    }
-
-    private Batch send(KafkaProducer<String, byte[]> producer, Plan plan, Part part, List<Message> messages) {
-        List<Future<RecordMetadata>> sends = new ArrayList<>(messages.size());
-        long first = messages.get(0).offset();
-        long last = messages.get(messages.size() - 1).offset();
-        try {
-            for (Message message : messages) {
-                sends.add(producer.send(KafkaRecords.toRecord(plan.kafkaTopic(), part.partition, message, partitioning)));
-            }
-        } catch (KafkaException | IllegalArgumentException e) {
-            // a send that fails at once (a record too large, the producer fenced): the batch fails as a whole
-            sends.add(java.util.concurrent.CompletableFuture.failedFuture(e));
-        }
-        return new Batch(part, first, last, sends, System.nanoTime());
-    }
-
-    /**
-     * Waits for Kafka's answer to every send of the batch (each fails within the delivery timeout; the wait is
-     * bounded too); where all were acknowledged and every batch before on the partition was, counts them and commits
-     * the group; else records the failure, and the partition is neither copied nor committed further.
-     */
-    private void complete(KliteLog log, Plan plan, Batch batch) {
-        Part part = batch.part();
-        String error = null;
-        long deadline = batch.sentAt() + KafkaClients.DELIVERY_TIMEOUT.plus(KafkaClients.REQUEST_TIMEOUT).toNanos();
-        for (Future<RecordMetadata> send : batch.sends()) {
-            try {
-                send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                error = e.getCause().getClass().getSimpleName() + ": " + KliteMain.describe(e.getCause())
-                        .replaceAll("\\.$", "");
-                break;
-            } catch (TimeoutException e) {
-                error = "no acknowledgement from Kafka within " + KafkaClients.DELIVERY_TIMEOUT.plus(
-                        KafkaClients.REQUEST_TIMEOUT).toSeconds() + " s";
-                break;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                error = "interrupted while waiting for Kafka's acknowledgement";
-                break;
-            }
-        }
-        if (part.failed) {
-            return;
-        }
-        if (error != null) {
-            part.failed = true;
-            if (failure == null) {
-                failure = "Cannot export topic '" + plan.topic() + "' partition " + part.partition + " offsets "
-                          + batch.first() + ".." + batch.last() + " to Kafka topic '" + plan.kafkaTopic() + "' at '"
-                          + brokers + "': " + error;
-            }
-            return;
-        }
-        int count = batch.sends().size();
-        part.copied += count;
-        part.acknowledged = batch.last();
-        if (start != null && start.group != null) {
-            log.commit(start.group, plan.topic(), part.partition, batch.last());
-            part.committed = batch.last();
-        }
-        progress.advance(count);
-    }
-
-    /** After a failure: what Kafka acknowledged (and the group committed), per partition. */
-    private String howFar(List<Plan> plans) {
-        List<String> parts = new ArrayList<>();
-        for (Plan plan : plans) {
-            for (Part part : plan.parts()) {
-                if (part.total() > 0) {
-                    parts.add(plan.topic() + " partition " + part.partition + ": " + (part.copied == 0 ? "none"
-                            : part.from + ".." + part.acknowledged) + " of " + part.from + ".." + part.end);
-                }
-            }
-        }
-        String group = group();
-        return "acknowledged by Kafka before the failure" + (group == null ? "" : " and committed for group '" + group
-                + "'") + ": " + String.join(", ", parts) + "; nothing past that was " + (group == null
-                ? "counted" : "committed: run again to carry on from there (records Kafka got without acknowledging"
-                + " may then be there twice)");
     }
 
     private void print(List<Plan> plans, long nanos) {
