@@ -133,8 +133,8 @@ final class ExportCommand implements Callable<Integer> {
 
     private void checkUsage() {
         if (kafkaTopic != null && topics.size() > 1) {
-            throw new ParameterException(common.commandLine(), "--kafka-topic goes with one --topic only (" + topics.size()
-                    + " given): several topics each go to the Kafka topic of their own name");
+            throw new ParameterException(common.commandLine(), "--kafka-topic goes with one --topic only ("
+                    + topics.size() + " given): several topics each go to the Kafka topic of their own name");
         }
         if (start != null && start.fromOffset != null && start.fromOffset < 1) {
             throw new ParameterException(common.commandLine(), "Invalid value for option '--from-offset': '"

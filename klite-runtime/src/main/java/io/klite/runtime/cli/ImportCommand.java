@@ -25,13 +25,13 @@ import picocli.CommandLine.ParentCommand;
  * beginning (or after {@code --group}'s committed offset) up to its end offset as read when the command starts (only
  * committed records: {@code read_committed}), appended to the Klite partition of the same number with its key and
  * headers (as {@link KafkaRecords} reads them back: UTF-8, a repeated header name's last value), one transaction per
- * partition and poll ({@link ImportCopy}). Invariants: Kafka is asked first (brokers reachable, topics present), then every Klite topic is
- * checked before anything is written: a missing one is created with the Kafka topic's partition count, one with fewer
- * partitions is refused, writing nothing; with {@code --group} (a Kafka consumer group, refused while it has live
- * members) each partition is committed in Kafka only after Klite stored the records before that offset, so that a
- * second run carries on; a tombstone (a null value) stops the copy, naming it, unless {@code --skip-tombstones}; no
- * Kafka call waits longer than {@link KafkaClients}' bounds, and a partition whose records stop coming for
- * {@link KafkaClients#IDLE_TIMEOUT} before its end offset fails the import.
+ * partition and poll ({@link ImportCopy}). Invariants: Kafka is asked first (brokers reachable, topics present, their
+ * offsets), and only then is the file opened (created where missing); every Klite topic is checked before anything
+ * is written: a missing one is created with the Kafka topic's partition count, one with fewer partitions is refused,
+ * writing nothing; with {@code --group} (a Kafka consumer group, refused while it has live members) each partition is
+ * committed in Kafka only after Klite stored the records before that offset, so that a second run carries on; a
+ * tombstone (a null value) stops the copy, naming it, unless {@code --skip-tombstones}; no Kafka call waits longer
+ * than {@link KafkaClients}' bounds.
  */
 @Command(name = "import", sortOptions = false,
         description = {"Copies Kafka topics into Klite topics once (--from-kafka), partition for partition.",

@@ -32,8 +32,10 @@ final class KafkaGroups {
         KafkaClients.quietLogs();
         Properties settings = new Properties();
         settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(KafkaClients.REQUEST_TIMEOUT.toMillis()));
-        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(KafkaClients.API_TIMEOUT.toMillis()));
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                String.valueOf(KafkaClients.REQUEST_TIMEOUT.toMillis()));
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                String.valueOf(KafkaClients.API_TIMEOUT.toMillis()));
         Admin admin = Admin.create(settings);
         List<MemberDescription> members;
         try {

@@ -32,7 +32,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class KafkaTopics {
 
     /** A Kafka record as read back, its key and header values as text. */
-    record Read(int partition, long offset, String key, byte[] value, long timestamp, List<Map.Entry<String, String>> headers) {
+    record Read(int partition, long offset, String key, byte[] value, long timestamp,
+                List<Map.Entry<String, String>> headers) {
         String text() {
             return value == null ? null : new String(value, StandardCharsets.UTF_8);
         }
@@ -63,7 +64,7 @@ final class KafkaTopics {
         }
     }
 
-    /** Appends {@code count} more messages to the partition, numbered from {@code from}, as {@link #fill} makes them. */
+    /** Appends {@code count} more messages to the partition, numbered from {@code from}, made as {@link #fill}. */
     static void append(KliteLog log, String topic, int partition, int from, int count) {
         List<OutgoingMessage> messages = IntStream.range(from, from + count).mapToObj(i -> new OutgoingMessage(
                 i % 7 == 0 ? null : "key-" + (i % 40),

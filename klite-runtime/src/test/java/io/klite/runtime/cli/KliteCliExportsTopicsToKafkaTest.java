@@ -180,7 +180,8 @@ class KliteCliExportsTopicsToKafkaTest {
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
         assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(20));
         assertThat(run.err()).contains("Cannot export topic '" + topic + "' partition 1 offsets 1501..1600 to Kafka"
-                + " topic '" + topic + "'").contains("RecordTooLargeException: The request included a message larger than the max message size").contains("committed for group 'mirror'")
+                + " topic '" + topic + "'").contains("RecordTooLargeException: The request included a message larger"
+                + " than the max message size").contains("committed for group 'mirror'")
                 .contains(topic + " partition 1: 1..1500 of 1..2001");
         assertThat(OffsetRows.ofGroup(database, "mirror")).contains(topic + "|1|1500");
         // on every partition, the committed offset is one Kafka holds, with every offset before it
