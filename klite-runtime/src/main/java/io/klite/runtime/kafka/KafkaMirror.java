@@ -1,5 +1,6 @@
 package io.klite.runtime.kafka;
 
+import io.klite.log.KliteLog;
 import io.klite.log.TopicPartition;
 import io.klite.runtime.worker.HttpWorker;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public record KafkaMirror(String topic, String group, String brokers, String kaf
     static final int DEFAULT_BATCH_SIZE = 500;
 
     private static final Pattern BROKER = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]):([0-9]{1,5})");
+    private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,249}");
     private static final Pattern KAFKA_TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     /**
@@ -45,7 +47,7 @@ public record KafkaMirror(String topic, String group, String brokers, String kaf
             }
         }
         String topic = parameter(parameters, where, "topic", TopicPartition::validateTopic);
-        String group = parameter(parameters, where, "group", HttpWorker.Settings::group);
+        String group = parameter(parameters, where, "group", KafkaMirror::group);
         String brokers = parameter(parameters, where, "brokers", KafkaMirror::brokers);
         String kafkaTopic = parameter(parameters, where, "kafkaTopic",
                 text -> text == null ? topic : kafkaTopic(text));
@@ -62,6 +64,19 @@ public record KafkaMirror(String topic, String group, String brokers, String kaf
         return Map.of("topic", topic, "group", group, "brokers", brokers, "kafkaTopic", kafkaTopic,
                 "partitioning", partitioning.text(), "batchSize", String.valueOf(batchSize),
                 "interval", text(interval), "maxInterval", text(maxInterval));
+    }
+
+    /**
+     * A mirror's Klite group: Kafka's characters for names, {@code [A-Za-z0-9._-]}, 1 to 249 of them, so that it goes
+     * into the route's {@code klite:} URI as it is.
+     */
+    static String group(String text) {
+        KliteLog.validateGroup(text);
+        if (!GROUP.matcher(text).matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a group name for a mirror; use 1 to 249"
+                    + " characters of [A-Za-z0-9._-]");
+        }
+        return text;
     }
 
     /** Kafka bootstrap servers: {@code host:port}, comma-separated, ports 1 to 65535; go into a URI as they are. */

@@ -93,15 +93,21 @@ public final class KafkaTopicCheck implements AutoCloseable {
                 + " --partitions " + klitePartitions);
         int count = topic.partitions().size();
         if (partitioning == Partitioning.SAME && count < klitePartitions) {
-            throw new KafkaCheckException(KafkaCheckException.Reason.TOO_FEW_PARTITIONS, "Kafka topic '"
-                    + kafkaTopic + "' has " + count + " partition(s), fewer than the " + klitePartitions + " of Klite"
-                    + " topic '" + kliteTopic + "': with partitioning=same, Klite " + partitions(count, klitePartitions)
-                    + " no Kafka partition of the same number; add partitions in Kafka (kafka-topics.sh"
-                    + " --bootstrap-server " + brokers + " --alter --topic " + kafkaTopic + " --partitions "
-                    + klitePartitions + ") or use partitioning=key (Kafka's partitioner places each message by its"
-                    + " key; order then holds per key)", null);
+            throw tooFewPartitions(brokers, kafkaTopic, count, kliteTopic, klitePartitions);
         }
         return count;
+    }
+
+    /** The failure of a Kafka topic of {@code count} partitions for a Klite topic of more, with partitioning=same. */
+    static KafkaCheckException tooFewPartitions(String brokers, String kafkaTopic, int count, String kliteTopic,
+                                                int klitePartitions) {
+        return new KafkaCheckException(KafkaCheckException.Reason.TOO_FEW_PARTITIONS, "Kafka topic '" + kafkaTopic
+                + "' has " + count + " partition(s), fewer than the " + klitePartitions + " of Klite topic '"
+                + kliteTopic + "': with partitioning=same, Klite " + partitions(count, klitePartitions) + " no Kafka"
+                + " partition of the same number; add partitions in Kafka (kafka-topics.sh --bootstrap-server "
+                + brokers + " --alter --topic " + kafkaTopic + " --partitions " + klitePartitions + ") or use"
+                + " partitioning=key (Kafka's partitioner places each message by its key; order then holds per key)",
+                null);
     }
 
     /** {@code partition 2 has} or {@code partitions 2..5 have}: the Klite partitions without a Kafka one. */

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * fewer partitions than the Klite topic. Each mirror commits nothing in Klite, tries again with backoff, and its
  * consumer's health check is DOWN with the check's message, which says what to do; the mirror with
  * {@code partitioning=key} copies the same topic into the smaller Kafka topic, each keyed message where Kafka's
- * partitioner puts it, in order per key; and a missing topic created later is mirrored from then on.
+ * partitioner puts it, in order per key; a missing topic created later is mirrored from then on; and a send that
+ * fails after the check had passed (the Kafka topic deleted under the mirror) has the topic checked again, which says
+ * so.
  */
 class KliteToKafkaRefusesWhatKafkaCannotTakeKafkaTest {
 
@@ -63,7 +65,10 @@ class KliteToKafkaRefusesWhatKafkaCannotTakeKafkaTest {
                         "kafkaTopic", smaller, "interval", "200ms", "maxInterval", "1s")
                 .route("by-key", "topic", "orders", "group", "by-key", "brokers", kafka.bootstrapServers(),
                         "kafkaTopic", smaller, "partitioning", "key")
-                .write("camel.component.klite.unhealthyAfterAttempts", "1");
+                .write("camel.component.klite.unhealthyAfterAttempts", "1",
+                        // a send to a topic deleted under the mirror fails in seconds, not in Kafka's 60 to 120
+                        "camel.component.kafka.maxBlockMs", "3000", "camel.component.kafka.requestTimeoutMs", "2000",
+                        "camel.component.kafka.deliveryTimeoutMs", "3000");
 
         try (RunningKlite klite = RunningKlite.start(dir, settings)) {
             ApiClient api = new ApiClient(klite.api());
@@ -129,6 +134,18 @@ class KliteToKafkaRefusesWhatKafkaCannotTakeKafkaTest {
                     .mapToInt(List::size).sum()).isEqualTo(MESSAGES);
             await().atMost(10, SECONDS).until(() -> !downChecks(api).containsKey("consumer:to-missing"));
             assertThat(klite.file().committed("to-nowhere", "orders", 0)).isEmpty();
+
+            // a send that fails after the check had passed (the Kafka topic deleted): checked again, and said
+            long[] before = committed(klite.file(), "by-key");
+            kafka.admin().deleteTopics(List.of(smaller)).all().get(30, SECONDS);
+            klite.file().send("orders", 0, "after-delete", "{\"n\":-1}");
+            await().atMost(30, SECONDS).pollInterval(Duration.ofMillis(200)).until(() -> {
+                JsonNode check = downChecks(api).get("consumer:by-key");
+                return check != null && check.path("data").has("partitions")
+                        && lastError(Map.of("consumer:by-key", check), "consumer:by-key")
+                        .contains("Kafka topic '" + smaller + "' does not exist");
+            });
+            assertThat(committed(klite.file(), "by-key")).isEqualTo(before);
         }
     }
 
@@ -148,6 +165,14 @@ class KliteToKafkaRefusesWhatKafkaCannotTakeKafkaTest {
         JsonNode data = checks.get(name).get("data");
         String partition = data.get("partitions").asText().split(",")[0];
         return data.get("partition." + partition + ".last.error").asText();
+    }
+
+    private static long[] committed(KliteLog file, String group) {
+        long[] offsets = new long[3];
+        for (int p = 0; p < 3; p++) {
+            offsets[p] = file.committed(group, "orders", p).orElse(0);
+        }
+        return offsets;
     }
 
     private static boolean allCommitted(KliteLog file, String group) {

@@ -43,7 +43,7 @@ class KliteToKafkaTemplateRefusesBadParametersTest {
             batchSize    | 20000              | batchSize: '20000' is not a batch size; allowed: 1 to 10000 messages
             interval     | 5x                 | interval: '5x' is not a duration
             maxInterval  | 10ms               | maxInterval: '10ms' is below interval 1s; the wait doubles from interval up to maxInterval
-            group        | mirror group       | group: 'mirror group' is not a worker group name
+            group        | mirror group       | group: 'mirror group' is not a group name for a mirror; use 1 to 249 characters of [A-Za-z0-9._-]
             """)
     void aBadParameterStopsTheStart(String name, String value, String message) throws Exception {
         Map<String, String> settings = new MirrorRoutes(dir).route(null, "topic", "orders",
