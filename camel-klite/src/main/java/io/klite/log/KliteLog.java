@@ -227,6 +227,68 @@ public final class KliteLog implements AutoCloseable {
     }
 
     /**
+     * Appends messages that each have their own key and headers, in one transaction: every message or none, at
+     * contiguous offsets in list order, as {@link #sendBatch(String, int, String, Map, List)} writes a batch (a run of
+     * messages with the same key and headers shares its multi-row inserts).
+     *
+     * @param messages at least one
+     * @throws IllegalArgumentException where there is none, or a header name or value is null; nothing is written then
+     */
+    public BatchResult sendMessages(String topic, int partition, List<OutgoingMessage> messages) {
+        TopicPartition tp = new TopicPartition(topic, partition);
+        if (messages == null || messages.isEmpty()) {
+            throw new IllegalArgumentException("Invalid batch " + (messages == null ? "null" : "[]")
+                    + ": a batch holds at least one message");
+        }
+        List<Run> runs = new ArrayList<>();
+        for (OutgoingMessage message : messages) {
+            String headers = Headers.toColumn(message.headers());
+            Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && Objects.equals(last.key(), message.key()) && Objects.equals(last.headers(), headers)) {
+                last.data().add(message.payload());
+            } else {
+                List<byte[]> data = new ArrayList<>();
+                data.add(message.payload());
+                runs.add(new Run(message.key(), headers, data));
+            }
+        }
+        long deadline = db.deadline();
+        BatchResult result;
+        try {
+            result = appendRuns(tp, runs, deadline);
+        } catch (KliteStorageException e) {
+            if (!Database.isMissingTable(e)) {
+                throw e;
+            }
+            // as for append: the table was dropped since this log last wrote to it
+            result = appendRuns(tp, runs, deadline);
+        }
+        listeners.produced(tp.topic(), tp.partition(), messages.size());
+        appends.appended(tp.topic(), tp.partition());
+        return result;
+    }
+
+    /** Consecutive messages of {@link #sendMessages} with the same key and headers column. */
+    private record Run(String key, String headers, List<byte[]> data) {
+    }
+
+    private BatchResult appendRuns(TopicPartition tp, List<Run> runs, long deadline) {
+        PartitionTable table = catalog.forWrite(tp, options.defaultPartitionCount(), deadline);
+        return table.write(deadline, conn -> {
+            long first = -1;
+            int count = 0;
+            for (Run run : runs) {
+                BatchResult written = table.appendIn(conn, run.key(), run.headers(), run.data());
+                if (first < 0) {
+                    first = written.firstOffset();
+                }
+                count += written.count();
+            }
+            return new BatchResult(first, count);
+        });
+    }
+
+    /**
      * Appends one message once per idempotency key, as {@link #send(String, int, String, Map, Object)} does: where
      * the file remembers {@code once}'s key (within its window) from a send with the same fingerprint, nothing is
      * written and that send's result is answered ({@link IdempotentSend#replayed()}), wherever it went. The key is

@@ -4,6 +4,7 @@ import io.klite.log.GroupNotEmptyException;
 import io.klite.log.InvalidTopicException;
 import io.klite.log.KliteException;
 import io.klite.runtime.KliteMain;
+import io.klite.runtime.kafka.KafkaCheckException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -41,10 +42,12 @@ import picocli.CommandLine.Spec;
         footer = {"Every command takes --database <file>, --output table|json and --help, such as"
                   + " 'java -jar klite-runtime.jar groups reset-offsets --help'; --database and --output may also"
                   + " come before the command.",
-                  "Exit codes: 0 done, 1 failed (unknown topic or group, offset out of range, live members),"
+                  "Exit codes: 0 done, 1 failed (unknown topic or group, offset out of range, live members, Kafka"
+                  + " unreachable or its topic missing or too small),"
                   + " 2 bad usage."},
         subcommands = {TopicsCommand.class, GroupsCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                       DlqCommand.class, CompactCommand.class, HelpCommand.class})
+                       DlqCommand.class, CompactCommand.class, ExportCommand.class, ImportCommand.class,
+                       HelpCommand.class})
 public final class KliteCli implements Runnable {
 
     /** The options every command takes that may also come before the command: moved after it. */
@@ -59,8 +62,12 @@ public final class KliteCli implements Runnable {
     /** What {@code produce} reads its messages from. */
     final InputStream in;
 
-    KliteCli(InputStream in) {
+    /** Whether standard error is a terminal, where {@code export} and {@code import} update their progress line. */
+    final boolean errorIsTerminal;
+
+    KliteCli(InputStream in, boolean errorIsTerminal) {
         this.in = in;
+        this.errorIsTerminal = errorIsTerminal;
     }
 
     /**
@@ -114,7 +121,7 @@ public final class KliteCli implements Runnable {
 
     /** The admin commands, for the service's refusal of an argument it does not know. */
     public static String commands() {
-        return "topics, groups, produce, consume, dlq, compact";
+        return "topics, groups, produce, consume, dlq, compact, export, import";
     }
 
     /** Runs the command on the process's standard streams; its exit code. */
@@ -127,7 +134,8 @@ public final class KliteCli implements Runnable {
         PrintWriter outWriter = new Output(out);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(in, outWriter, errWriter).execute(commandFirst(args));
+            boolean terminal = err == System.err && Progress.standardErrorIsTerminal();
+            return commandLine(in, outWriter, errWriter, terminal).execute(commandFirst(args));
         } finally {
             outWriter.flush();
             errWriter.flush();
@@ -155,8 +163,8 @@ public final class KliteCli implements Runnable {
     }
 
     /** The CLI as picocli runs it, with Klite's handling of failures and bad usage. */
-    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new KliteCli(in));
+    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err, boolean errorIsTerminal) {
+        CommandLine cli = new CommandLine(new KliteCli(in, errorIsTerminal));
         cli.getSubcommands().get("groups").addSubcommand("reset-offsets", new ResetOffsetsCommand());
         cli.setOut(out);
         cli.setErr(err);
@@ -205,7 +213,8 @@ public final class KliteCli implements Runnable {
             return CommandLine.ExitCode.USAGE;
         }
         boolean expected = e instanceof CliFailure || e instanceof KliteException
-                           || e instanceof GroupNotEmptyException || e instanceof IllegalArgumentException;
+                           || e instanceof GroupNotEmptyException || e instanceof IllegalArgumentException
+                           || e instanceof KafkaCheckException;
         command.getErr().println(expected ? e.getMessage() : "Failed: " + KliteMain.describe(e));
         return CommandLine.ExitCode.SOFTWARE;
     }

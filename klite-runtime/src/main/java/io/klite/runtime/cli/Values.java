@@ -4,6 +4,7 @@ import io.klite.log.KliteLog;
 import io.klite.log.Limits;
 import io.klite.log.TopicPartition;
 import io.klite.runtime.admin.IsoTimes;
+import io.klite.runtime.kafka.Partitioning;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -26,6 +27,42 @@ final class Values {
             try {
                 return TopicPartition.validateTopic(value);
             } catch (RuntimeException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Kafka's bootstrap servers: {@code host:port} entries separated by commas, each port 1 to 65535 (as Kafka's
+     * clients read {@code bootstrap.servers}; an IPv6 address in brackets, such as {@code [::1]:9092}).
+     */
+    static final class Brokers implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String[] entries = value.split(",", -1);
+            for (String entry : entries) {
+                String address = entry.strip();
+                int colon = address.lastIndexOf(':');
+                String host = colon < 0 ? "" : address.substring(0, colon);
+                String port = colon < 0 ? "" : address.substring(colon + 1);
+                if (host.isEmpty() || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1
+                    || Integer.parseInt(port) > 65535) {
+                    throw new TypeConversionException("'" + value + "' is not a list of Kafka brokers ("
+                            + (address.isEmpty() ? "an empty entry" : "'" + address + "'") + "); allowed: host:port"
+                            + " entries separated by commas, such as 127.0.0.1:9092,kafka2:9092");
+                }
+            }
+            return value.strip();
+        }
+    }
+
+    /** {@code same} or {@code key}: where a message goes among a Kafka topic's partitions. */
+    static final class PartitioningValue implements ITypeConverter<Partitioning> {
+        @Override
+        public Partitioning convert(String value) {
+            try {
+                return Partitioning.of(value);
+            } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }

@@ -36,7 +36,7 @@ class KliteCliDispatchesEveryFirstWordTest {
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("Unknown command 'topic'; allowed: topics, groups, produce, consume, dlq,"
-                + " compact, help (see java -jar klite-runtime.jar --help)\n");
+                + " compact, export, import, help (see java -jar klite-runtime.jar --help)\n");
         assertThat(dir).isEmptyDirectory();
     }
 
@@ -58,7 +58,7 @@ class KliteCliDispatchesEveryFirstWordTest {
                 """);
         assertThat(separate.out()).startsWith("[{\"topic\":\"orders\",");
         assertThat(noCommand.exit()).isEqualTo(2);
-        assertThat(noCommand.err()).isEqualTo("Give a command: topics, groups, produce, consume, dlq, compact, help"
-                + " (see java -jar klite-runtime.jar --help)\n");
+        assertThat(noCommand.err()).isEqualTo("Give a command: topics, groups, produce, consume, dlq, compact, export,"
+                + " import, help (see java -jar klite-runtime.jar --help)\n");
     }
 }

@@ -34,7 +34,7 @@ class KliteCliRefusesBadInputTest {
         String db = database.toString();
 
         badUsage(Cli.run("topicz"), "Unknown command 'topicz'; allowed: topics, groups, produce, consume, dlq, compact,"
-                + " help (see java -jar klite-runtime.jar --help)");
+                + " export, import, help (see java -jar klite-runtime.jar --help)");
         badUsage(Cli.run("topics"), "Give a subcommand of topics: list, describe, create, config or delete (see java"
                 + " -jar klite-runtime.jar topics --help)");
         badUsage(Cli.run("groups", "lisst"), "Unknown subcommand 'lisst' of groups; allowed: delete, describe, list,"

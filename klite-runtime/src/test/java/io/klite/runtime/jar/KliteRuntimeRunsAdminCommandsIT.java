@@ -84,7 +84,7 @@ class KliteRuntimeRunsAdminCommandsIT {
             Run run = cli("", mistake, "list");
             assertThat(run.exit()).as(run.err()).isEqualTo(2);
             assertThat(run.err()).isEqualTo("Unknown command '" + mistake + "'; allowed: topics, groups, produce,"
-                    + " consume, dlq, compact, help (see java -jar klite-runtime.jar --help)\n");
+                    + " consume, dlq, compact, export, import, help (see java -jar klite-runtime.jar --help)\n");
             assertThat(run.out()).isEmpty();
         }
 
