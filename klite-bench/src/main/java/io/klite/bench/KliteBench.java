@@ -71,6 +71,7 @@ public final class KliteBench {
         String[] api = child(ApiProduceBench.class, quick ? List.of("1", "3", "1") : List.of("3", "6", "2"))
                 .get("api");
         String[] failover = child(FailoverBench.class, List.of(quick ? "3" : "10")).get("failover");
+        String[] kafka = child(KafkaMirrorBench.class, List.of(quick ? "100000" : "500000", "2")).get("kafka");
         tableOfWrites();
         tableOfReads();
         leaseRows();
@@ -81,6 +82,7 @@ public final class KliteBench {
         metricsRows(runtimeMetrics);
         rows.addAll(ApiProduceBench.rows(ApiProduceBench.parse(api)));
         failoverRows(failover);
+        kafkaRows(kafka);
         System.out.println();
         System.out.printf(Locale.ROOT, "Klite benchmark, %s, %d cores, Java %s, %s, files on %s%s; took %d s%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
@@ -255,6 +257,14 @@ public final class KliteBench {
                 String.format(Locale.ROOT, "p50 %.1f s, max %.1f s", p50, max),
                 String.format(Locale.ROOT, "%.1f s", bound), max / bound,
                 String.format(Locale.ROOT, "max <= %.0f s", bound), Row.verdict(max <= bound)));
+    }
+
+    private void kafkaRows(String[] kafka) {
+        // fields: name mirrorPerSecond baselinePerSecond messages partitions; see KafkaMirrorBench
+        rows.add(new Row(String.format(Locale.ROOT, "`klite-to-kafka` template (runtime, `-Xmx128m`) mirroring %,d"
+                + " messages, %s partitions, batch 500, into a local Kafka broker (acks=all, idempotent), vs"
+                + " camel-kafka sending the same batches from memory", Long.parseLong(kafka[3]), kafka[4]),
+                Double.parseDouble(kafka[1]), Double.parseDouble(kafka[2]), ""));
     }
 
     /** Where the benchmarks' files go, and its type: on tmpfs an fsync costs nothing, and FULL means little. */
