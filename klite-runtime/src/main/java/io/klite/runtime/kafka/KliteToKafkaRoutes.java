@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.component.kafka.serde.DefaultKafkaHeaderSerializer;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
@@ -42,8 +43,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
  *
  * <p>Invariant: a route is created only from a {@link KafkaMirror}, checked once where the route is made, and only for
  * a Klite topic that exists (the consumer would otherwise create it with one partition). The Kafka producer is
- * {@code camel.component.kafka.*}'s, with what makes the mirror exact pinned in its URI; its other settings (security,
- * timeouts, compression) apply, and the check's admin client takes the ones an admin client knows.
+ * {@code camel.component.kafka.*}'s, with what makes the mirror exact pinned in its URI; a route whose producer those
+ * settings would change anyway (camel-kafka lets some of them win over the URI and over each record's key and
+ * partition) is refused where it is made ({@link MirrorProducerSettings}); its other settings (security, timeouts,
+ * compression) apply, and the check's admin client takes the ones an admin client knows.
  */
 public final class KliteToKafkaRoutes extends RouteBuilder {
 
@@ -116,6 +119,7 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
         given.keySet().removeIf(name -> name.contains("-"));
         Function<String, String> where = where(given);
         KafkaMirror settings = KafkaMirror.fromTemplate(given, where);
+        checkProducer(settings, route(given));
         Mirror mirror = new Mirror(settings);
         Mirror other = mirrors.putIfAbsent(key(settings.topic(), settings.group()), mirror);
         if (other != null && !other.settings.equals(settings)) {
@@ -146,10 +150,29 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
         }
     }
 
+    /**
+     * Refuses a Kafka producer that {@code camel.component.kafka.*} would turn into something other than the mirror's
+     * ({@link MirrorProducerSettings}): its endpoint, made here as the route will use it, shows what it sends with.
+     */
+    private void checkProducer(KafkaMirror settings, String route) {
+        KafkaEndpoint endpoint = getContext().getEndpoint(kafkaUri(settings.kafkaTopic(), settings.brokers()),
+                KafkaEndpoint.class);
+        try {
+            MirrorProducerSettings.check(endpoint.getConfiguration(), settings.partitioning());
+        } catch (IllegalArgumentException e) {
+            throw new MirrorConfigException(route + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Where a templated route's parameter came from, for error messages: its name goes in. */
     private static Function<String, String> where(Map<String, Object> parameters) {
-        return name -> "Route template " + TEMPLATE + " (topic '" + parameters.get("topic") + "', group '"
-                + parameters.get("group") + "'): parameter " + name;
+        return name -> route(parameters) + ": parameter " + name;
+    }
+
+    /** A templated route, for error messages: {@code Route template klite-to-kafka (topic 'x', group 'y')}. */
+    private static String route(Map<String, Object> parameters) {
+        return "Route template " + TEMPLATE + " (topic '" + parameters.get("topic") + "', group '"
+                + parameters.get("group") + "')";
     }
 
     private static String key(Object topic, Object group) {
