@@ -193,7 +193,7 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
                 mirror.checked = false;
             }
         });
-        mirror.check(exchange.getContext());
+        mirror.check(exchange.getContext(), batch.partition());
         Partitioning partitioning = mirror.settings.partitioning();
         in.setBody(batch.messages().stream()
                 .map(message -> new KafkaBoundMessage(exchange, batch.partition(), message, partitioning))
@@ -201,9 +201,9 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
     }
 
     /**
-     * A route's checked settings and whether the Kafka topic passed its check since the last failure. A check that
-     * failed stands for {@link #FAILED_CHECK_STANDS}: the other partitions of the same poll fail with it at once,
-     * rather than each waiting out its own check of brokers that do not answer.
+     * A route's checked settings and whether the Kafka topic passed its check since the last failure, with how many
+     * partitions it had then. A check that failed stands for {@link #FAILED_CHECK_STANDS}: the other partitions of the
+     * same poll fail with it at once, rather than each waiting out its own check of brokers that do not answer.
      */
     private static final class Mirror {
 
@@ -211,6 +211,8 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
 
         private final KafkaMirror settings;
         private volatile boolean checked;
+        /** The Kafka topic's partition count at the check that passed. */
+        private volatile int kafkaPartitions;
         private volatile KafkaCheckException failed;
         private volatile long failedAt;
 
@@ -220,12 +222,15 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
 
         /**
          * Checks the Kafka topic, with the Kafka component's client settings (security and the like) and the route's
-         * brokers, unless a check passed since the last failure.
+         * brokers, unless a check passed since the last failure and, with {@link Partitioning#SAME}, saw a Kafka
+         * partition for Klite partition {@code partition}: a partition added to the Klite topic since is checked at
+         * once, not left to the producer, which would wait {@code maxBlockMs} (60 s) for a Kafka partition that does
+         * not exist and then fail without saying what to do.
          *
          * @throws KafkaCheckException what is wrong and what to do
          */
-        void check(CamelContext context) {
-            if (checked) {
+        void check(CamelContext context, int partition) {
+            if (checked && (settings.partitioning() == Partitioning.KEY || partition < kafkaPartitions)) {
                 return;
             }
             KafkaCheckException last = failed;
@@ -233,7 +238,7 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
                 throw last;
             }
             try {
-                checkNow(context);
+                kafkaPartitions = checkNow(context);
                 failed = null;
                 checked = true;
             } catch (KafkaCheckException e) {
@@ -243,7 +248,8 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
             }
         }
 
-        private void checkNow(CamelContext context) {
+        /** Checks the Kafka topic now; its partition count. */
+        private int checkNow(CamelContext context) {
             KliteComponent klite = context.getComponent("klite", KliteComponent.class);
             int klitePartitions = klite.withLog(klite.getConfiguration().getDatabase(),
                     log -> log.partitionCount(settings.topic()));
@@ -251,7 +257,8 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
                     context.getComponent("kafka", KafkaComponent.class).getConfiguration().createProducerProperties());
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.brokers());
             try (KafkaTopicCheck check = KafkaTopicCheck.open(client, CHECK_TIMEOUT)) {
-                check.checkTarget(settings.kafkaTopic(), settings.topic(), klitePartitions, settings.partitioning());
+                return check.checkTarget(settings.kafkaTopic(), settings.topic(), klitePartitions,
+                        settings.partitioning());
             }
         }
     }
