@@ -4,8 +4,11 @@ import io.klite.camel.KliteBatch;
 import io.klite.camel.KliteComponent;
 import io.klite.camel.KliteConstants;
 import io.klite.log.Limits;
+import io.klite.log.Message;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +40,11 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * a record refused) fails the exchange: the consumer holds that partition back and sends the same batch again after
  * {@code interval}, doubling up to {@code maxInterval}; it never dead-letters ({@code maxAttempts=0}), since a mirror
  * must not skip. Nothing is committed that Kafka did not acknowledge; a batch that failed after some of its records
- * were stored is sent again whole (at-least-once: Kafka then holds that run twice). The route's health is its
- * consumer's check, {@code consumer:<routeId>}, DOWN with the last error once the batch has failed
- * {@code camel.component.klite.unhealthyAfterAttempts} times or for {@code unhealthyAfter}.
+ * were stored is sent again whole (at-least-once: Kafka then holds that run again, once per failed attempt). A record
+ * the producer refuses as it is handed over ends the batch's send ({@link UntilRefused}), so that no later record of
+ * the partition reaches Kafka ahead of it; one the brokers refuse is known only after the later ones went out. The
+ * route's health is its consumer's check, {@code consumer:<routeId>}, DOWN with the last error once the batch has
+ * failed {@code camel.component.klite.unhealthyAfterAttempts} times or for {@code unhealthyAfter}.
  *
  * <p>Invariant: a route is created only from a {@link KafkaMirror}, checked once where the route is made, and only for
  * a Klite topic that exists (the consumer would otherwise create it with one partition). The Kafka producer is
@@ -195,9 +200,38 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
         });
         mirror.check(exchange.getContext(), batch.partition());
         Partitioning partitioning = mirror.settings.partitioning();
-        in.setBody(batch.messages().stream()
-                .map(message -> new KafkaBoundMessage(exchange, batch.partition(), message, partitioning))
-                .toList());
+        in.setBody(new UntilRefused(exchange, batch.partition(), batch.messages(), partitioning));
+    }
+
+    /**
+     * A batch's messages as camel-kafka's producer takes them, one at a time, stopping at the first record the
+     * producer refused as it was handed over (larger than {@code maxRequestSize}, and the like): the exchange fails
+     * then, and no later message of the partition goes to Kafka ahead of the refused one. A refusal that the brokers
+     * answer later comes after the later messages were handed over.
+     */
+    private record UntilRefused(Exchange exchange, int partition, List<Message> messages, Partitioning partitioning)
+            implements Iterable<KafkaBoundMessage> {
+
+        @Override
+        public Iterator<KafkaBoundMessage> iterator() {
+            Iterator<Message> each = messages.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return exchange.getException() == null && each.hasNext();
+                }
+
+                @Override
+                public KafkaBoundMessage next() {
+                    return new KafkaBoundMessage(exchange, partition, each.next(), partitioning);
+                }
+            };
+        }
+
+        @Override
+        public String toString() {
+            return messages.size() + " message(s) of partition " + partition;
+        }
     }
 
     /**
