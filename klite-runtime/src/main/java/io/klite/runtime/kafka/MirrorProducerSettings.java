@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class MirrorProducerSettings {
 
-    /** The producer settings the mirror relies on, with the values it accepts (the first is the one it needs). */
+    /** The producer settings the mirror relies on, with the values it accepts. */
     private static final Map<String, Set<String>> PINNED = Map.of(
             ProducerConfig.ACKS_CONFIG, Set.of("all", "-1"),
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Set.of("true"),
@@ -68,9 +68,9 @@ final class MirrorProducerSettings {
             Object partitioner = producer.get(ProducerConfig.PARTITIONER_CLASS_CONFIG);
             if (partitioner != null) {
                 throw new IllegalArgumentException("the Kafka producer's " + ProducerConfig.PARTITIONER_CLASS_CONFIG
-                        + " is '" + partitioner + "' (camel.component.kafka.partitioner); with partitioning=key the"
-                        + " mirror leaves each message to Kafka's default partitioner, which places a key where"
-                        + " Klite does (murmur2)" + WAY_OUT + ", or use partitioning=same");
+                        + " is '" + partitioner + "' (camel.component.kafka.partitioner or additionalProperties); with"
+                        + " partitioning=key the mirror leaves each message to Kafka's default partitioner, which"
+                        + " places a key where Klite does (murmur2)" + WAY_OUT + ", or use partitioning=same");
             }
             if (Boolean.parseBoolean(String.valueOf(producer.get(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)))) {
                 throw new IllegalArgumentException("the Kafka producer's "
