@@ -4,8 +4,11 @@ import io.klite.camel.KliteBatch;
 import io.klite.camel.KliteComponent;
 import io.klite.camel.KliteConstants;
 import io.klite.log.Limits;
+import io.klite.log.Message;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RouteTemplateContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.component.kafka.serde.DefaultKafkaHeaderSerializer;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
@@ -36,14 +40,18 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * a record refused) fails the exchange: the consumer holds that partition back and sends the same batch again after
  * {@code interval}, doubling up to {@code maxInterval}; it never dead-letters ({@code maxAttempts=0}), since a mirror
  * must not skip. Nothing is committed that Kafka did not acknowledge; a batch that failed after some of its records
- * were stored is sent again whole (at-least-once: Kafka then holds that run twice). The route's health is its
- * consumer's check, {@code consumer:<routeId>}, DOWN with the last error once the batch has failed
- * {@code camel.component.klite.unhealthyAfterAttempts} times or for {@code unhealthyAfter}.
+ * were stored is sent again whole (at-least-once: Kafka then holds that run again, once per failed attempt). A record
+ * the producer refuses as it is handed over ends the batch's send ({@link UntilRefused}), so that no later record of
+ * the partition reaches Kafka ahead of it; one the brokers refuse is known only after the later ones went out. The
+ * route's health is its consumer's check, {@code consumer:<routeId>}, DOWN with the last error once the batch has
+ * failed {@code camel.component.klite.unhealthyAfterAttempts} times or for {@code unhealthyAfter}.
  *
  * <p>Invariant: a route is created only from a {@link KafkaMirror}, checked once where the route is made, and only for
  * a Klite topic that exists (the consumer would otherwise create it with one partition). The Kafka producer is
- * {@code camel.component.kafka.*}'s, with what makes the mirror exact pinned in its URI; its other settings (security,
- * timeouts, compression) apply, and the check's admin client takes the ones an admin client knows.
+ * {@code camel.component.kafka.*}'s, with what makes the mirror exact pinned in its URI; a route whose producer those
+ * settings would change anyway (camel-kafka lets some of them win over the URI and over each record's key and
+ * partition) is refused where it is made ({@link MirrorProducerSettings}); its other settings (security, timeouts,
+ * compression) apply, and the check's admin client takes the ones an admin client knows.
  */
 public final class KliteToKafkaRoutes extends RouteBuilder {
 
@@ -116,6 +124,7 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
         given.keySet().removeIf(name -> name.contains("-"));
         Function<String, String> where = where(given);
         KafkaMirror settings = KafkaMirror.fromTemplate(given, where);
+        checkProducer(settings, route(given));
         Mirror mirror = new Mirror(settings);
         Mirror other = mirrors.putIfAbsent(key(settings.topic(), settings.group()), mirror);
         if (other != null && !other.settings.equals(settings)) {
@@ -146,10 +155,29 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
         }
     }
 
+    /**
+     * Refuses a Kafka producer that {@code camel.component.kafka.*} would turn into something other than the mirror's
+     * ({@link MirrorProducerSettings}): its endpoint, made here as the route will use it, shows what it sends with.
+     */
+    private void checkProducer(KafkaMirror settings, String route) {
+        KafkaEndpoint endpoint = getContext().getEndpoint(kafkaUri(settings.kafkaTopic(), settings.brokers()),
+                KafkaEndpoint.class);
+        try {
+            MirrorProducerSettings.check(endpoint.getConfiguration(), settings.partitioning());
+        } catch (IllegalArgumentException e) {
+            throw new MirrorConfigException(route + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Where a templated route's parameter came from, for error messages: its name goes in. */
     private static Function<String, String> where(Map<String, Object> parameters) {
-        return name -> "Route template " + TEMPLATE + " (topic '" + parameters.get("topic") + "', group '"
-                + parameters.get("group") + "'): parameter " + name;
+        return name -> route(parameters) + ": parameter " + name;
+    }
+
+    /** A templated route, for error messages: {@code Route template klite-to-kafka (topic 'x', group 'y')}. */
+    private static String route(Map<String, Object> parameters) {
+        return "Route template " + TEMPLATE + " (topic '" + parameters.get("topic") + "', group '"
+                + parameters.get("group") + "')";
     }
 
     private static String key(Object topic, Object group) {
@@ -170,17 +198,46 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
                 mirror.checked = false;
             }
         });
-        mirror.check(exchange.getContext());
+        mirror.check(exchange.getContext(), batch.partition());
         Partitioning partitioning = mirror.settings.partitioning();
-        in.setBody(batch.messages().stream()
-                .map(message -> new KafkaBoundMessage(exchange, batch.partition(), message, partitioning))
-                .toList());
+        in.setBody(new UntilRefused(exchange, batch.partition(), batch.messages(), partitioning));
     }
 
     /**
-     * A route's checked settings and whether the Kafka topic passed its check since the last failure. A check that
-     * failed stands for {@link #FAILED_CHECK_STANDS}: the other partitions of the same poll fail with it at once,
-     * rather than each waiting out its own check of brokers that do not answer.
+     * A batch's messages as camel-kafka's producer takes them, one at a time, stopping at the first record the
+     * producer refused as it was handed over (larger than {@code maxRequestSize}, and the like): the exchange fails
+     * then, and no later message of the partition goes to Kafka ahead of the refused one. A refusal that the brokers
+     * answer later comes after the later messages were handed over.
+     */
+    private record UntilRefused(Exchange exchange, int partition, List<Message> messages, Partitioning partitioning)
+            implements Iterable<KafkaBoundMessage> {
+
+        @Override
+        public Iterator<KafkaBoundMessage> iterator() {
+            Iterator<Message> each = messages.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return exchange.getException() == null && each.hasNext();
+                }
+
+                @Override
+                public KafkaBoundMessage next() {
+                    return new KafkaBoundMessage(exchange, partition, each.next(), partitioning);
+                }
+            };
+        }
+
+        @Override
+        public String toString() {
+            return messages.size() + " message(s) of partition " + partition;
+        }
+    }
+
+    /**
+     * A route's checked settings and whether the Kafka topic passed its check since the last failure, with how many
+     * partitions it had then. A check that failed stands for {@link #FAILED_CHECK_STANDS}: the other partitions of the
+     * same poll fail with it at once, rather than each waiting out its own check of brokers that do not answer.
      */
     private static final class Mirror {
 
@@ -188,6 +245,8 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
 
         private final KafkaMirror settings;
         private volatile boolean checked;
+        /** The Kafka topic's partition count at the check that passed. */
+        private volatile int kafkaPartitions;
         private volatile KafkaCheckException failed;
         private volatile long failedAt;
 
@@ -197,12 +256,15 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
 
         /**
          * Checks the Kafka topic, with the Kafka component's client settings (security and the like) and the route's
-         * brokers, unless a check passed since the last failure.
+         * brokers, unless a check passed since the last failure and, with {@link Partitioning#SAME}, saw a Kafka
+         * partition for Klite partition {@code partition}: a partition added to the Klite topic since is checked at
+         * once, not left to the producer, which would wait {@code maxBlockMs} (60 s) for a Kafka partition that does
+         * not exist and then fail without saying what to do.
          *
          * @throws KafkaCheckException what is wrong and what to do
          */
-        void check(CamelContext context) {
-            if (checked) {
+        void check(CamelContext context, int partition) {
+            if (checked && (settings.partitioning() == Partitioning.KEY || partition < kafkaPartitions)) {
                 return;
             }
             KafkaCheckException last = failed;
@@ -210,7 +272,7 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
                 throw last;
             }
             try {
-                checkNow(context);
+                kafkaPartitions = checkNow(context);
                 failed = null;
                 checked = true;
             } catch (KafkaCheckException e) {
@@ -220,7 +282,8 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
             }
         }
 
-        private void checkNow(CamelContext context) {
+        /** Checks the Kafka topic now; its partition count. */
+        private int checkNow(CamelContext context) {
             KliteComponent klite = context.getComponent("klite", KliteComponent.class);
             int klitePartitions = klite.withLog(klite.getConfiguration().getDatabase(),
                     log -> log.partitionCount(settings.topic()));
@@ -228,7 +291,8 @@ public final class KliteToKafkaRoutes extends RouteBuilder {
                     context.getComponent("kafka", KafkaComponent.class).getConfiguration().createProducerProperties());
             client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.brokers());
             try (KafkaTopicCheck check = KafkaTopicCheck.open(client, CHECK_TIMEOUT)) {
-                check.checkTarget(settings.kafkaTopic(), settings.topic(), klitePartitions, settings.partitioning());
+                return check.checkTarget(settings.kafkaTopic(), settings.topic(), klitePartitions,
+                        settings.partitioning());
             }
         }
     }

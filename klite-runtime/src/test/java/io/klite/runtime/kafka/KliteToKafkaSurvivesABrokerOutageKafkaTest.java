@@ -165,7 +165,7 @@ class KliteToKafkaSurvivesABrokerOutageKafkaTest {
      * again: after a message, the next is the one that follows it in Klite, or an earlier one a run starts again
      * from; never one further on (a gap) and never missing at the end.
      */
-    private static void assertInOrderWithRunsSentAgain(int partition, List<String> expected, List<String> got) {
+    static void assertInOrderWithRunsSentAgain(int partition, List<String> expected, List<String> got) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < expected.size(); i++) {
             index.put(expected.get(i), i);

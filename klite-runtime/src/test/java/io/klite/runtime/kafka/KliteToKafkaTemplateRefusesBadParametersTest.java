@@ -56,6 +56,46 @@ class KliteToKafkaTemplateRefusesBadParametersTest {
                         : ROUTE + message);
     }
 
+    /**
+     * camel-kafka lets these component-wide settings win over the template's URI or each record's own key and
+     * partition: the mirror would send other keys, partitions or guarantees without an error.
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            key                                            | oops       | same | camel.component.kafka.key is 'oops': camel-kafka would give every mirrored message that has a key this one instead; the mirror keeps each message's own key; set it on the kafka: endpoints that need it rather than for the whole component
+            partitionKey                                   | 0          | key  | camel.component.kafka.partitionKey is 0: camel-kafka would send every mirrored message to that Kafka partition; the mirror places each message itself (partitioning=key); set it on the kafka: endpoints that need it rather than for the whole component
+            additionalProperties[enable.idempotence]       | false      | same | the Kafka producer's enable.idempotence is 'false' (from camel.component.kafka.additionalProperties); the mirror needs true: the producer's own retries neither repeat nor reorder records; set it on the kafka: endpoints that need it rather than for the whole component
+            additionalProperties[acks]                     | 1          | same | the Kafka producer's acks is '1' (from camel.component.kafka.additionalProperties); the mirror needs all: the Klite group commits only what every in-sync replica has; set it on the kafka: endpoints that need it rather than for the whole component
+            additionalProperties[key.serializer]           | org.apache.kafka.common.serialization.ByteArraySerializer | same | the Kafka producer's key.serializer is 'org.apache.kafka.common.serialization.ByteArraySerializer' (from camel.component.kafka.additionalProperties); the mirror needs org.apache.kafka.common.serialization.StringSerializer: keys as UTF-8 text
+            partitioner                                    | org.apache.kafka.clients.producer.RoundRobinPartitioner | key | the Kafka producer's partitioner.class is 'org.apache.kafka.clients.producer.RoundRobinPartitioner' (camel.component.kafka.partitioner or additionalProperties); with partitioning=key the mirror leaves each message to Kafka's default partitioner, which places a key where Klite does (murmur2); set it on the kafka: endpoints that need it rather than for the whole component, or use partitioning=same
+            partitionerIgnoreKeys                          | true       | key  | the Kafka producer's partitioner.ignore.keys is 'true' (camel.component.kafka.partitionerIgnoreKeys); with partitioning=key the mirror relies on Kafka's default partitioner placing each keyed message by its key
+            """)
+    void aComponentSettingThatWouldChangeWhatTheMirrorSendsStopsTheStart(String setting, String value,
+                                                                          String partitioning, String message)
+            throws Exception {
+        Map<String, String> settings = new MirrorRoutes(dir).route(null, "topic", "orders", "group", "mirror",
+                "brokers", "127.0.0.1:9", "partitioning", partitioning).write("camel.component.kafka." + setting, value);
+
+        assertThatThrownBy(() -> RunningKlite.start(dir, settings).close())
+                .hasStackTraceContaining("Route template klite-to-kafka (topic 'orders', group 'mirror'): " + message);
+    }
+
+    /** The same settings where they change nothing the mirror relies on, and the component's other settings. */
+    @Test
+    void componentSettingsThatLeaveTheMirrorAsItIsApply() throws Exception {
+        Map<String, String> settings = new MirrorRoutes(dir).route("mirror", "topic", "orders", "group", "mirror",
+                "brokers", "127.0.0.1:9").write("camel.component.kafka.partitioner",
+                "org.apache.kafka.clients.producer.RoundRobinPartitioner",
+                "camel.component.kafka.partitionerIgnoreKeys", "true",
+                "camel.component.kafka.additionalProperties[acks]", "-1",
+                "camel.component.kafka.requestRequiredAcks", "1", "camel.component.kafka.lingerMs", "5",
+                "camel.component.kafka.compressionCodec", "lz4");
+
+        try (RunningKlite klite = RunningKlite.start(dir, settings)) {
+            assertThat(klite.context().getRoute("mirror")).isNotNull();
+        }
+    }
+
     @Test
     void anUnknownParameterIsRefusedRatherThanIgnored() throws Exception {
         Map<String, String> settings = new MirrorRoutes(dir).route(null, "topic", "orders", "group", "mirror",
