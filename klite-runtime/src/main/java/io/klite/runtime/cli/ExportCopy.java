@@ -70,8 +70,12 @@ final class ExportCopy {
         }
     }
 
-    /** Messages of one partition sent as one batch, and Kafka's answers. */
-    private record Batch(Part part, long first, long last, List<Future<RecordMetadata>> sends, long sentAt) {
+    /**
+     * Messages of one partition sent as one batch, and Kafka's answers; {@code failedAtOnce}: a send failed before
+     * anything went to Kafka, and the batch's later messages were not sent.
+     */
+    private record Batch(Part part, long first, long last, List<Future<RecordMetadata>> sends, long sentAt,
+                         boolean failedAtOnce) {
     }
 
     private final KliteLog log;
@@ -111,15 +115,19 @@ final class ExportCopy {
         Deque<Batch> inFlight = new ArrayDeque<>();
         List<Part> active = plan.parts().stream().filter(part -> part.total() > 0)
                 .collect(Collectors.toCollection(ArrayList::new));
-        while (!active.isEmpty() && failure == null) {
-            for (Iterator<Part> parts = active.iterator(); parts.hasNext() && failure == null; ) {
+        boolean sending = true;
+        while (!active.isEmpty() && sending && failure == null) {
+            for (Iterator<Part> parts = active.iterator(); parts.hasNext() && sending && failure == null; ) {
                 Part part = parts.next();
                 List<Message> messages = read(plan.topic(), part);
                 if (messages.isEmpty()) {
                     parts.remove();
                     continue;
                 }
-                inFlight.add(send(plan, part, messages));
+                Batch batch = send(plan, part, messages);
+                inFlight.add(batch);
+                // the next send would fail the same way, after as long a wait: the failure is the batch's
+                sending = !batch.failedAtOnce();
                 part.next = messages.get(messages.size() - 1).offset() + 1;
                 if (part.next > part.end) {
                     parts.remove();
@@ -150,19 +158,47 @@ final class ExportCopy {
         return messages.subList(0, within);
     }
 
+    /**
+     * Hands the batch's messages to the producer, stopping at a send that failed at once: the producer answers so
+     * where it waited {@code max.block.ms} in vain (no metadata for the topic: deleted after the check, or the brokers
+     * gone before the producer learnt it; a buffer that stayed full), and each later send would wait as long again.
+     */
     private Batch send(Plan plan, Part part, List<Message> messages) {
         List<Future<RecordMetadata>> sends = new ArrayList<>(messages.size());
+        boolean failedAtOnce = false;
         try {
             for (Message message : messages) {
-                sends.add(producer.send(KafkaRecords.toRecord(plan.kafkaTopic(), part.partition, message,
-                        partitioning)));
+                Future<RecordMetadata> sent = producer.send(KafkaRecords.toRecord(plan.kafkaTopic(), part.partition,
+                        message, partitioning));
+                sends.add(sent);
+                if (failedAtOnce(sent)) {
+                    failedAtOnce = true;
+                    break;
+                }
             }
         } catch (KafkaException | IllegalArgumentException e) {
-            // a send that fails at once (the producer closed or fenced): the batch fails as a whole
+            // a send that throws (the producer closed or fenced): the batch fails as a whole
             sends.add(CompletableFuture.failedFuture(e));
+            failedAtOnce = true;
         }
         return new Batch(part, messages.get(0).offset(), messages.get(messages.size() - 1).offset(), sends,
-                System.nanoTime());
+                System.nanoTime(), failedAtOnce);
+    }
+
+    /** Whether the producer answered the send with a failure already: it sent nothing. */
+    private static boolean failedAtOnce(Future<RecordMetadata> sent) {
+        if (!sent.isDone()) {
+            return false;
+        }
+        try {
+            sent.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     /**
