@@ -8,6 +8,7 @@ import io.klite.runtime.kafka.KafkaRecords;
 import io.klite.runtime.kafka.KafkaTopicCheck;
 import io.klite.runtime.kafka.Partitioning;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,7 +86,8 @@ final class ExportCommand implements Callable<Integer> {
     /** {@code --from-offset} or {@code --group}. */
     static final class Start {
         @Option(names = "--from-offset", paramLabel = "<offset>", required = true,
-                description = "The first Klite offset to copy on every partition (the start where it is below).")
+                description = "The first Klite offset to copy on every partition (the start where it is below; at most"
+                              + " the highest end offset + 1).")
         Long fromOffset;
 
         @Option(names = "--group", paramLabel = "<group>", required = true, converter = Values.Group.class,
@@ -169,9 +171,27 @@ final class ExportCommand implements Callable<Integer> {
                 }
                 parts.add(new Part(p, from, end));
             }
+            if (start != null && start.fromOffset != null) {
+                refusePastTheEnd(topic, parts);
+            }
             plans.add(new Plan(topic, kafkaTopic != null ? kafkaTopic : topic, count, parts));
         }
         return plans;
+    }
+
+    /**
+     * Refuses a {@code --from-offset} past the end of every partition of the topic (as {@code consume --offset} refuses
+     * one past its partition's): a mistyped offset, not a copy of nothing. At the end + 1 of one partition is allowed:
+     * nothing to copy yet.
+     */
+    private void refusePastTheEnd(String topic, List<Part> parts) {
+        Part longest = parts.stream().max(Comparator.comparingLong(part -> part.end)).orElseThrow();
+        if (start.fromOffset > longest.end + 1) {
+            throw new CliFailure("Cannot export topic '" + topic + "' from offset " + start.fromOffset + ": it is past"
+                    + " the end of every partition; allowed: 1.." + (longest.end + 1) + " (up to endOffset "
+                    + longest.end + " of partition " + longest.partition + ", the highest, + 1; below a partition's"
+                    + " start copies from its start); nothing was sent");
+        }
     }
 
     private void refuseLiveMembers(KliteLog log, List<Plan> plans) {

@@ -124,6 +124,30 @@ class KliteCliExportsTopicsToKafkaTest {
     }
 
     @Test
+    void fromOffsetPastTheEndOfEveryPartitionIsRefusedAsConsumeRefusesIt() throws Exception {
+        String topic = KafkaTopics.unique("orders");
+        KafkaTopics.fill(log, topic, PARTITIONS, 300);
+        KafkaTopics.append(log, topic, 1, 300, 50);
+        broker.createTopic(topic, PARTITIONS);
+
+        Cli.Run atTheEnd = Cli.on(database, "export", "--to-kafka", "--brokers", broker.bootstrapServers(), "--topic",
+                topic, "--from-offset", "351");
+
+        assertThat(atTheEnd.exit()).as("the end of partition 1 + 1: nothing to copy yet\n" + atTheEnd).isZero();
+        assertThat(atTheEnd.out()).contains("Exported 0 message(s)");
+
+        Cli.Run past = Cli.on(database, "export", "--to-kafka", "--brokers", broker.bootstrapServers(), "--topic",
+                topic, "--from-offset", "3510");
+
+        assertThat(past.exit()).as(past.toString()).isEqualTo(1);
+        assertThat(past.err()).isEqualTo("Cannot export topic '" + topic + "' from offset 3510: it is past the end of"
+                + " every partition; allowed: 1..351 (up to endOffset 350 of partition 1, the highest, + 1; below a"
+                + " partition's start copies from its start); nothing was sent\n");
+        assertThat(past.out()).isEmpty();
+        assertThat(KafkaTopics.endOffsets(broker, topic, PARTITIONS).values()).containsOnly(0L);
+    }
+
+    @Test
     void aGroupCommitsWhatKafkaAcknowledgedAndASecondRunCopiesOnlyWhatCameSince() throws Exception {
         String topic = KafkaTopics.unique("orders");
         KafkaTopics.fill(log, topic, PARTITIONS, 1000);
