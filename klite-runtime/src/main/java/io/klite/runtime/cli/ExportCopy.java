@@ -46,6 +46,12 @@ final class ExportCopy {
         long acknowledged;
         Long committed;
         boolean failed;
+        /**
+         * Where the partition failed: the last offset Kafka acknowledged in the failed batch or a batch sent after it
+         * (before the failure was known), around a record it refused; 0 for none. Kafka holds it, neither counted nor
+         * committed.
+         */
+        long acknowledgedPast;
 
         Part(int partition, long from, long end) {
             this.partition = partition;
@@ -71,11 +77,12 @@ final class ExportCopy {
     }
 
     /**
-     * Messages of one partition sent as one batch, and Kafka's answers; {@code failedAtOnce}: a send failed before
-     * anything went to Kafka, and the batch's later messages were not sent.
+     * Messages of one partition sent as one batch, and Kafka's answers, one for each offset of {@code offsets} in
+     * turn; {@code failedAtOnce}: a send failed before anything went to Kafka, and the batch's later messages were not
+     * sent.
      */
-    private record Batch(Part part, long first, long last, List<Future<RecordMetadata>> sends, long sentAt,
-                         boolean failedAtOnce) {
+    private record Batch(Part part, long first, long last, List<Long> offsets, List<Future<RecordMetadata>> sends,
+                         long sentAt, boolean failedAtOnce) {
     }
 
     private final KliteLog log;
@@ -164,24 +171,24 @@ final class ExportCopy {
      * gone before the producer learnt it; a buffer that stayed full), and each later send would wait as long again.
      */
     private Batch send(Plan plan, Part part, List<Message> messages) {
+        List<Long> offsets = new ArrayList<>(messages.size());
         List<Future<RecordMetadata>> sends = new ArrayList<>(messages.size());
         boolean failedAtOnce = false;
-        try {
-            for (Message message : messages) {
-                Future<RecordMetadata> sent = producer.send(KafkaRecords.toRecord(plan.kafkaTopic(), part.partition,
-                        message, partitioning));
-                sends.add(sent);
-                if (failedAtOnce(sent)) {
-                    failedAtOnce = true;
-                    break;
-                }
+        for (Message message : messages) {
+            offsets.add(message.offset());
+            try {
+                sends.add(producer.send(KafkaRecords.toRecord(plan.kafkaTopic(), part.partition, message,
+                        partitioning)));
+            } catch (KafkaException | IllegalArgumentException e) {
+                // a send that throws (the producer closed or fenced): the batch fails as a whole
+                sends.add(CompletableFuture.failedFuture(e));
             }
-        } catch (KafkaException | IllegalArgumentException e) {
-            // a send that throws (the producer closed or fenced): the batch fails as a whole
-            sends.add(CompletableFuture.failedFuture(e));
-            failedAtOnce = true;
+            if (failedAtOnce(sends.get(sends.size() - 1))) {
+                failedAtOnce = true;
+                break;
+            }
         }
-        return new Batch(part, messages.get(0).offset(), messages.get(messages.size() - 1).offset(), sends,
+        return new Batch(part, messages.get(0).offset(), messages.get(messages.size() - 1).offset(), offsets, sends,
                 System.nanoTime(), failedAtOnce);
     }
 
@@ -209,22 +216,28 @@ final class ExportCopy {
     private void complete(Plan plan, Batch batch) {
         Part part = batch.part();
         String error = null;
+        long lastAcknowledged = 0;
         long wait = KafkaClients.DELIVERY_TIMEOUT.plus(KafkaClients.REQUEST_TIMEOUT).toNanos();
-        for (Future<RecordMetadata> send : batch.sends()) {
+        for (int i = 0; i < batch.sends().size(); i++) {
+            // past a failed send, the later ones are still asked (within the same deadline): Kafka may have taken them
             try {
-                send.get(Math.max(0, batch.sentAt() + wait - System.nanoTime()), TimeUnit.NANOSECONDS);
+                batch.sends().get(i).get(Math.max(0, batch.sentAt() + wait - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+                lastAcknowledged = batch.offsets().get(i);
             } catch (ExecutionException e) {
-                error = e.getCause().getClass().getSimpleName() + ": " + KliteMain.describe(e.getCause())
-                        .replaceAll("\\.$", "");
-                break;
+                error = error != null ? error : e.getCause().getClass().getSimpleName() + ": "
+                        + KliteMain.describe(e.getCause()).replaceAll("\\.$", "");
             } catch (TimeoutException e) {
-                error = "no acknowledgement from Kafka within " + TimeUnit.NANOSECONDS.toSeconds(wait) + " s";
-                break;
+                error = error != null ? error : "no acknowledgement from Kafka within "
+                        + TimeUnit.NANOSECONDS.toSeconds(wait) + " s";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 error = "interrupted while waiting for Kafka's acknowledgement";
                 break;
             }
+        }
+        if (error != null || part.failed) {
+            part.acknowledgedPast = Math.max(part.acknowledgedPast, lastAcknowledged);
         }
         if (part.failed) {
             return;
@@ -254,13 +267,15 @@ final class ExportCopy {
             for (Part part : plan.parts()) {
                 if (part.total() > 0) {
                     parts.add(plan.topic() + " partition " + part.partition + ": " + (part.copied == 0 ? "none"
-                            : part.from + ".." + part.acknowledged) + " of " + part.from + ".." + part.end);
+                            : part.from + ".." + part.acknowledged) + " of " + part.from + ".." + part.end
+                            + (part.acknowledgedPast == 0 ? "" : " (Kafka also took records up to "
+                            + part.acknowledgedPast + ", sent before the failure was known)"));
                 }
             }
         }
         return "acknowledged by Kafka before the failure" + (group == null ? "" : " and committed for group '" + group
                 + "'") + ": " + String.join(", ", parts) + "; nothing past that was " + (group == null
-                ? "counted" : "committed: run again to carry on from there (records Kafka got without acknowledging"
-                + " may then be there twice)");
+                ? "counted" : "committed: run again to carry on from there (what Kafka took past that, acknowledged or"
+                + " not, is then there twice)");
     }
 }

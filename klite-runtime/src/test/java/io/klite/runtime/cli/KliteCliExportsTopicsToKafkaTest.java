@@ -212,6 +212,14 @@ class KliteCliExportsTopicsToKafkaTest {
         Map<Integer, Long> ends = KafkaTopics.endOffsets(broker, topic, PARTITIONS);
         Map<Integer, List<KafkaTopics.Read>> kafka = KafkaTopics.readAll(broker, topic, PARTITIONS,
                 (int) ends.values().stream().mapToLong(Long::longValue).sum());
+        // Kafka took the records around the refused one, sent before the failure was known: the error says how far
+        String last = kafka.get(1).get(kafka.get(1).size() - 1).text();
+        long lastOffset = 1502 + Long.parseLong(last.substring("p1-".length())) - 1500;
+        assertThat(ends.get(1)).as("records after the refused one in Kafka").isGreaterThan(1500L);
+        assertThat(log.read(topic, 1, lastOffset - 1, 1).get(0).payload()).asString().isEqualTo(last);
+        assertThat(run.err()).contains(topic + " partition 1: 1..1500 of 1..2001 (Kafka also took records up to "
+                + lastOffset + ", sent before the failure was known)").contains("what Kafka took past that,"
+                + " acknowledged or not, is then there twice");
         for (String row : OffsetRows.ofGroup(database, "mirror")) {
             int p = Integer.parseInt(row.split("\\|")[1]);
             long committed = Long.parseLong(row.split("\\|")[2]);
