@@ -4,9 +4,11 @@ import io.klite.log.KliteLog;
 import io.klite.log.Member;
 import io.klite.runtime.cli.ExportCopy.Part;
 import io.klite.runtime.cli.ExportCopy.Plan;
+import io.klite.runtime.kafka.KafkaCheckException;
 import io.klite.runtime.kafka.KafkaRecords;
 import io.klite.runtime.kafka.KafkaTopicCheck;
 import io.klite.runtime.kafka.Partitioning;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,6 +62,13 @@ final class ExportCommand implements Callable<Integer> {
             description = "Kafka's bootstrap servers, such as 127.0.0.1:9092.")
     private String brokers;
 
+    @Option(names = "--command-config", paramLabel = "<file>",
+            description = "Kafka client settings (security.protocol, ssl.*, sasl.*, client.id and the like), a"
+                          + " properties file as Kafka's tools take it, for every Kafka client of the command;"
+                          + " bootstrap.servers (--brokers), acks=all, idempotence and the timeouts stay the"
+                          + " command's.")
+    private Path commandConfig;
+
     @Option(names = "--topic", paramLabel = "<topic>", required = true, converter = Values.Topic.class,
             description = "A Klite topic to copy; repeat for several.")
     private List<String> topics;
@@ -100,17 +109,20 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         checkUsage();
         long began = System.nanoTime();
+        KafkaClients kafka = KafkaClients.forExport(brokers, commandConfig);
         try (KliteLog log = common.openExisting()) {
             List<Plan> plans = plan(log);
             if (group() != null) {
                 refuseLiveMembers(log, plans);
             }
-            try (KafkaTopicCheck check = KafkaTopicCheck.open(brokers)) {
+            try (KafkaTopicCheck check = kafka.check()) {
                 for (Plan plan : plans) {
                     check.checkTarget(plan.kafkaTopic(), plan.topic(), plan.partitions(), partitioning);
                 }
+            } catch (KafkaCheckException e) {
+                throw kafka.explain(e);
             }
-            KafkaProducer<String, byte[]> producer = KafkaClients.producer(brokers);
+            KafkaProducer<String, byte[]> producer = kafka.producer();
             try {
                 ExportCopy copy = new ExportCopy(log, producer, brokers, partitioning, batchSize, group(),
                         new Progress(common.commandLine().getErr(), cli.errorIsTerminal));
