@@ -30,9 +30,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the {@code --command-config} file (security and the like, as Kafka's own tools take them), with
  * {@code bootstrap.servers} from {@code --brokers}. Invariants: where they meet, the command's own settings win: the
  * producer sends with {@code acks=all} and idempotence, so that a retried batch is written once and in order, and
- * not in transactions; the consumer reads {@code read_committed}, commits only by hand, and only for {@code --group}; the timeouts are the
- * bounds above. A file that cannot be read, or whose values Kafka's client refuses, fails the command before anything
- * is asked of Kafka, naming the file.
+ * not in transactions; the consumer reads {@code read_committed}, commits only by hand, and only for {@code --group};
+ * the timeouts are the bounds above. A file that cannot be read, whose values Kafka's client refuses, or whose
+ * settings cannot make a client fails the command before anything is asked of Kafka, naming the file.
  */
 final class KafkaClients {
 

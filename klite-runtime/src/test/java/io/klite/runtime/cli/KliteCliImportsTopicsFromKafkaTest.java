@@ -269,8 +269,8 @@ class KliteCliImportsTopicsFromKafkaTest {
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("Imported 80 message(s)");
         assertThat(log.read(topic, 0, 0, 100)).extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100).filter(i -> i / 20 != 2 && i % 2 == 0)
-                        .mapToObj(i -> "t" + i / 20 + "-" + i % 20).toList());
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100)
+                        .filter(i -> i / 20 != 2 && i % 2 == 0).mapToObj(i -> "t" + i / 20 + "-" + i % 20).toList());
         assertThat(run.err()).as("the last progress line: every record there was, not the offsets")
                 .contains("import Kafka " + topic + " -> " + topic + ": 80/80 messages (100 %) in ");
     }
