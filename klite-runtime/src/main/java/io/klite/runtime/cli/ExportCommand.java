@@ -4,10 +4,13 @@ import io.klite.log.KliteLog;
 import io.klite.log.Member;
 import io.klite.runtime.cli.ExportCopy.Part;
 import io.klite.runtime.cli.ExportCopy.Plan;
+import io.klite.runtime.kafka.KafkaCheckException;
 import io.klite.runtime.kafka.KafkaRecords;
 import io.klite.runtime.kafka.KafkaTopicCheck;
 import io.klite.runtime.kafka.Partitioning;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +62,13 @@ final class ExportCommand implements Callable<Integer> {
             description = "Kafka's bootstrap servers, such as 127.0.0.1:9092.")
     private String brokers;
 
+    @Option(names = "--command-config", paramLabel = "<file>",
+            description = "Kafka client settings (security.protocol, ssl.*, sasl.*, client.id and the like), a"
+                          + " properties file as Kafka's tools take it, for every Kafka client of the command;"
+                          + " bootstrap.servers (--brokers), acks=all, idempotence and the timeouts stay the"
+                          + " command's.")
+    private Path commandConfig;
+
     @Option(names = "--topic", paramLabel = "<topic>", required = true, converter = Values.Topic.class,
             description = "A Klite topic to copy; repeat for several.")
     private List<String> topics;
@@ -85,7 +95,8 @@ final class ExportCommand implements Callable<Integer> {
     /** {@code --from-offset} or {@code --group}. */
     static final class Start {
         @Option(names = "--from-offset", paramLabel = "<offset>", required = true,
-                description = "The first Klite offset to copy on every partition (the start where it is below).")
+                description = "The first Klite offset to copy on every partition (the start where it is below; at most"
+                              + " the highest end offset + 1).")
         Long fromOffset;
 
         @Option(names = "--group", paramLabel = "<group>", required = true, converter = Values.Group.class,
@@ -98,17 +109,20 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         checkUsage();
         long began = System.nanoTime();
+        KafkaClients kafka = KafkaClients.forExport(brokers, commandConfig);
         try (KliteLog log = common.openExisting()) {
             List<Plan> plans = plan(log);
             if (group() != null) {
                 refuseLiveMembers(log, plans);
             }
-            try (KafkaTopicCheck check = KafkaTopicCheck.open(brokers)) {
+            try (KafkaTopicCheck check = kafka.check()) {
                 for (Plan plan : plans) {
                     check.checkTarget(plan.kafkaTopic(), plan.topic(), plan.partitions(), partitioning);
                 }
+            } catch (KafkaCheckException e) {
+                throw kafka.explain(e);
             }
-            KafkaProducer<String, byte[]> producer = KafkaClients.producer(brokers);
+            KafkaProducer<String, byte[]> producer = kafka.producer();
             try {
                 ExportCopy copy = new ExportCopy(log, producer, brokers, partitioning, batchSize, group(),
                         new Progress(common.commandLine().getErr(), cli.errorIsTerminal));
@@ -169,9 +183,27 @@ final class ExportCommand implements Callable<Integer> {
                 }
                 parts.add(new Part(p, from, end));
             }
+            if (start != null && start.fromOffset != null) {
+                refusePastTheEnd(topic, parts);
+            }
             plans.add(new Plan(topic, kafkaTopic != null ? kafkaTopic : topic, count, parts));
         }
         return plans;
+    }
+
+    /**
+     * Refuses a {@code --from-offset} past the end of every partition of the topic (as {@code consume --offset} refuses
+     * one past its partition's): a mistyped offset, not a copy of nothing. At the end + 1 of one partition is allowed:
+     * nothing to copy yet.
+     */
+    private void refusePastTheEnd(String topic, List<Part> parts) {
+        Part longest = parts.stream().max(Comparator.comparingLong(part -> part.end)).orElseThrow();
+        if (start.fromOffset > longest.end + 1) {
+            throw new CliFailure("Cannot export topic '" + topic + "' from offset " + start.fromOffset + ": it is past"
+                    + " the end of every partition; allowed: 1.." + (longest.end + 1) + " (up to endOffset "
+                    + longest.end + " of partition " + longest.partition + ", the highest, + 1; below a partition's"
+                    + " start copies from its start); nothing was sent");
+        }
     }
 
     private void refuseLiveMembers(KliteLog log, List<Plan> plans) {

@@ -46,6 +46,12 @@ final class ExportCopy {
         long acknowledged;
         Long committed;
         boolean failed;
+        /**
+         * Where the partition failed: the last offset Kafka acknowledged in the failed batch or a batch sent after it
+         * (before the failure was known), around a record it refused; 0 for none. Kafka holds it, neither counted nor
+         * committed.
+         */
+        long acknowledgedPast;
 
         Part(int partition, long from, long end) {
             this.partition = partition;
@@ -70,8 +76,13 @@ final class ExportCopy {
         }
     }
 
-    /** Messages of one partition sent as one batch, and Kafka's answers. */
-    private record Batch(Part part, long first, long last, List<Future<RecordMetadata>> sends, long sentAt) {
+    /**
+     * Messages of one partition sent as one batch, and Kafka's answers, one for each offset of {@code offsets} in
+     * turn; {@code failedAtOnce}: a send failed before anything went to Kafka, and the batch's later messages were not
+     * sent.
+     */
+    private record Batch(Part part, long first, long last, List<Long> offsets, List<Future<RecordMetadata>> sends,
+                         long sentAt, boolean failedAtOnce) {
     }
 
     private final KliteLog log;
@@ -111,15 +122,19 @@ final class ExportCopy {
         Deque<Batch> inFlight = new ArrayDeque<>();
         List<Part> active = plan.parts().stream().filter(part -> part.total() > 0)
                 .collect(Collectors.toCollection(ArrayList::new));
-        while (!active.isEmpty() && failure == null) {
-            for (Iterator<Part> parts = active.iterator(); parts.hasNext() && failure == null; ) {
+        boolean sending = true;
+        while (!active.isEmpty() && sending && failure == null) {
+            for (Iterator<Part> parts = active.iterator(); parts.hasNext() && sending && failure == null; ) {
                 Part part = parts.next();
                 List<Message> messages = read(plan.topic(), part);
                 if (messages.isEmpty()) {
                     parts.remove();
                     continue;
                 }
-                inFlight.add(send(plan, part, messages));
+                Batch batch = send(plan, part, messages);
+                inFlight.add(batch);
+                // the next send would fail the same way, after as long a wait: the failure is the batch's
+                sending = !batch.failedAtOnce();
                 part.next = messages.get(messages.size() - 1).offset() + 1;
                 if (part.next > part.end) {
                     parts.remove();
@@ -150,19 +165,47 @@ final class ExportCopy {
         return messages.subList(0, within);
     }
 
+    /**
+     * Hands the batch's messages to the producer, stopping at a send that failed at once: the producer answers so
+     * where it waited {@code max.block.ms} in vain (no metadata for the topic: deleted after the check, or the brokers
+     * gone before the producer learnt it; a buffer that stayed full), and each later send would wait as long again.
+     */
     private Batch send(Plan plan, Part part, List<Message> messages) {
+        List<Long> offsets = new ArrayList<>(messages.size());
         List<Future<RecordMetadata>> sends = new ArrayList<>(messages.size());
-        try {
-            for (Message message : messages) {
+        boolean failedAtOnce = false;
+        for (Message message : messages) {
+            offsets.add(message.offset());
+            try {
                 sends.add(producer.send(KafkaRecords.toRecord(plan.kafkaTopic(), part.partition, message,
                         partitioning)));
+            } catch (KafkaException | IllegalArgumentException e) {
+                // a send that throws (the producer closed or fenced): the batch fails as a whole
+                sends.add(CompletableFuture.failedFuture(e));
             }
-        } catch (KafkaException | IllegalArgumentException e) {
-            // a send that fails at once (the producer closed or fenced): the batch fails as a whole
-            sends.add(CompletableFuture.failedFuture(e));
+            if (failedAtOnce(sends.get(sends.size() - 1))) {
+                failedAtOnce = true;
+                break;
+            }
         }
-        return new Batch(part, messages.get(0).offset(), messages.get(messages.size() - 1).offset(), sends,
-                System.nanoTime());
+        return new Batch(part, messages.get(0).offset(), messages.get(messages.size() - 1).offset(), offsets, sends,
+                System.nanoTime(), failedAtOnce);
+    }
+
+    /** Whether the producer answered the send with a failure already: it sent nothing. */
+    private static boolean failedAtOnce(Future<RecordMetadata> sent) {
+        if (!sent.isDone()) {
+            return false;
+        }
+        try {
+            sent.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     /**
@@ -173,22 +216,28 @@ final class ExportCopy {
     private void complete(Plan plan, Batch batch) {
         Part part = batch.part();
         String error = null;
+        long lastAcknowledged = 0;
         long wait = KafkaClients.DELIVERY_TIMEOUT.plus(KafkaClients.REQUEST_TIMEOUT).toNanos();
-        for (Future<RecordMetadata> send : batch.sends()) {
+        for (int i = 0; i < batch.sends().size(); i++) {
+            // past a failed send, the later ones are still asked (within the same deadline): Kafka may have taken them
             try {
-                send.get(Math.max(0, batch.sentAt() + wait - System.nanoTime()), TimeUnit.NANOSECONDS);
+                batch.sends().get(i).get(Math.max(0, batch.sentAt() + wait - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+                lastAcknowledged = batch.offsets().get(i);
             } catch (ExecutionException e) {
-                error = e.getCause().getClass().getSimpleName() + ": " + KliteMain.describe(e.getCause())
-                        .replaceAll("\\.$", "");
-                break;
+                error = error != null ? error : e.getCause().getClass().getSimpleName() + ": "
+                        + KliteMain.describe(e.getCause()).replaceAll("\\.$", "");
             } catch (TimeoutException e) {
-                error = "no acknowledgement from Kafka within " + TimeUnit.NANOSECONDS.toSeconds(wait) + " s";
-                break;
+                error = error != null ? error : "no acknowledgement from Kafka within "
+                        + TimeUnit.NANOSECONDS.toSeconds(wait) + " s";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 error = "interrupted while waiting for Kafka's acknowledgement";
                 break;
             }
+        }
+        if (error != null || part.failed) {
+            part.acknowledgedPast = Math.max(part.acknowledgedPast, lastAcknowledged);
         }
         if (part.failed) {
             return;
@@ -218,13 +267,15 @@ final class ExportCopy {
             for (Part part : plan.parts()) {
                 if (part.total() > 0) {
                     parts.add(plan.topic() + " partition " + part.partition + ": " + (part.copied == 0 ? "none"
-                            : part.from + ".." + part.acknowledged) + " of " + part.from + ".." + part.end);
+                            : part.from + ".." + part.acknowledged) + " of " + part.from + ".." + part.end
+                            + (part.acknowledgedPast == 0 ? "" : " (Kafka also took records up to "
+                            + part.acknowledgedPast + ", sent before the failure was known)"));
                 }
             }
         }
         return "acknowledged by Kafka before the failure" + (group == null ? "" : " and committed for group '" + group
                 + "'") + ": " + String.join(", ", parts) + "; nothing past that was " + (group == null
-                ? "counted" : "committed: run again to carry on from there (records Kafka got without acknowledging"
-                + " may then be there twice)");
+                ? "counted" : "committed: run again to carry on from there (what Kafka took past that, acknowledged or"
+                + " not, is then there twice)");
     }
 }

@@ -4,8 +4,10 @@ import io.klite.log.KliteLog;
 import io.klite.runtime.KliteMain;
 import io.klite.runtime.cli.ImportCopy.Part;
 import io.klite.runtime.cli.ImportCopy.Plan;
+import io.klite.runtime.kafka.KafkaCheckException;
 import io.klite.runtime.kafka.KafkaRecords;
 import io.klite.runtime.kafka.KafkaTopicCheck;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +56,13 @@ final class ImportCommand implements Callable<Integer> {
             description = "Kafka's bootstrap servers, such as 127.0.0.1:9092.")
     private String brokers;
 
+    @Option(names = "--command-config", paramLabel = "<file>",
+            description = "Kafka client settings (security.protocol, ssl.*, sasl.*, client.id and the like), a"
+                          + " properties file as Kafka's tools take it, for every Kafka client of the command;"
+                          + " bootstrap.servers (--brokers), group.id (--group), read_committed, no auto commit and"
+                          + " the timeouts stay the command's.")
+    private Path commandConfig;
+
     @Option(names = "--topic", paramLabel = "<topic>", required = true, converter = Values.Topic.class,
             description = "A Kafka topic to copy; repeat for several.")
     private List<String> topics;
@@ -76,16 +85,19 @@ final class ImportCommand implements Callable<Integer> {
         checkUsage();
         long began = System.nanoTime();
         // Kafka first: a file is neither created nor written where Kafka cannot be read
+        KafkaClients kafka = KafkaClients.forImport(brokers, commandConfig, group);
         Map<String, Integer> counts = new LinkedHashMap<>();
-        try (KafkaTopicCheck check = KafkaTopicCheck.open(brokers)) {
+        try (KafkaTopicCheck check = kafka.check()) {
             for (String topic : topics) {
                 counts.put(topic, check.partitionCount(topic));
             }
+        } catch (KafkaCheckException e) {
+            throw kafka.explain(e);
         }
         if (group != null) {
-            KafkaGroups.refuseLiveMembers(brokers, group);
+            KafkaGroups.refuseLiveMembers(kafka, group);
         }
-        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(brokers, group);
+        KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(group);
         try {
             List<Plan> plans = new ArrayList<>();
             try {

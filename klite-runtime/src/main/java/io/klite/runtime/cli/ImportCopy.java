@@ -143,6 +143,7 @@ final class ImportCopy {
             for (Part part : List.copyOf(active.values())) {
                 // past the end: the last record copied, or control records (transaction markers) after it
                 if (part.next >= part.end || consumer.position(part.source, KafkaClients.API_TIMEOUT) >= part.end) {
+                    progress.fewer(part.end - part.next);
                     part.done = true;
                     active.remove(part.source);
                     consumer.pause(List.of(part.source));
@@ -202,6 +203,8 @@ final class ImportCopy {
         }
         part.skipped += skipped;
         if (next > part.next) {
+            // offsets passed without a record: transaction markers, aborted records, records compacted away
+            progress.fewer(next - part.next - messages.size() - skipped);
             part.next = next;
             if (group != null) {
                 consumer.commitSync(Map.of(part.source, new OffsetAndMetadata(next)), KafkaClients.API_TIMEOUT);

@@ -2,13 +2,11 @@ package io.klite.runtime.cli;
 
 import io.klite.runtime.KliteMain;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -28,15 +26,9 @@ final class KafkaGroups {
      *
      * @throws CliFailure naming the members, or saying that Kafka did not answer
      */
-    static void refuseLiveMembers(String brokers, String group) {
-        KafkaClients.quietLogs();
-        Properties settings = new Properties();
-        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                String.valueOf(KafkaClients.REQUEST_TIMEOUT.toMillis()));
-        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                String.valueOf(KafkaClients.API_TIMEOUT.toMillis()));
-        Admin admin = Admin.create(settings);
+    static void refuseLiveMembers(KafkaClients clients, String group) {
+        String brokers = clients.brokers();
+        Admin admin = clients.admin();
         List<MemberDescription> members;
         try {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()

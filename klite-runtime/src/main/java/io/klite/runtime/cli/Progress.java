@@ -78,6 +78,14 @@ final class Progress {
         }
     }
 
+    /**
+     * Counts {@code messages} fewer in the total: offsets that turned out to hold no message to copy (an import's
+     * transaction markers, aborted records, records compacted away), so that a copy that got to its end shows 100 %.
+     */
+    void fewer(long messages) {
+        total = Math.max(done, total - messages);
+    }
+
     /** The topic's last line: what was copied in how long. */
     void finish() {
         show(line(clock.getAsLong(), true), true);

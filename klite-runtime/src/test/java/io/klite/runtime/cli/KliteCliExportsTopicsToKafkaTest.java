@@ -124,6 +124,30 @@ class KliteCliExportsTopicsToKafkaTest {
     }
 
     @Test
+    void fromOffsetPastTheEndOfEveryPartitionIsRefusedAsConsumeRefusesIt() throws Exception {
+        String topic = KafkaTopics.unique("orders");
+        KafkaTopics.fill(log, topic, PARTITIONS, 300);
+        KafkaTopics.append(log, topic, 1, 300, 50);
+        broker.createTopic(topic, PARTITIONS);
+
+        Cli.Run atTheEnd = Cli.on(database, "export", "--to-kafka", "--brokers", broker.bootstrapServers(), "--topic",
+                topic, "--from-offset", "351");
+
+        assertThat(atTheEnd.exit()).as("the end of partition 1 + 1: nothing to copy yet\n" + atTheEnd).isZero();
+        assertThat(atTheEnd.out()).contains("Exported 0 message(s)");
+
+        Cli.Run past = Cli.on(database, "export", "--to-kafka", "--brokers", broker.bootstrapServers(), "--topic",
+                topic, "--from-offset", "3510");
+
+        assertThat(past.exit()).as(past.toString()).isEqualTo(1);
+        assertThat(past.err()).isEqualTo("Cannot export topic '" + topic + "' from offset 3510: it is past the end of"
+                + " every partition; allowed: 1..351 (up to endOffset 350 of partition 1, the highest, + 1; below a"
+                + " partition's start copies from its start); nothing was sent\n");
+        assertThat(past.out()).isEmpty();
+        assertThat(KafkaTopics.endOffsets(broker, topic, PARTITIONS).values()).containsOnly(0L);
+    }
+
+    @Test
     void aGroupCommitsWhatKafkaAcknowledgedAndASecondRunCopiesOnlyWhatCameSince() throws Exception {
         String topic = KafkaTopics.unique("orders");
         KafkaTopics.fill(log, topic, PARTITIONS, 1000);
@@ -188,6 +212,14 @@ class KliteCliExportsTopicsToKafkaTest {
         Map<Integer, Long> ends = KafkaTopics.endOffsets(broker, topic, PARTITIONS);
         Map<Integer, List<KafkaTopics.Read>> kafka = KafkaTopics.readAll(broker, topic, PARTITIONS,
                 (int) ends.values().stream().mapToLong(Long::longValue).sum());
+        // Kafka took the records around the refused one, sent before the failure was known: the error says how far
+        String last = kafka.get(1).get(kafka.get(1).size() - 1).text();
+        long lastOffset = 1502 + Long.parseLong(last.substring("p1-".length())) - 1500;
+        assertThat(ends.get(1)).as("records after the refused one in Kafka").isGreaterThan(1500L);
+        assertThat(log.read(topic, 1, lastOffset - 1, 1).get(0).payload()).asString().isEqualTo(last);
+        assertThat(run.err()).contains(topic + " partition 1: 1..1500 of 1..2001 (Kafka also took records up to "
+                + lastOffset + ", sent before the failure was known)").contains("what Kafka took past that,"
+                + " acknowledged or not, is then there twice");
         for (String row : OffsetRows.ofGroup(database, "mirror")) {
             int p = Integer.parseInt(row.split("\\|")[1]);
             long committed = Long.parseLong(row.split("\\|")[2]);
